@@ -1,0 +1,17 @@
+package dev.elephant.events;
+
+/**
+ * A DNS record that must exist. Key on {@code dns-desired}: the record's FQDN; a tombstone (null
+ * value) means no record of Elephant's may exist at that name.
+ */
+public record DesiredRecord(
+        int schemaVersion,
+        String name,
+        String type,
+        String content,
+        int ttl,
+        String instanceId,
+        String causeId) {
+
+    public static final int SCHEMA_VERSION = 1;
+}

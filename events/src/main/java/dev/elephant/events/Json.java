@@ -1,0 +1,62 @@
+package dev.elephant.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The one JSON configuration every topic value and HTTP body uses. */
+public final class Json {
+
+    /** Deep nesting in hostile input is refused by the parser rather than exhausting the stack. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    private static final ObjectMapper MAPPER = create();
+
+    private Json() {}
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper create() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(100).build());
+        mapper.registerModule(new JavaTimeModule());
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // Producers add fields over time (AWS does, so will Elephant's next schema version).
+        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        return mapper;
+    }
+
+    public static byte[] toBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String toString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static <T> T fromBytes(byte[] bytes, Class<T> type) {
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+}

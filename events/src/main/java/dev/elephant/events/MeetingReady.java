@@ -1,0 +1,22 @@
+package dev.elephant.events;
+
+import java.util.Map;
+
+/**
+ * Published on {@code meeting-ready} (compacted, keyed by meeting id) once every role of a meeting
+ * has a running instance whose record the provider confirmed; a tombstone when the meeting ends.
+ */
+public record MeetingReady(
+        int schemaVersion,
+        String meetingId,
+        Map<String, String> links,
+        Map<String, String> instances,
+        String causeId) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public MeetingReady {
+        links = Map.copyOf(links);
+        instances = Map.copyOf(instances);
+    }
+}

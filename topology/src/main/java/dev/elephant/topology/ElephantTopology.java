@@ -1,0 +1,151 @@
+package dev.elephant.topology;
+
+import dev.elephant.events.DeadLetter;
+import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.Ec2State;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.InstanceIds;
+import dev.elephant.events.Json;
+import dev.elephant.events.JsonSerde;
+import dev.elephant.events.MeetingEvent;
+import dev.elephant.events.MeetingReady;
+import dev.elephant.events.Topics;
+import dev.elephant.topology.instances.InstanceChange;
+import dev.elephant.topology.instances.InstanceStates;
+import dev.elephant.topology.meetings.MeetingInput;
+import dev.elephant.topology.meetings.MeetingStates;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * Elephant's topology: a pure function from {@code instance-events}, {@code meeting-events} and the
+ * DNS sink's outcomes on {@code dns-mutations} to {@code dns-desired} and {@code meeting-ready}.
+ * No I/O and no clock: every time it uses comes from a record.
+ *
+ * <pre>
+ *  instance-events ──validate──┬─▶ dead-letter
+ *                              ▼
+ *  dns-mutations ─outcomes─▶ [instance-state] ──record content changed──▶ dns-desired (by FQDN)
+ *   (re-keyed by instance)       │
+ *                                └─instances with a MeetingId tag (re-keyed by meeting)─┐
+ *  meeting-events ──validate──────────────────────────────────────────────▶ [meeting-state] ─▶ meeting-ready
+ * </pre>
+ */
+public final class ElephantTopology {
+
+    public static final String INSTANCE_STATE_STORE = "instance-state";
+    public static final String MEETING_STATE_STORE = "meeting-state";
+
+    private ElephantTopology() {}
+
+    public static Topology build(TopologyConfig config) {
+        StreamsBuilder builder = new StreamsBuilder();
+        build(builder, config);
+        return builder.build();
+    }
+
+    public static void build(StreamsBuilder builder, TopologyConfig config) {
+        Topics topics = config.topics();
+        var instanceEvents = builder.stream(topics.instanceEvents(),
+                Consumed.with(Serdes.String(), JsonSerde.of(InstanceEvent.class)).withName("instance-events"));
+        Map<String, KStream<String, InstanceEvent>> byValidity = instanceEvents
+                .split(Named.as("instance-event-"))
+                .branch((id, event) -> invalidInstanceEvent(id, event) == null, Branched.as("valid"))
+                .defaultBranch(Branched.as("invalid"));
+        byValidity.get("instance-event-invalid")
+                .mapValues(event -> deadLetter(invalidInstanceEvent(null, event), "instance-events", event),
+                        Named.as("instance-event-dead-letter"))
+                .to(topics.deadLetter(), Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class)));
+
+        var outcomes = builder.stream(topics.dnsMutations(),
+                        Consumed.with(Serdes.String(), JsonSerde.of(DnsMutation.class)).withName("dns-mutations"))
+                .filter((name, m) -> m != null && m.phase() != null && m.phase().isOutcome()
+                        && InstanceIds.isValid(m.instanceId()), Named.as("instance-outcomes-filter"))
+                .selectKey((name, m) -> m.instanceId(), Named.as("instance-outcomes-by-instance"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(DnsMutation.class))
+                        .withName("instance-outcomes"));
+
+        KStream<String, InstanceChange> changes = InstanceStates.attach(builder, config,
+                byValidity.get("instance-event-valid"), outcomes);
+
+        changes.filter((id, change) -> !Objects.equals(change.after().recordContent(),
+                        change.before() == null ? null : change.before().recordContent()),
+                        Named.as("record-content-changed"))
+                .map((id, change) -> KeyValue.pair(change.after().recordName(), desired(change, config)),
+                        Named.as("desired-record"))
+                .to(topics.dnsDesired(), Produced.with(Serdes.String(), JsonSerde.of(DesiredRecord.class))
+                        .withName("dns-desired"));
+
+        var meetingInstances = changes
+                .filter((id, change) -> change.after().meetingId(config) != null, Named.as("meeting-instances-filter"))
+                .map((id, change) -> KeyValue.pair(change.after().meetingId(config),
+                        MeetingInput.of(InstanceStates.slot(change.after(), config))), Named.as("meeting-instances-by-meeting"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(MeetingInput.class))
+                        .withName("meeting-instances"));
+
+        var meetingEvents = builder.stream(topics.meetingEvents(),
+                Consumed.with(Serdes.String(), JsonSerde.of(MeetingEvent.class)).withName("meeting-events"));
+        Map<String, KStream<String, MeetingEvent>> meetingsByValidity = meetingEvents
+                .split(Named.as("meeting-event-"))
+                .branch((id, event) -> event != null && event.meetingId() != null && event.meetingId().equals(id),
+                        Branched.as("valid"))
+                .defaultBranch(Branched.as("invalid"));
+        meetingsByValidity.get("meeting-event-invalid")
+                .mapValues(event -> deadLetter("meeting-id-mismatch", "meeting-events", event),
+                        Named.as("meeting-event-dead-letter"))
+                .to(topics.deadLetter(), Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class)));
+
+        KStream<String, MeetingReady> ready = MeetingStates.attach(builder,
+                meetingsByValidity.get("meeting-event-valid").mapValues(MeetingInput::of, Named.as("meeting-input"))
+                        .merge(meetingInstances, Named.as("meeting-inputs")));
+        ready.to(topics.meetingReady(), Produced.with(Serdes.String(), JsonSerde.of(MeetingReady.class))
+                .withName("meeting-ready"));
+    }
+
+    /** Why an event on instance-events can never be applied, or null when it can. */
+    static String invalidInstanceEvent(String key, InstanceEvent event) {
+        if (event == null) {
+            return "tombstone";
+        }
+        if (!InstanceIds.isEc2InstanceId(event.instanceId())) {
+            return "invalid-instance-id";
+        }
+        if (key != null && !key.equals(event.instanceId())) {
+            return "key-mismatch";
+        }
+        if (Ec2State.fromWireName(event.state()).isEmpty()) {
+            return "unknown-state";
+        }
+        if (event.time() == null || event.eventId() == null) {
+            return "missing-field";
+        }
+        return null;
+    }
+
+    private static DeadLetter deadLetter(String reason, String source, Object value) {
+        byte[] payload = value == null ? new byte[0] : Json.toBytes(value);
+        java.time.Instant time = value instanceof InstanceEvent e ? e.time()
+                : value instanceof MeetingEvent m ? m.time() : null;
+        return DeadLetter.of(reason, null, source, payload, time);
+    }
+
+    private static DesiredRecord desired(InstanceChange change, TopologyConfig config) {
+        var after = change.after();
+        if (after.recordContent() == null) {
+            return null;
+        }
+        return new DesiredRecord(DesiredRecord.SCHEMA_VERSION, after.recordName(), "A", after.recordContent(),
+                config.ttl(), after.instanceId(), after.causeId());
+    }
+}

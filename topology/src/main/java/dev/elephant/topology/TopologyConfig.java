@@ -1,0 +1,52 @@
+package dev.elephant.topology;
+
+import dev.elephant.events.Topics;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything the topology needs to know, fixed at start. Immutable so that a replay computes with
+ * exactly the same inputs as the first run.
+ *
+ * @param linkTemplate a role's link; {@code {instance-id}}, {@code {domain}} and {@code {name}} are replaced
+ * @param address      which address a record points at: the public one, or the private one for a
+ *                     private zone that serves clients inside the VPC
+ */
+public record TopologyConfig(
+        Topics topics,
+        String domain,
+        String linkTemplate,
+        AddressKind address,
+        String meetingIdTag,
+        String roleTag,
+        int ttl) {
+
+    public static final String DEFAULT_LINK_TEMPLATE = "https://{instance-id}.{domain}:8443";
+
+    public enum AddressKind { PUBLIC, PRIVATE }
+
+    public TopologyConfig {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(domain, "domain");
+        domain = domain.toLowerCase(Locale.ROOT);
+        Objects.requireNonNull(linkTemplate, "linkTemplate");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(meetingIdTag, "meetingIdTag");
+        Objects.requireNonNull(roleTag, "roleTag");
+        if (ttl != 1 && (ttl < 60 || ttl > 86_400)) {
+            throw new IllegalArgumentException("ttl must be 1 (automatic) or 60..86400 seconds, was " + ttl);
+        }
+    }
+
+    public static TopologyConfig defaults(String domain) {
+        return new TopologyConfig(Topics.withDefaultPrefix(), domain, DEFAULT_LINK_TEMPLATE, AddressKind.PUBLIC,
+                "MeetingId", "Role", 60);
+    }
+
+    public String link(String instanceId, String recordName) {
+        return linkTemplate
+                .replace("{instance-id}", instanceId)
+                .replace("{domain}", domain)
+                .replace("{name}", recordName);
+    }
+}

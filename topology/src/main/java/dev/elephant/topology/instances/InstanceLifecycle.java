@@ -1,0 +1,84 @@
+package dev.elephant.topology.instances;
+
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.Ec2State;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.topology.TopologyConfig;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The rules that move an instance's state: pure functions of the state held and one input, so the
+ * same log always yields the same table.
+ */
+public final class InstanceLifecycle {
+
+    private final TopologyConfig config;
+
+    public InstanceLifecycle(TopologyConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Applies an event when it is newer than the state held (event time, then lifecycle rank);
+     * a repeated event id, an older event, or anything after {@code terminated} changes nothing.
+     */
+    public Optional<InstanceState> apply(InstanceState current, InstanceEvent event) {
+        Ec2State incoming = Ec2State.fromWireName(event.state())
+                .orElseThrow(() -> new IllegalArgumentException("unknown EC2 state"));
+        if (current != null) {
+            if (current.ec2State().isFinal()) {
+                return Optional.empty();
+            }
+            if (Objects.equals(current.lastEventId(), event.eventId())) {
+                return Optional.empty();
+            }
+            if (!isNewer(event, incoming, current)) {
+                return Optional.empty();
+            }
+        }
+        // A lookup that no longer found the instance tells nothing about its tags: keep the ones known,
+        // so a terminated instance still leaves its meeting.
+        String publicIp = event.found() ? event.publicIp() : null;
+        String privateIp = event.found() ? event.privateIp() : null;
+        var tags = event.found() || current == null ? event.tags() : current.tags();
+        String content = InstanceState.desiredContent(incoming.wireName(), publicIp, privateIp, config);
+        RecordStatus status;
+        if (content == null) {
+            status = RecordStatus.NONE;
+        } else if (current != null && content.equals(current.recordContent())) {
+            status = current.recordStatus();
+        } else {
+            status = RecordStatus.PENDING;
+        }
+        return Optional.of(new InstanceState(InstanceState.SCHEMA_VERSION, event.instanceId(), incoming.wireName(),
+                event.time(), publicIp, privateIp, tags, event.eventId(), event.causeId(),
+                InstanceState.recordNameOf(event.instanceId(), config), content, status));
+    }
+
+    private static boolean isNewer(InstanceEvent event, Ec2State incoming, InstanceState current) {
+        int byTime = event.time().compareTo(current.stateTime());
+        return byTime > 0 || (byTime == 0 && incoming.rank() > current.ec2State().rank());
+    }
+
+    /**
+     * Records what the DNS sink reported. Only an outcome for the record's current content counts:
+     * a late outcome for an address the instance no longer has confirms nothing.
+     */
+    public Optional<InstanceState> confirm(InstanceState current, DnsMutation outcome) {
+        if (current == null || current.recordContent() == null) {
+            return Optional.empty();
+        }
+        boolean aboutCurrentContent = outcome.action() != DnsMutation.Action.DELETE
+                && current.recordContent().equals(outcome.content());
+        if (!aboutCurrentContent) {
+            return Optional.empty();
+        }
+        RecordStatus status = switch (outcome.phase()) {
+            case APPLIED, NOOP -> RecordStatus.CONFIRMED;
+            case FAILED -> RecordStatus.FAILED;
+            case INTENT -> current.recordStatus();
+        };
+        return status == current.recordStatus() ? Optional.empty() : Optional.of(current.withRecordStatus(status));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.elephant.topology.meetings;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A row of the {@code meeting-state} table.
+ *
+ * @param lifecycle      what the meeting service said last: UNSCHEDULED, SCHEDULED, ENDED or CANCELLED
+ * @param instances      the meeting's instances by instance id
+ * @param publishedLinks the links last published on {@code meeting-ready}, null when nothing is published
+ */
+public record MeetingState(
+        int schemaVersion,
+        String meetingId,
+        MeetingStatus lifecycle,
+        List<String> roles,
+        Instant startsAt,
+        Instant endsAt,
+        Map<String, InstanceSlot> instances,
+        Map<String, String> publishedLinks,
+        String causeId) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public MeetingState {
+        roles = roles == null ? List.of() : List.copyOf(roles);
+        instances = instances == null ? Map.of() : Map.copyOf(instances);
+        publishedLinks = publishedLinks == null ? null : Map.copyOf(publishedLinks);
+    }
+
+    /** The status derived from the lifecycle and the instances. */
+    public MeetingStatus status() {
+        if (lifecycle != MeetingStatus.SCHEDULED) {
+            return lifecycle;
+        }
+        if (readyLinks() != null) {
+            return MeetingStatus.READY;
+        }
+        return instances.isEmpty() ? MeetingStatus.SCHEDULED : MeetingStatus.LAUNCHING;
+    }
+
+    /**
+     * The link per role when every role has a ready instance, else null. A role keeps the instance
+     * already published while it stays ready, so a second instance for the role does not flip the link.
+     */
+    public Map<String, String> readyLinks() {
+        if (lifecycle != MeetingStatus.SCHEDULED || roles.isEmpty()) {
+            return null;
+        }
+        Map<String, String> links = new TreeMap<>();
+        for (String role : roles) {
+            InstanceSlot chosen = chosenFor(role);
+            if (chosen == null) {
+                return null;
+            }
+            links.put(role, chosen.link());
+        }
+        return links;
+    }
+
+    /** The instance serving a role, or null when no instance of the role is ready. */
+    public InstanceSlot chosenFor(String role) {
+        String published = publishedLinks == null ? null : publishedLinks.get(role);
+        InstanceSlot first = null;
+        for (InstanceSlot slot : new TreeMap<>(instances).values()) {
+            if (!role.equals(slot.role()) || !slot.isReady()) {
+                continue;
+            }
+            if (Objects.equals(slot.link(), published)) {
+                return slot;
+            }
+            if (first == null) {
+                first = slot;
+            }
+        }
+        return first;
+    }
+}

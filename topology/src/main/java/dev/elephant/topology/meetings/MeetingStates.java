@@ -1,0 +1,23 @@
+package dev.elephant.topology.meetings;
+
+import dev.elephant.events.JsonSerde;
+import dev.elephant.events.MeetingReady;
+import dev.elephant.topology.ElephantTopology;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/** The meeting-state table's place in the topology. */
+public final class MeetingStates {
+
+    private MeetingStates() {}
+
+    public static KStream<String, MeetingReady> attach(StreamsBuilder builder, KStream<String, MeetingInput> inputs) {
+        String store = ElephantTopology.MEETING_STATE_STORE;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+                Serdes.String(), JsonSerde.of(MeetingState.class)));
+        return inputs.process(() -> new MeetingStateProcessor(store), Named.as("meeting-state-processor"), store);
+    }
+}

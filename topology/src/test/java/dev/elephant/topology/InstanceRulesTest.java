@@ -1,0 +1,124 @@
+package dev.elephant.topology;
+
+import static dev.elephant.topology.TopologyFixture.T0;
+import static dev.elephant.topology.TopologyFixture.tags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.topology.instances.RecordStatus;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md, "Rules the data must obey": ordering and names, as the topology applies them. */
+class InstanceRulesTest {
+
+    private static final String ID = "i-0123456789abcdef0";
+    private static final String NAME = ID + ".elephant.test";
+    private final TopologyFixture f = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void runningInstanceGetsARecordNamedAfterItsIdUnderTheDomain() {
+        f.send(ID, "pending", T0, "203.0.113.7", Map.of());
+        f.send(ID, "running", T0.plusSeconds(5), "203.0.113.7", Map.of());
+
+        Map<String, DesiredRecord> table = f.desiredTable();
+        assertThat(table).containsOnlyKeys(NAME);
+        assertThat(table.get(NAME).content()).isEqualTo("203.0.113.7");
+        assertThat(table.get(NAME).type()).isEqualTo("A");
+        assertThat(table.get(NAME).instanceId()).isEqualTo(ID);
+    }
+
+    @Test
+    void duplicateEventIdIsANoOp() {
+        InstanceEvent running = f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        f.desired.readRecordsToList();
+
+        f.send(running);
+
+        assertThat(f.desired.isEmpty()).isTrue();
+        assertThat(f.instance(ID).lastEventId()).isEqualTo(running.eventId());
+    }
+
+    @Test
+    void olderEventArrivingLateDoesNotMoveStateBackwards() {
+        f.send(ID, "stopped", T0.plusSeconds(60), "203.0.113.7", Map.of());
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+
+        assertThat(f.instance(ID).state()).isEqualTo("stopped");
+        assertThat(f.desiredTable()).isEmpty();
+    }
+
+    @Test
+    void sameEventTimeIsBrokenByLifecycleRank() {
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        f.send(ID, "pending", T0, "203.0.113.7", Map.of());
+        assertThat(f.instance(ID).state()).isEqualTo("running");
+
+        f.send(ID, "stopping", T0, "203.0.113.7", Map.of());
+        assertThat(f.instance(ID).state()).isEqualTo("stopping");
+    }
+
+    @Test
+    void lateRunningAfterTerminatedNeverResurrectsTheRecord() {
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        f.send(ID, "terminated", T0.plusSeconds(60), null, Map.of());
+        f.send(ID, "running", T0.plusSeconds(120), "203.0.113.7", Map.of());
+
+        assertThat(f.desiredTable()).containsEntry(NAME, null);
+        assertThat(f.instance(ID).state()).isEqualTo("terminated");
+    }
+
+    @Test
+    void stopStartCycleMovesTheRecordToTheNewPublicIp() {
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        f.send(ID, "stopping", T0.plusSeconds(10), null, Map.of());
+        f.send(ID, "stopped", T0.plusSeconds(20), null, Map.of());
+        assertThat(f.desiredTable()).containsEntry(NAME, null);
+
+        f.send(ID, "pending", T0.plusSeconds(30), "198.51.100.9", Map.of());
+        f.send(ID, "running", T0.plusSeconds(40), "198.51.100.9", Map.of());
+        assertThat(f.desiredTable().get(NAME).content()).isEqualTo("198.51.100.9");
+    }
+
+    @Test
+    void instanceIdOutsideTheGrammarGoesToDeadLetterAndNeverToDnsDesired() {
+        for (String hostile : new String[] {"i-ABCDEF12", "i-0123.evil.com", "../i-01234567", "i-0123456"}) {
+            f.send(hostile, "running", T0, "203.0.113.7", Map.of());
+        }
+        assertThat(f.desired.isEmpty()).isTrue();
+        assertThat(f.deadLetters.readValuesToList())
+                .hasSize(4)
+                .allSatisfy(dl -> assertThat(dl.reason()).isEqualTo("invalid-instance-id"));
+    }
+
+    @Test
+    void providerOutcomeForTheCurrentContentConfirmsTheRecord() {
+        f.send(ID, "running", T0, "203.0.113.7", tags("MeetingId", "m-1", "Role", "teacher"));
+        DesiredRecord record = f.desiredTable().get(NAME);
+        assertThat(f.instance(ID).recordStatus()).isEqualTo(RecordStatus.PENDING);
+
+        f.confirm(record, T0.plusSeconds(1));
+
+        assertThat(f.instance(ID).recordStatus()).isEqualTo(RecordStatus.CONFIRMED);
+        assertThat(f.desired.isEmpty()).isTrue();
+    }
+
+    @Test
+    void outcomeForAnAddressTheInstanceNoLongerHasConfirmsNothing() {
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        DesiredRecord old = f.desiredTable().get(NAME);
+        f.send(ID, "stopped", T0.plusSeconds(10), null, Map.of());
+        f.send(ID, "running", T0.plusSeconds(20), "198.51.100.9", Map.of());
+
+        f.confirm(old, T0.plusSeconds(21));
+
+        assertThat(f.instance(ID).recordStatus()).isEqualTo(RecordStatus.PENDING);
+    }
+}

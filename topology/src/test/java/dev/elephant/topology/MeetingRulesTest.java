@@ -1,0 +1,89 @@
+package dev.elephant.topology;
+
+import static dev.elephant.topology.TopologyFixture.T0;
+import static dev.elephant.topology.TopologyFixture.tags;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.MeetingReady;
+import dev.elephant.topology.meetings.MeetingStatus;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md, "Links": a meeting is ready when each role has a running instance with a confirmed record. */
+class MeetingRulesTest {
+
+    private static final String TEACHER = "i-0000000000000aaa1";
+    private static final String STUDENT = "i-0000000000000bbb2";
+    private final TopologyFixture f = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private DesiredRecord launch(String id, String role, String ip) {
+        f.send(id, "running", T0, ip, tags("Project", "Elephant", "MeetingId", "m-1", "Role", role));
+        return f.desiredTable().get(id + ".elephant.test");
+    }
+
+    @Test
+    void meetingIsReadyOnlyWhenEveryRoleHasAConfirmedRecord() {
+        f.schedule("m-1", List.of("teacher", "student"), T0);
+        DesiredRecord teacher = launch(TEACHER, "teacher", "203.0.113.1");
+        DesiredRecord student = launch(STUDENT, "student", "203.0.113.2");
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.LAUNCHING);
+
+        f.confirm(teacher, T0.plusSeconds(1));
+        assertThat(f.ready.isEmpty()).as("student's record is not confirmed yet").isTrue();
+
+        f.confirm(student, T0.plusSeconds(2));
+        MeetingReady ready = f.ready.readValue();
+        assertThat(ready.links()).isEqualTo(Map.of(
+                "teacher", "https://" + TEACHER + ".elephant.test:8443",
+                "student", "https://" + STUDENT + ".elephant.test:8443"));
+        assertThat(ready.instances()).containsEntry("teacher", TEACHER);
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.READY);
+    }
+
+    @Test
+    void readyIsPublishedOnceNotOnEveryUnrelatedChange() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        assertThat(f.ready.readRecordsToList()).hasSize(1);
+
+        f.schedule("m-1", List.of("teacher"), T0.plusSeconds(5));
+
+        assertThat(f.ready.isEmpty()).isTrue();
+    }
+
+    @Test
+    void instancesArrivingBeforeTheMeetingIsScheduledCountOnceItIs() {
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.UNSCHEDULED);
+        assertThat(f.ready.isEmpty()).isTrue();
+
+        f.schedule("m-1", List.of("teacher"), T0.plusSeconds(2));
+
+        assertThat(f.ready.readValue().links()).containsKey("teacher");
+    }
+
+    @Test
+    void endedMeetingPublishesATombstoneAndStaysEnded() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        f.ready.readRecordsToList();
+
+        f.end("m-1", T0.plusSeconds(10));
+        TestRecord<String, MeetingReady> tombstone = f.ready.readRecord();
+        assertThat(tombstone.key()).isEqualTo("m-1");
+        assertThat(tombstone.value()).isNull();
+
+        f.schedule("m-1", List.of("teacher"), T0.plusSeconds(20));
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.ENDED);
+        assertThat(f.ready.isEmpty()).isTrue();
+    }
+}

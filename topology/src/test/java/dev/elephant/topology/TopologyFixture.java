@@ -1,0 +1,124 @@
+package dev.elephant.topology;
+
+import dev.elephant.events.DeadLetter;
+import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.JsonSerde;
+import dev.elephant.events.MeetingEvent;
+import dev.elephant.events.MeetingReady;
+import dev.elephant.events.Topics;
+import dev.elephant.topology.instances.InstanceState;
+import dev.elephant.topology.meetings.MeetingState;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** A TopologyTestDriver around {@link ElephantTopology} with helpers that speak Elephant's events. */
+final class TopologyFixture implements AutoCloseable {
+
+    static final String DOMAIN = "elephant.test";
+    static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    final TopologyConfig config = TopologyConfig.defaults(DOMAIN);
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, InstanceEvent> instanceEvents;
+    final TestInputTopic<String, MeetingEvent> meetingEvents;
+    final TestInputTopic<String, DnsMutation> mutations;
+    final TestOutputTopic<String, DesiredRecord> desired;
+    final TestOutputTopic<String, MeetingReady> ready;
+    final TestOutputTopic<String, DeadLetter> deadLetters;
+    private int eventCounter;
+
+    TopologyFixture() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "elephant-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(ElephantTopology.build(config), props);
+        Topics t = config.topics();
+        var str = Serdes.String();
+        instanceEvents = driver.createInputTopic(t.instanceEvents(), str.serializer(),
+                JsonSerde.of(InstanceEvent.class).serializer());
+        meetingEvents = driver.createInputTopic(t.meetingEvents(), str.serializer(),
+                JsonSerde.of(MeetingEvent.class).serializer());
+        mutations = driver.createInputTopic(t.dnsMutations(), str.serializer(),
+                JsonSerde.of(DnsMutation.class).serializer());
+        desired = driver.createOutputTopic(t.dnsDesired(), str.deserializer(),
+                JsonSerde.of(DesiredRecord.class).deserializer());
+        ready = driver.createOutputTopic(t.meetingReady(), str.deserializer(),
+                JsonSerde.of(MeetingReady.class).deserializer());
+        deadLetters = driver.createOutputTopic(t.deadLetter(), str.deserializer(),
+                JsonSerde.of(DeadLetter.class).deserializer());
+    }
+
+    InstanceEvent event(String id, String state, Instant time, String publicIp, Map<String, String> tags) {
+        String eventId = "evt-" + (++eventCounter);
+        return new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_EC2, id, state,
+                time, publicIp, "10.0.0." + (eventCounter % 250), tags, true);
+    }
+
+    InstanceEvent send(String id, String state, Instant time, String publicIp, Map<String, String> tags) {
+        InstanceEvent e = event(id, state, time, publicIp, tags);
+        instanceEvents.pipeInput(id, e, time);
+        return e;
+    }
+
+    void send(InstanceEvent e) {
+        instanceEvents.pipeInput(e.instanceId(), e, e.time());
+    }
+
+    /** What the DNS sink would write after applying a desired record. */
+    void confirm(DesiredRecord record, Instant time) {
+        mutations.pipeInput(record.name(), new DnsMutation(DnsMutation.SCHEMA_VERSION, "m-" + (++eventCounter),
+                DnsMutation.Phase.APPLIED, DnsMutation.Action.CREATE, record.name(), "A", record.content(), null,
+                "rec-1", record.instanceId(), record.causeId(), "test", null, time), time);
+    }
+
+    void schedule(String meetingId, List<String> roles, Instant time) {
+        meetingEvents.pipeInput(meetingId, new MeetingEvent.Scheduled(1, "scheduled", meetingId, roles, time,
+                time.plusSeconds(3600), "mevt-" + (++eventCounter), time), time);
+    }
+
+    void end(String meetingId, Instant time) {
+        meetingEvents.pipeInput(meetingId, new MeetingEvent.Ended(1, "ended", meetingId, "mevt-" + (++eventCounter),
+                time), time);
+    }
+
+    /** Last value per key, as a compacted topic would hold it; a key whose last value is a tombstone maps to null. */
+    Map<String, DesiredRecord> desiredTable() {
+        Map<String, DesiredRecord> table = new HashMap<>();
+        desired.readRecordsToList().forEach(r -> table.put(r.key(), r.value()));
+        return table;
+    }
+
+    InstanceState instance(String id) {
+        KeyValueStore<String, InstanceState> store = driver.getKeyValueStore(ElephantTopology.INSTANCE_STATE_STORE);
+        return store.get(id);
+    }
+
+    MeetingState meeting(String id) {
+        KeyValueStore<String, MeetingState> store = driver.getKeyValueStore(ElephantTopology.MEETING_STATE_STORE);
+        return store.get(id);
+    }
+
+    static Map<String, String> tags(String... kv) {
+        Map<String, String> tags = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            tags.put(kv[i], kv[i + 1]);
+        }
+        return tags;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
