@@ -1,0 +1,93 @@
+package dev.elephant.standins.aws;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local AWS: the EC2 Query API on one port, with every instance state change delivered to an
+ * HTTP endpoint as an EventBridge rule with an API destination would deliver it.
+ */
+public final class AwsStandIn implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AwsStandIn.class);
+
+    private final HttpServer http;
+    private final ExecutorService httpThreads;
+    private final ScheduledExecutorService scheduler;
+    private final EventBridgeDelivery delivery;
+    private final Ec2Fleet fleet;
+
+    private AwsStandIn(HttpServer http, ExecutorService httpThreads, ScheduledExecutorService scheduler,
+                       EventBridgeDelivery delivery, Ec2Fleet fleet) {
+        this.http = http;
+        this.httpThreads = httpThreads;
+        this.scheduler = scheduler;
+        this.delivery = delivery;
+        this.fleet = fleet;
+    }
+
+    /**
+     * @param eventTarget    where state-change events are POSTed (null: nowhere)
+     * @param apiKeyHeader   the API destination connection's header name
+     * @param apiKey         its value
+     * @param transitionDelay how long pending, stopping and shutting-down last
+     * @param storeFile      where instances are kept across restarts (null: in memory only)
+     */
+    public record Settings(int port, String region, URI eventTarget, String apiKeyHeader, String apiKey,
+                           Duration transitionDelay, Path storeFile) {}
+
+    public static AwsStandIn start(Settings s) throws IOException {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "standin-ec2-lifecycle");
+            t.setDaemon(true);
+            return t;
+        });
+        EventBridgeDelivery delivery = new EventBridgeDelivery(s.eventTarget(), s.apiKeyHeader(), s.apiKey());
+        Ec2Fleet fleet = new Ec2Fleet(s.region(), s.transitionDelay(), scheduler, delivery, s.storeFile(),
+                Clock.systemUTC());
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()), 64);
+        http.createContext("/", new Ec2QueryApi(fleet));
+        ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "standin-ec2");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(threads);
+        http.start();
+        log.info("AWS stand-in: EC2 Query API on http://127.0.0.1:{}, EventBridge events to {}",
+                http.getAddress().getPort(), s.eventTarget());
+        return new AwsStandIn(http, threads, scheduler, delivery, fleet);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    public List<Ec2Instance> instances() {
+        return fleet.all();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        httpThreads.shutdownNow();
+        scheduler.shutdownNow();
+        delivery.close();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.elephant.standins.aws;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.elephant.events.Ec2State;
+import dev.elephant.events.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The instances of the EC2 stand-in and their lifecycle: pending → running, stopping → stopped,
+ * shutting-down → terminated, each step after a delay, each change announced as an EventBridge
+ * "EC2 Instance State-change Notification".
+ */
+final class Ec2Fleet {
+
+    static final String ACCOUNT = "000000000000";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, Ec2Instance> instances = new LinkedHashMap<>();
+    private final String region;
+    private final Duration transitionDelay;
+    private final ScheduledExecutorService scheduler;
+    private final EventBridgeDelivery delivery;
+    private final Path storeFile;
+    private final Clock clock;
+    private long addressCounter;
+
+    Ec2Fleet(String region, Duration transitionDelay, ScheduledExecutorService scheduler, EventBridgeDelivery delivery,
+             Path storeFile, Clock clock) {
+        this.region = region;
+        this.transitionDelay = transitionDelay;
+        this.scheduler = scheduler;
+        this.delivery = delivery;
+        this.storeFile = storeFile;
+        this.clock = clock;
+        load();
+    }
+
+    synchronized List<Ec2Instance> all() {
+        return List.copyOf(instances.values());
+    }
+
+    synchronized Ec2Instance get(String id) {
+        Ec2Instance i = instances.get(id);
+        if (i == null) {
+            throw new Ec2Error("InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist");
+        }
+        return i;
+    }
+
+    synchronized List<Ec2Instance> run(String imageId, String instanceType, int count, Map<String, String> tags) {
+        String reservationId = "r-" + hex(8);
+        List<Ec2Instance> launched = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            Ec2Instance i = new Ec2Instance("i-" + hex(17).substring(0, 17), reservationId, imageId, instanceType,
+                    Ec2State.PENDING, nextPrivateIp(), nextPublicIp(), tags, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+            instances.put(i.instanceId(), i);
+            launched.add(i);
+            announce(i);
+            later(i.instanceId(), Ec2State.PENDING, Ec2State.RUNNING);
+        }
+        save();
+        return launched;
+    }
+
+    /** Returns each instance's state before the change, for the response's previousState. */
+    synchronized List<Ec2Instance[]> stop(List<String> ids) {
+        return change(ids, i -> switch (i.state()) {
+            case RUNNING, PENDING -> Ec2State.STOPPING;
+            case STOPPING, STOPPED -> null;
+            default -> throw new Ec2Error("IncorrectInstanceState", "The instance '" + i.instanceId()
+                    + "' is not in a state from which it can be stopped.");
+        }, Ec2State.STOPPED);
+    }
+
+    synchronized List<Ec2Instance[]> start(List<String> ids) {
+        return change(ids, i -> switch (i.state()) {
+            case STOPPED -> Ec2State.PENDING;
+            case PENDING, RUNNING -> null;
+            default -> throw new Ec2Error("IncorrectInstanceState", "The instance '" + i.instanceId()
+                    + "' is not in a state from which it can be started.");
+        }, Ec2State.RUNNING);
+    }
+
+    synchronized List<Ec2Instance[]> terminate(List<String> ids) {
+        return change(ids, i -> switch (i.state()) {
+            case SHUTTING_DOWN, TERMINATED -> null;
+            default -> Ec2State.SHUTTING_DOWN;
+        }, Ec2State.TERMINATED);
+    }
+
+    private List<Ec2Instance[]> change(List<String> ids, java.util.function.Function<Ec2Instance, Ec2State> next,
+                                       Ec2State settled) {
+        List<Ec2Instance> targets = ids.stream().map(this::get).toList(); // all exist, or nothing changes
+        List<Ec2State> nextStates = targets.stream().map(next).toList();
+        List<Ec2Instance[]> changes = new ArrayList<>();
+        for (int n = 0; n < targets.size(); n++) {
+            Ec2Instance before = targets.get(n);
+            Ec2State to = nextStates.get(n);
+            if (to == null) {
+                changes.add(new Ec2Instance[] {before, before});
+                continue;
+            }
+            // A stopped instance gives its public address back; a started one gets a new one.
+            String publicIp = switch (to) {
+                case PENDING -> nextPublicIp();
+                case STOPPING, SHUTTING_DOWN -> before.publicIp();
+                default -> null;
+            };
+            Ec2Instance after = before.withState(to, publicIp);
+            instances.put(after.instanceId(), after);
+            announce(after);
+            later(after.instanceId(), to, settled);
+            changes.add(new Ec2Instance[] {before, after});
+        }
+        save();
+        return changes;
+    }
+
+    private void later(String id, Ec2State from, Ec2State to) {
+        scheduler.schedule(() -> settle(id, from, to), transitionDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void settle(String id, Ec2State from, Ec2State to) {
+        Ec2Instance i = instances.get(id);
+        if (i == null || i.state() != from) {
+            return; // something else happened to it meanwhile
+        }
+        String publicIp = to == Ec2State.RUNNING ? i.publicIp() : null;
+        Ec2Instance after = i.withState(to, publicIp);
+        instances.put(id, after);
+        announce(after);
+        save();
+    }
+
+    private void announce(Ec2Instance i) {
+        ObjectNode event = Json.mapper().createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "EC2 Instance State-change Notification");
+        event.put("source", "aws.ec2");
+        event.put("account", ACCOUNT);
+        event.put("time", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", region);
+        event.putArray("resources").add("arn:aws:ec2:" + region + ":" + ACCOUNT + ":instance/" + i.instanceId());
+        event.putObject("detail").put("instance-id", i.instanceId()).put("state", i.state().wireName());
+        delivery.deliver(Json.toString(event));
+    }
+
+    private String nextPrivateIp() {
+        long n = addressCounter++;
+        return "10.0." + ((n / 250) % 250) + "." + (n % 250 + 2);
+    }
+
+    /** Public addresses come from 198.18.0.0/15, the range set aside for tests (RFC 2544). */
+    private String nextPublicIp() {
+        long address = 0xC612_0000L + 1 + (addressCounter++ % 131_070);
+        return (address >> 24) + "." + ((address >> 16) & 0xff) + "." + ((address >> 8) & 0xff) + "." + (address & 0xff);
+    }
+
+    private static String hex(int chars) {
+        byte[] bytes = new byte[(chars + 1) / 2];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes).substring(0, chars);
+    }
+
+    private record Stored(long addressCounter, List<Ec2Instance> instances) {}
+
+    private void load() {
+        if (storeFile == null || !Files.exists(storeFile)) {
+            return;
+        }
+        try {
+            Stored stored = Json.mapper().readValue(storeFile.toFile(), new TypeReference<Stored>() {});
+            addressCounter = stored.addressCounter();
+            stored.instances().forEach(i -> instances.put(i.instanceId(), i));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the EC2 stand-in's instances from " + storeFile, e);
+        }
+        // Transitions under way when the stand-in stopped complete now.
+        for (Ec2Instance i : instances.values()) {
+            switch (i.state()) {
+                case PENDING -> later(i.instanceId(), Ec2State.PENDING, Ec2State.RUNNING);
+                case STOPPING -> later(i.instanceId(), Ec2State.STOPPING, Ec2State.STOPPED);
+                case SHUTTING_DOWN -> later(i.instanceId(), Ec2State.SHUTTING_DOWN, Ec2State.TERMINATED);
+                default -> { }
+            }
+        }
+    }
+
+    private void save() {
+        if (storeFile == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(storeFile.getParent());
+            Path tmp = storeFile.resolveSibling(storeFile.getFileName() + ".tmp");
+            Json.mapper().writeValue(tmp.toFile(), new Stored(addressCounter, new ArrayList<>(instances.values())));
+            Files.move(tmp, storeFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the EC2 stand-in's instances to " + storeFile, e);
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.elephant.standins.aws;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.elephant.standins.http.Exchanges;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The EC2 Query API (version 2016-11-15) as the AWS SDK v2 and the AWS CLI speak it: form-encoded
+ * POST with {@code Action=…}, XML answers in EC2's namespace, errors in EC2's {@code <Response><Errors>}
+ * envelope. Source: Amazon EC2 API Reference, "Query requests" and the RunInstances,
+ * DescribeInstances, StopInstances, StartInstances and TerminateInstances actions.
+ */
+final class Ec2QueryApi implements HttpHandler {
+
+    private static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    private static final int MAX_BODY = 1 << 20;
+    private static final Pattern ID_PARAM = Pattern.compile("InstanceId\\.(\\d+)");
+    private static final Pattern TAG_KEY = Pattern.compile("TagSpecification\\.(\\d+)\\.Tag\\.(\\d+)\\.Key");
+    private static final Pattern FILTER_NAME = Pattern.compile("Filter\\.(\\d+)\\.Name");
+    private static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8,17}");
+
+    private final Ec2Fleet fleet;
+
+    Ec2QueryApi(Ec2Fleet fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        try {
+            Map<String, String> params = new LinkedHashMap<>(Exchanges.parseForm(exchange.getRequestURI().getRawQuery()));
+            if ("POST".equals(exchange.getRequestMethod())) {
+                params.putAll(Exchanges.parseForm(new String(Exchanges.readBody(exchange, MAX_BODY), StandardCharsets.UTF_8)));
+            }
+            String action = params.getOrDefault("Action", "");
+            String xml = switch (action) {
+                case "RunInstances" -> runInstances(params, requestId);
+                case "DescribeInstances" -> describeInstances(params, requestId);
+                case "StopInstances" -> stateChange("StopInstancesResponse", fleet.stop(instanceIds(params)), requestId);
+                case "StartInstances" -> stateChange("StartInstancesResponse", fleet.start(instanceIds(params)), requestId);
+                case "TerminateInstances" -> stateChange("TerminateInstancesResponse",
+                        fleet.terminate(instanceIds(params)), requestId);
+                default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
+            };
+            Exchanges.respond(exchange, 200, "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
+        } catch (Ec2Error e) {
+            String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + esc(e.code())
+                    + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error></Errors><RequestID>" + requestId
+                    + "</RequestID></Response>";
+            Exchanges.respond(exchange, 400, "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private String runInstances(Map<String, String> p, String requestId) {
+        String imageId = require(p, "ImageId");
+        int min = intParam(p, "MinCount", 1);
+        int max = intParam(p, "MaxCount", min);
+        if (min < 1 || max < min || max > 100) {
+            throw new Ec2Error("InvalidParameterValue", "MinCount and MaxCount must be 1..100 with MinCount <= MaxCount");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (var e : p.entrySet()) {
+            Matcher m = TAG_KEY.matcher(e.getKey());
+            if (m.matches() && "instance".equals(p.get("TagSpecification." + m.group(1) + ".ResourceType"))) {
+                tags.put(e.getValue(), p.getOrDefault("TagSpecification." + m.group(1) + ".Tag." + m.group(2) + ".Value", ""));
+            }
+        }
+        List<Ec2Instance> launched = fleet.run(imageId, p.getOrDefault("InstanceType", "t3.micro"), max, tags);
+        StringBuilder x = open("RunInstancesResponse", requestId);
+        x.append("<reservationId>").append(launched.get(0).reservationId()).append("</reservationId>")
+                .append("<ownerId>").append(Ec2Fleet.ACCOUNT).append("</ownerId><groupSet/><instancesSet>");
+        launched.forEach(i -> instanceXml(x, i));
+        x.append("</instancesSet>");
+        return close(x, "RunInstancesResponse");
+    }
+
+    private String describeInstances(Map<String, String> p, String requestId) {
+        List<String> ids = instanceIdsOrEmpty(p);
+        ids.forEach(fleet::get); // unknown ids are an error, as on EC2
+        Predicate<Ec2Instance> filter = i -> ids.isEmpty() || ids.contains(i.instanceId());
+        for (var e : p.entrySet()) {
+            Matcher m = FILTER_NAME.matcher(e.getKey());
+            if (m.matches()) {
+                filter = filter.and(filter(e.getValue(), values(p, "Filter." + m.group(1) + ".Value.")));
+            }
+        }
+        List<Ec2Instance> matching = fleet.all().stream().filter(filter).toList();
+        int max = intParam(p, "MaxResults", Integer.MAX_VALUE);
+        if (p.containsKey("MaxResults") && (max < 5 || max > 1000)) {
+            throw new Ec2Error("InvalidParameterValue", "MaxResults must be between 5 and 1000");
+        }
+        int from = p.containsKey("NextToken") ? parseToken(p.get("NextToken")) : 0;
+        int to = (int) Math.min((long) from + max, matching.size());
+        StringBuilder x = open("DescribeInstancesResponse", requestId);
+        x.append("<reservationSet>");
+        for (Ec2Instance i : matching.subList(Math.min(from, matching.size()), to)) {
+            x.append("<item><reservationId>").append(i.reservationId()).append("</reservationId><ownerId>")
+                    .append(Ec2Fleet.ACCOUNT).append("</ownerId><groupSet/><instancesSet>");
+            instanceXml(x, i);
+            x.append("</instancesSet></item>");
+        }
+        x.append("</reservationSet>");
+        if (to < matching.size()) {
+            x.append("<nextToken>").append(to).append("</nextToken>");
+        }
+        return close(x, "DescribeInstancesResponse");
+    }
+
+    private static int parseToken(String token) {
+        try {
+            return Integer.parseInt(token);
+        } catch (NumberFormatException e) {
+            throw new Ec2Error("InvalidParameterValue", "Invalid NextToken");
+        }
+    }
+
+    private static Predicate<Ec2Instance> filter(String name, List<String> values) {
+        if (name.startsWith("tag:")) {
+            String key = name.substring(4);
+            return i -> i.tags().containsKey(key) && values.contains(i.tags().get(key));
+        }
+        return switch (name) {
+            case "instance-id" -> i -> values.contains(i.instanceId());
+            case "tag-key" -> i -> values.stream().anyMatch(i.tags()::containsKey);
+            case "instance-state-name" -> i -> values.contains(i.state().wireName());
+            default -> throw new Ec2Error("InvalidParameterValue", "The filter '" + name + "' is invalid");
+        };
+    }
+
+    private static List<String> values(Map<String, String> p, String prefix) {
+        List<String> values = new ArrayList<>();
+        for (int n = 1; p.containsKey(prefix + n); n++) {
+            values.add(p.get(prefix + n));
+        }
+        return values;
+    }
+
+    private String stateChange(String response, List<Ec2Instance[]> changes, String requestId) {
+        StringBuilder x = open(response, requestId);
+        x.append("<instancesSet>");
+        for (Ec2Instance[] c : changes) {
+            x.append("<item><instanceId>").append(c[1].instanceId()).append("</instanceId>");
+            state(x, "currentState", c[1]);
+            state(x, "previousState", c[0]);
+            x.append("</item>");
+        }
+        x.append("</instancesSet>");
+        return close(x, response);
+    }
+
+    private static List<String> instanceIds(Map<String, String> p) {
+        List<String> ids = instanceIdsOrEmpty(p);
+        if (ids.isEmpty()) {
+            throw new Ec2Error("MissingParameter", "The request must contain the parameter InstanceId");
+        }
+        return ids;
+    }
+
+    private static List<String> instanceIdsOrEmpty(Map<String, String> p) {
+        List<String> ids = new ArrayList<>();
+        for (String key : p.keySet()) {
+            if (ID_PARAM.matcher(key).matches()) {
+                String id = p.get(key);
+                if (!INSTANCE_ID.matcher(id).matches()) {
+                    throw new Ec2Error("InvalidInstanceID.Malformed", "Invalid id: \"" + id + "\"");
+                }
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private static void instanceXml(StringBuilder x, Ec2Instance i) {
+        x.append("<item><instanceId>").append(i.instanceId()).append("</instanceId>")
+                .append("<imageId>").append(esc(i.imageId())).append("</imageId>");
+        state(x, "instanceState", i);
+        x.append("<privateDnsName>ip-").append(i.privateIp().replace('.', '-')).append(".ec2.internal</privateDnsName>")
+                .append("<dnsName/>")
+                .append("<amiLaunchIndex>0</amiLaunchIndex><productCodes/>")
+                .append("<instanceType>").append(esc(i.instanceType())).append("</instanceType>")
+                .append("<launchTime>").append(i.launchTime()).append("</launchTime>")
+                .append("<placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy></placement>")
+                .append("<monitoring><state>disabled</state></monitoring>")
+                .append("<privateIpAddress>").append(i.privateIp()).append("</privateIpAddress>");
+        if (i.publicIp() != null) {
+            x.append("<ipAddress>").append(i.publicIp()).append("</ipAddress>");
+        }
+        x.append("<architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>");
+        if (!i.tags().isEmpty()) {
+            x.append("<tagSet>");
+            i.tags().forEach((k, v) -> x.append("<item><key>").append(esc(k)).append("</key><value>").append(esc(v))
+                    .append("</value></item>"));
+            x.append("</tagSet>");
+        }
+        x.append("</item>");
+    }
+
+    private static void state(StringBuilder x, String element, Ec2Instance i) {
+        x.append('<').append(element).append("><code>").append(i.state().code()).append("</code><name>")
+                .append(i.state().wireName()).append("</name></").append(element).append('>');
+    }
+
+    private static StringBuilder open(String response, String requestId) {
+        return new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<").append(response)
+                .append(" xmlns=\"").append(NS).append("\"><requestId>").append(requestId).append("</requestId>");
+    }
+
+    private static String close(StringBuilder x, String response) {
+        return x.append("</").append(response).append('>').toString();
+    }
+
+    private static String require(Map<String, String> p, String name) {
+        String v = p.get(name);
+        if (v == null || v.isEmpty()) {
+            throw new Ec2Error("MissingParameter", "The request must contain the parameter " + name);
+        }
+        return v;
+    }
+
+    private static int intParam(Map<String, String> p, String name, int otherwise) {
+        String v = p.get(name);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new Ec2Error("InvalidParameterValue", "Value (" + v + ") for parameter " + name + " is invalid.");
+        }
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

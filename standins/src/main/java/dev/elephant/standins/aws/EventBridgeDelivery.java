@@ -1,0 +1,99 @@
+package dev.elephant.standins.aws;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers events the way an EventBridge rule with an API destination does: one event JSON per POST,
+ * {@code Content-Type: application/json; charset=utf-8}, {@code User-Agent: Amazon/EventBridge/ApiDestinations},
+ * the connection's API key header, a 5 s timeout, and retries with backoff on 429, 5xx and network
+ * errors (other 4xx are not retried). Source: ../shared/fixtures/eventbridge/README.md.
+ */
+final class EventBridgeDelivery implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventBridgeDelivery.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final URI target;
+    private final String keyHeader;
+    private final String key;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // One thread: events leave in the order the stand-in made them; EventBridge does not promise that,
+    // and Elephant does not rely on it, but a predictable stand-in makes clearer tests.
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "standin-eventbridge");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    EventBridgeDelivery(URI target, String keyHeader, String key) {
+        this.target = target;
+        this.keyHeader = keyHeader;
+        this.key = key;
+    }
+
+    void deliver(String eventJson) {
+        if (target == null || closed) {
+            return;
+        }
+        sender.submit(() -> send(eventJson));
+    }
+
+    private void send(String eventJson) {
+        Duration backoff = Duration.ofMillis(100);
+        while (!closed) {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(target)
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "application/json; charset=utf-8")
+                        .header("User-Agent", "Amazon/EventBridge/ApiDestinations")
+                        .header(keyHeader, key)
+                        .POST(HttpRequest.BodyPublishers.ofString(eventJson))
+                        .build();
+                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status < 300) {
+                    return;
+                }
+                if (status != 429 && status < 500) {
+                    log.warn("EventBridge stand-in: target answered {}; not retried, as EventBridge would not", status);
+                    return;
+                }
+            } catch (IOException e) {
+                log.debug("EventBridge stand-in: delivery failed, will retry: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sender.shutdown();
+        try {
+            sender.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sender.shutdownNow();
+    }
+}

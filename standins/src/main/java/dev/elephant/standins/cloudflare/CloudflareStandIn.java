@@ -1,0 +1,117 @@
+package dev.elephant.standins.cloudflare;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local Cloudflare: the v4 DNS records API for one zone over HTTP, and that zone answered over
+ * real DNS. Strict like the real service: what Cloudflare refuses, it refuses with the same code.
+ */
+public final class CloudflareStandIn implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CloudflareStandIn.class);
+
+    private final HttpServer http;
+    private final ExecutorService httpThreads;
+    private final ZoneDnsServer dns;
+    private final CloudflareApi api;
+    private final Zone zone;
+
+    private CloudflareStandIn(HttpServer http, ExecutorService httpThreads, ZoneDnsServer dns, CloudflareApi api,
+                              Zone zone) {
+        this.http = http;
+        this.httpThreads = httpThreads;
+        this.dns = dns;
+        this.api = api;
+        this.zone = zone;
+    }
+
+    /** Settings of the stand-in; the defaults are those of a Free plan zone. */
+    public record Settings(int httpPort, int dnsPort, String zoneId, String zoneName, String token, Path storeFile,
+                           int recordQuota, int maxCommentLength, int rateLimit, long rateWindowMillis) {
+
+        public static Settings freePlan(int httpPort, int dnsPort, String zoneId, String zoneName, String token,
+                                        Path storeFile) {
+            return new Settings(httpPort, dnsPort, zoneId, zoneName, token, storeFile, 200, 100, 1200, 300_000);
+        }
+    }
+
+    public static CloudflareStandIn start(Settings s) throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        Zone zone = new Zone(s.zoneId(), s.zoneName(), s.recordQuota(), s.maxCommentLength(), s.storeFile(),
+                Clock.systemUTC());
+        CloudflareApi api = new CloudflareApi(zone, s.token(), Clock.systemUTC(), s.rateLimit(), s.rateWindowMillis());
+        HttpServer http = HttpServer.create(new InetSocketAddress(loopback, s.httpPort()), 64);
+        http.createContext("/client/v4/", api);
+        ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "standin-cloudflare");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(threads);
+        http.start();
+        ZoneDnsServer dns;
+        try {
+            dns = new ZoneDnsServer(zone, loopback, s.dnsPort());
+        } catch (IOException e) {
+            http.stop(0);
+            threads.shutdownNow();
+            throw new IOException("cannot serve DNS on port " + s.dnsPort() + ": " + e.getMessage(), e);
+        }
+        log.info("Cloudflare stand-in: API on http://127.0.0.1:{}/client/v4 (zone {} {}), DNS on 127.0.0.1:{}",
+                http.getAddress().getPort(), s.zoneName(), s.zoneId(), dns.port());
+        return new CloudflareStandIn(http, threads, dns, api, zone);
+    }
+
+    public String apiBaseUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/client/v4";
+    }
+
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    public int dnsPort() {
+        return dns.port();
+    }
+
+    public String zoneId() {
+        return zone.id();
+    }
+
+    /** Every record in the zone, as the provider holds them. */
+    public List<DnsRecord> records() {
+        return zone.list(r -> true);
+    }
+
+    /** Writes (anything but GET) the API answered, in order: the provider's own account of what it was asked. */
+    public long writeCount() {
+        return api.requestLog().stream().filter(CloudflareApi.LoggedRequest::isWrite).count();
+    }
+
+    /** The next {@code times} API requests are answered with {@code status}. */
+    public void injectFault(int status, int times) {
+        api.injectFault(status, times);
+    }
+
+    /** A record created straight in the zone, as a person would in Cloudflare's dashboard. */
+    public DnsRecord createForeignRecord(String name, String type, String content, String comment) {
+        return zone.create(new Zone.RecordFields(name, type, content, 1, false, comment, null));
+    }
+
+    @Override
+    public void close() {
+        dns.close();
+        http.stop(0);
+        httpThreads.shutdownNow();
+    }
+}
