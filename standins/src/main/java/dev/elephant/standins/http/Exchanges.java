@@ -1,7 +1,7 @@
 package dev.elephant.standins.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.io.ByteArrayOutputStream;
+import dev.elephant.events.BoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,16 +18,11 @@ public final class Exchanges {
     /** Reads the body, refusing more than {@code limit} bytes. */
     public static byte[] readBody(HttpExchange exchange, int limit) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > limit) {
-                    throw new IOException("request body over " + limit + " bytes");
-                }
+            BoundedBody.Read read = BoundedBody.read(in, limit);
+            if (read.tooLarge()) {
+                throw new IOException("request body over " + limit + " bytes");
             }
-            return out.toByteArray();
+            return read.bytes();
         }
     }
 

@@ -1,0 +1,19 @@
+package dev.elephant.connector.ec2;
+
+import java.util.Optional;
+
+/** The subset of EC2 the connector uses: what an instance's addresses and tags are now. */
+public interface InstanceLookup {
+
+    /**
+     * @return the facts, or empty when EC2 no longer knows the instance
+     * @throws LookupUnavailable when EC2 could not answer (throttled, 5xx, timeout): worth retrying
+     */
+    Optional<InstanceFacts> describe(String instanceId) throws LookupUnavailable;
+
+    final class LookupUnavailable extends Exception {
+        public LookupUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

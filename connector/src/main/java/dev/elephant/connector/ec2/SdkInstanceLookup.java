@@ -1,0 +1,48 @@
+package dev.elephant.connector.ec2;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/** {@link InstanceLookup} through the AWS SDK v2's EC2 client ({@code DescribeInstances}). */
+public final class SdkInstanceLookup implements InstanceLookup {
+
+    private final Ec2Client ec2;
+
+    public SdkInstanceLookup(Ec2Client ec2) {
+        this.ec2 = ec2;
+    }
+
+    @Override
+    public Optional<InstanceFacts> describe(String instanceId) throws LookupUnavailable {
+        try {
+            Optional<Instance> found = ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
+                    .flatMap(r -> r.instances().stream())
+                    .filter(i -> instanceId.equals(i.instanceId()))
+                    .findFirst();
+            return found.map(i -> {
+                Map<String, String> tags = new HashMap<>();
+                for (Tag t : i.tags()) {
+                    tags.put(t.key(), t.value());
+                }
+                return new InstanceFacts(i.publicIpAddress(), i.privateIpAddress(), tags);
+            });
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null && "InvalidInstanceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw new LookupUnavailable("EC2 DescribeInstances failed: " + errorCode(e), e);
+        } catch (SdkException e) {
+            throw new LookupUnavailable("EC2 DescribeInstances failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String errorCode(Ec2Exception e) {
+        return e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
+    }
+}

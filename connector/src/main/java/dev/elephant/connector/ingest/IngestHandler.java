@@ -1,0 +1,106 @@
+package dev.elephant.connector.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.elephant.events.BoundedBody;
+import dev.elephant.events.Json;
+import dev.elephant.events.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Function;
+
+/**
+ * The HTTP side of an ingest endpoint: method, API key, body size, then the endpoint's own logic,
+ * and the answer as JSON. Shared by {@code POST /v1/eventbridge} and {@code POST /v1/meetings}.
+ */
+public final class IngestHandler implements HttpHandler {
+
+    /** EventBridge's own limit for an event; anything larger did not come from it. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    /** How long a 503 asks the sender to wait; EventBridge honours Retry-After. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private final String keyHeader;
+    private final Secret key;
+    private final Function<byte[], IngestResult> ingest;
+    private final DeadLetters deadLetters;
+    private final String source;
+
+    public IngestHandler(String keyHeader, Secret key, Function<byte[], IngestResult> ingest, DeadLetters deadLetters,
+                         String source) {
+        this.keyHeader = keyHeader;
+        this.key = key;
+        this.ingest = ingest;
+        this.deadLetters = deadLetters;
+        this.source = source;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            IngestResult result = decide(exchange);
+            answer(exchange, result);
+        }
+    }
+
+    private IngestResult decide(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            return IngestResult.rejected(IngestStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "use POST");
+        }
+        if (!key.matches(exchange.getRequestHeaders().getFirst(keyHeader))) {
+            return IngestResult.rejected(IngestStatus.UNAUTHORIZED, "unauthorized", "missing or wrong " + keyHeader);
+        }
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && isOver(declared)) {
+            return IngestResult.rejected(IngestStatus.TOO_LARGE, "too-large",
+                    "body over " + MAX_BODY_BYTES + " bytes (EventBridge's event size limit)");
+        }
+        BoundedBody.Read body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = BoundedBody.read(in, MAX_BODY_BYTES);
+        }
+        if (body.tooLarge()) {
+            return deadLetters.reject(IngestStatus.TOO_LARGE, "too-large",
+                    "body over " + MAX_BODY_BYTES + " bytes", source, null, body.bytes());
+        }
+        return ingest.apply(body.bytes());
+    }
+
+    private static boolean isOver(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false; // the body's real length decides
+        }
+    }
+
+    private static void answer(HttpExchange exchange, IngestResult result) throws IOException {
+        ObjectNode json = Json.mapper().createObjectNode();
+        IngestStatus status = result.status();
+        json.put("status", status == IngestStatus.ACCEPTED ? "accepted"
+                : status == IngestStatus.IGNORED ? "ignored" : "rejected");
+        if (result.eventId() != null) {
+            json.put("eventId", result.eventId());
+        }
+        if (result.reason() != null) {
+            json.put("reason", result.reason());
+        }
+        if (result.detail() != null) {
+            json.put("detail", result.detail());
+        }
+        if (status == IngestStatus.UNAVAILABLE) {
+            exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        if (status == IngestStatus.METHOD_NOT_ALLOWED) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+        }
+        byte[] bytes = Json.toBytes(json);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status.httpStatus(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

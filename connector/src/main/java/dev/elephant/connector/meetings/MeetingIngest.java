@@ -1,0 +1,151 @@
+package dev.elephant.connector.meetings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.elephant.connector.ingest.DeadLetters;
+import dev.elephant.connector.ingest.EventLog;
+import dev.elephant.connector.ingest.IngestResult;
+import dev.elephant.connector.ingest.IngestStatus;
+import dev.elephant.events.Json;
+import dev.elephant.events.MeetingEvent;
+import dev.elephant.events.Printable;
+import dev.elephant.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Validates a {@link MeetingEvent} posted by the meeting service and appends it to {@code meeting-events}. */
+public final class MeetingIngest {
+
+    public static final String SOURCE = "meetings-api";
+    private static final Pattern MEETING_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Pattern ROLE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    private static final int MAX_ROLES = 16;
+
+    private final EventLog log;
+    private final DeadLetters deadLetters;
+    private final Topics topics;
+    private final Clock clock;
+    private final Duration writeTimeout;
+    private final MeterRegistry metrics;
+
+    public MeetingIngest(EventLog log, DeadLetters deadLetters, Topics topics, Clock clock, Duration writeTimeout,
+                         MeterRegistry metrics) {
+        this.log = log;
+        this.deadLetters = deadLetters;
+        this.topics = topics;
+        this.clock = clock;
+        this.writeTimeout = writeTimeout;
+        this.metrics = metrics;
+    }
+
+    public IngestResult ingest(byte[] body) {
+        IngestResult result = handle(body);
+        metrics.counter("elephant.ingest.events", "source", "meetings", "outcome",
+                result.reason() == null ? "accepted" : result.reason()).increment();
+        return result;
+    }
+
+    private IngestResult handle(byte[] body) {
+        MeetingEvent event;
+        try {
+            event = parse(body, UUID.randomUUID().toString(), clock.instant());
+        } catch (Invalid e) {
+            return deadLetters.reject(IngestStatus.MALFORMED, e.reason, e.getMessage(), SOURCE, null, body);
+        }
+        try {
+            log.append(topics.meetingEvents(), event.meetingId(), Json.toBytes(event), writeTimeout);
+        } catch (EventLog.EventLogUnavailable e) {
+            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "kafka-unavailable", e.getMessage());
+        }
+        return IngestResult.accepted(event.eventId());
+    }
+
+    static MeetingEvent parse(byte[] body, String eventId, Instant now) throws Invalid {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new Invalid("malformed-json", "body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new Invalid("malformed-json", "body is not a JSON object");
+        }
+        String meetingId = text(root, "meetingId");
+        if (meetingId == null || !MEETING_ID.matcher(meetingId).matches()) {
+            throw new Invalid("invalid-meeting-id", "meetingId " + Printable.of(meetingId)
+                    + " must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
+        }
+        String type = text(root, "type");
+        if (type == null) {
+            throw new Invalid("missing-field", "type is missing (scheduled, ended or cancelled)");
+        }
+        return switch (type) {
+            case "scheduled" -> scheduled(root, meetingId, eventId, now);
+            case "ended" -> new MeetingEvent.Ended(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, now);
+            case "cancelled" -> new MeetingEvent.Cancelled(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, now);
+            default -> throw new Invalid("invalid-field", "type " + Printable.of(type)
+                    + " is not one of scheduled, ended, cancelled");
+        };
+    }
+
+    private static MeetingEvent.Scheduled scheduled(JsonNode root, String meetingId, String eventId, Instant now)
+            throws Invalid {
+        JsonNode rolesNode = root.get("roles");
+        if (rolesNode == null || !rolesNode.isArray() || rolesNode.isEmpty() || rolesNode.size() > MAX_ROLES) {
+            throw new Invalid("invalid-field", "roles must be a list of 1 to " + MAX_ROLES + " role names");
+        }
+        List<String> roles = new ArrayList<>();
+        for (JsonNode r : rolesNode) {
+            String role = r.isTextual() ? r.asText() : null;
+            if (role == null || !ROLE.matcher(role).matches()) {
+                throw new Invalid("invalid-field", "role " + Printable.of(role)
+                        + " must be 1 to 32 lower-case letters, digits, '_' or '-'");
+            }
+            roles.add(role);
+        }
+        if (new HashSet<>(roles).size() != roles.size()) {
+            throw new Invalid("invalid-field", "roles must not repeat");
+        }
+        Instant startsAt = instant(root, "startsAt");
+        Instant endsAt = instant(root, "endsAt");
+        if (!endsAt.isAfter(startsAt)) {
+            throw new Invalid("invalid-field", "endsAt must be after startsAt");
+        }
+        return new MeetingEvent.Scheduled(MeetingEvent.SCHEMA_VERSION, "scheduled", meetingId, roles, startsAt, endsAt,
+                eventId, now);
+    }
+
+    private static Instant instant(JsonNode root, String field) throws Invalid {
+        String t = text(root, field);
+        if (t == null) {
+            throw new Invalid("missing-field", field + " is missing");
+        }
+        try {
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            throw new Invalid("invalid-field", field + " is not an ISO-8601 instant such as 2026-11-22T10:00:00Z");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode n = node.get(field);
+        return n != null && n.isTextual() ? n.asText() : null;
+    }
+
+    static final class Invalid extends Exception {
+        final String reason;
+
+        Invalid(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+    }
+}

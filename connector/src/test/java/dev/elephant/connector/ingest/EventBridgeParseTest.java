@@ -1,0 +1,70 @@
+package dev.elephant.connector.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elephant.connector.ec2.Ec2StateChange;
+import dev.elephant.events.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Events exactly as EventBridge delivers them (../shared/fixtures/eventbridge) and input that is not. */
+class EventBridgeParseTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pending", "running", "stopping", "stopped", "shutting-down", "terminated"})
+    void everyEc2StateChangeSampleIsUnderstood(String state) throws Exception {
+        Ec2StateChange change = EventBridgeIngest.parse(Fixtures.eventBridge("ec2-" + state + ".json"));
+        assertThat(change.state()).isEqualTo(state);
+        assertThat(change.instanceId()).isEqualTo("i-0a1b2c3d4e5f67890");
+        assertThat(change.eventId()).isNotBlank();
+        assertThat(change.time()).isAfter(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void ecsTaskEventsAreNotYetSupportedAndSaySo() {
+        assertThatThrownBy(() -> EventBridgeIngest.parse(Fixtures.eventBridge("ecs-task-running.json")))
+                .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
+                        e -> assertThat(e.reason).isEqualTo("unsupported-event"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"i-ABCDEF0123", "i-0123.evil.com", "../../etc", "i-0123456", "i-0123456789abcdef01",
+            "i-01234567\u0000", "I-0123456789", "i-０１２３４５６７"})
+    void instanceIdOutsideTheGrammarIsRejected(String id) throws Exception {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(Fixtures.eventBridge("ec2-running.json"));
+        ((ObjectNode) event.get("detail")).put("instance-id", id);
+        byte[] body = Json.toBytes(event);
+        assertThatThrownBy(() -> EventBridgeIngest.parse(body))
+                .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
+                        e -> assertThat(e.reason).isEqualTo("invalid-instance-id"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "[]", "null", "{\"source\":\"aws.ec2\"}", "\"text\""})
+    void malformedBodiesAreRejectedWithAReason(String body) {
+        assertThatThrownBy(() -> EventBridgeIngest.parse(body.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventBridgeIngest.Malformed.class);
+    }
+
+    @Test
+    void deepNestingIsRefusedByTheParserNotTheStack() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        assertThatThrownBy(() -> EventBridgeIngest.parse(deep.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
+                        e -> assertThat(e.reason).isEqualTo("malformed-json"));
+    }
+
+    @Test
+    void unknownStateIsRejected() {
+        String body = new String(Fixtures.eventBridge("ec2-running.json"), StandardCharsets.UTF_8)
+                .replace("\"running\"", "\"exploded\"");
+        assertThatThrownBy(() -> EventBridgeIngest.parse(body.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
+                        e -> assertThat(e.reason).isEqualTo("unknown-state"));
+    }
+}
