@@ -1,0 +1,153 @@
+package dev.elephant.sinks.dns;
+
+import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.Json;
+import dev.elephant.sinks.dns.audit.MutationAudit;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes {@code dns-desired} on its own thread and reconciles each name with the provider. Provider
+ * calls block, so they run here, never on a Kafka Streams thread. Offsets are committed only after a
+ * batch is reconciled: a crash replays the batch, and reconciling is idempotent.
+ */
+public final class DnsSink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DnsSink.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final DnsReconciler reconciler;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean caughtUp;
+
+    public DnsSink(Map<String, Object> clientProperties, String groupId, String topic, DnsReconciler reconciler) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The topology writes dns-desired in transactions: never act on an aborted record.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.reconciler = reconciler;
+        this.thread = new Thread(this::run, "elephant-dns-sink");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** True once a poll came back empty: everything desired so far has been reconciled. */
+    public boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (stopping.getCount() > 0) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                caughtUp = records.isEmpty();
+                // A compacted topic: within a batch only the last value per name matters.
+                Map<String, DesiredRecord> latest = new LinkedHashMap<>();
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    DesiredRecord desired = parse(r);
+                    latest.remove(r.key());
+                    latest.put(r.key(), desired);
+                }
+                for (var e : latest.entrySet()) {
+                    if (!reconcileUntilDone(e.getKey(), e.getValue())) {
+                        return; // stopping: offsets stay uncommitted, the batch is replayed next start
+                    }
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us up
+        } catch (RuntimeException e) {
+            log.error("DNS sink stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static DesiredRecord parse(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return null;
+        }
+        return Json.fromBytes(r.value(), DesiredRecord.class);
+    }
+
+    private boolean reconcileUntilDone(String name, DesiredRecord desired) {
+        Duration backoff = MIN_BACKOFF;
+        while (stopping.getCount() > 0) {
+            try {
+                reconciler.reconcile(name, desired);
+                return true;
+            } catch (RetryLater e) {
+                Duration wait = e.delay() != null ? e.delay() : backoff;
+                log.warn("{}: {}; retrying in {} ms", name, e.getMessage(), wait.toMillis());
+                if (!pause(wait)) {
+                    return false;
+                }
+            } catch (MutationAudit.AuditUnavailable e) {
+                log.warn("{}: audit trail unavailable ({}); no provider call without it, retrying in {} ms", name,
+                        e.getMessage(), backoff.toMillis());
+                if (!pause(backoff)) {
+                    return false;
+                }
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        return false;
+    }
+
+    /** @return false when the sink is stopping */
+    private boolean pause(Duration wait) {
+        try {
+            return !stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping.countDown();
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.elephant.sinks.dns.cloudflare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elephant.events.Json;
+import dev.elephant.events.Secret;
+import dev.elephant.sinks.dns.provider.DnsProvider;
+import dev.elephant.sinks.dns.provider.ProviderException;
+import dev.elephant.sinks.dns.provider.ProviderRecord;
+import dev.elephant.sinks.dns.provider.RecordSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The Cloudflare v4 DNS records API through OkHttp: list by name (all pages), create, patch, delete.
+ * Errors are classified from the HTTP status and Cloudflare's error codes; the token is sent in the
+ * Authorization header and nowhere else.
+ */
+public final class CloudflareProvider implements DnsProvider {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final int PER_PAGE = 100;
+    private static final int CODE_RECORD_EXISTS = 81057;
+    private static final int CODE_IDENTICAL_EXISTS = 81058;
+    private static final int CODE_RECORD_NOT_FOUND = 81044;
+
+    private final OkHttpClient http;
+    private final HttpUrl records;
+    private final Secret token;
+
+    public CloudflareProvider(String apiBaseUrl, String zoneId, Secret token) {
+        HttpUrl base = HttpUrl.parse(apiBaseUrl);
+        if (base == null) {
+            throw new IllegalArgumentException("Cloudflare API base URL is not a URL: " + apiBaseUrl);
+        }
+        this.records = base.newBuilder().addPathSegment("zones").addPathSegment(zoneId).addPathSegment("dns_records").build();
+        this.token = token;
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(10))
+                .callTimeout(Duration.ofSeconds(15))
+                .retryOnConnectionFailure(false) // retries are the executor's decision, with backoff
+                .build();
+    }
+
+    @Override
+    public List<ProviderRecord> recordsAt(String name) throws ProviderException {
+        List<ProviderRecord> found = new ArrayList<>();
+        int page = 1;
+        int totalPages;
+        do {
+            HttpUrl url = records.newBuilder().addQueryParameter("name", name)
+                    .addQueryParameter("page", String.valueOf(page))
+                    .addQueryParameter("per_page", String.valueOf(PER_PAGE)).build();
+            JsonNode body = call("list", request(url).get().build());
+            for (JsonNode r : body.get("result")) {
+                found.add(toRecord(r));
+            }
+            JsonNode info = body.get("result_info");
+            totalPages = info == null ? 1 : info.path("total_pages").asInt(1);
+            page++;
+        } while (page <= totalPages);
+        return found;
+    }
+
+    @Override
+    public ProviderRecord create(RecordSpec spec) throws ProviderException {
+        return toRecord(call("create", request(records).post(body(spec)).build()).get("result"));
+    }
+
+    @Override
+    public ProviderRecord update(String recordId, RecordSpec spec) throws ProviderException {
+        HttpUrl url = records.newBuilder().addPathSegment(recordId).build();
+        return toRecord(call("update", request(url).patch(body(spec)).build()).get("result"));
+    }
+
+    @Override
+    public void delete(String recordId) throws ProviderException {
+        call("delete", request(records.newBuilder().addPathSegment(recordId).build()).delete().build());
+    }
+
+    private Request.Builder request(HttpUrl url) {
+        return new Request.Builder().url(url).header("Authorization", "Bearer " + token.reveal());
+    }
+
+    private static RequestBody body(RecordSpec spec) {
+        ObjectNode n = Json.mapper().createObjectNode()
+                .put("type", spec.type())
+                .put("name", spec.name())
+                .put("content", spec.content())
+                .put("ttl", spec.ttl())
+                .put("proxied", false)
+                .put("comment", spec.comment());
+        return RequestBody.create(Json.toBytes(n), JSON);
+    }
+
+    private JsonNode call(String operation, Request request) throws ProviderException {
+        try (Response response = http.newCall(request).execute()) {
+            ResponseBody rb = response.body();
+            String text = rb == null ? "" : rb.string();
+            JsonNode body = parse(text);
+            if (response.isSuccessful() && body != null && body.path("success").asBoolean(false)) {
+                return body;
+            }
+            throw classify(operation, response, body);
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Kind.RETRYABLE,
+                    "Cloudflare " + operation + ": " + e.getClass().getSimpleName(), null, e);
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static ProviderException classify(String operation, Response response, JsonNode body) {
+        int status = response.code();
+        int code = 0;
+        String message = "";
+        if (body != null && body.path("errors").size() > 0) {
+            code = body.path("errors").get(0).path("code").asInt();
+            message = body.path("errors").get(0).path("message").asText();
+        }
+        String what = "Cloudflare " + operation + " answered HTTP " + status + (code != 0 ? " code " + code : "")
+                + (message.isEmpty() ? "" : ": " + message);
+        if (status == 429 || status >= 500) {
+            return new ProviderException(ProviderException.Kind.RETRYABLE, what, retryAfter(response), null);
+        }
+        if (code == CODE_RECORD_EXISTS || code == CODE_IDENTICAL_EXISTS || code == CODE_RECORD_NOT_FOUND) {
+            return new ProviderException(ProviderException.Kind.ALREADY_DONE, what, null, null);
+        }
+        return new ProviderException(ProviderException.Kind.PERMANENT, what, null, null);
+    }
+
+    private static Duration retryAfter(Response response) {
+        String header = response.header("Retry-After");
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static ProviderRecord toRecord(JsonNode r) {
+        JsonNode comment = r.get("comment");
+        return new ProviderRecord(r.path("id").asText(), r.path("name").asText(), r.path("type").asText(),
+                r.path("content").asText(), r.path("ttl").asInt(1),
+                comment == null || comment.isNull() ? null : comment.asText());
+    }
+}

@@ -1,0 +1,19 @@
+package dev.elephant.sinks.dns.provider;
+
+import java.util.List;
+
+/**
+ * The subset of a DNS provider's API Elephant uses. A provider executes; it decides nothing: what to
+ * create, update or delete is the planner's business.
+ */
+public interface DnsProvider {
+
+    /** Every record at exactly this name, Elephant's or not. */
+    List<ProviderRecord> recordsAt(String name) throws ProviderException;
+
+    ProviderRecord create(RecordSpec spec) throws ProviderException;
+
+    ProviderRecord update(String recordId, RecordSpec spec) throws ProviderException;
+
+    void delete(String recordId) throws ProviderException;
+}

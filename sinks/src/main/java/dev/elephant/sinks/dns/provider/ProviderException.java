@@ -1,0 +1,34 @@
+package dev.elephant.sinks.dns.provider;
+
+import java.time.Duration;
+
+/** A provider call that did not succeed, classified by what the caller should do next. */
+public final class ProviderException extends Exception {
+
+    public enum Kind {
+        /** Rate limited, 5xx, timeout, connection lost: try again later. */
+        RETRYABLE,
+        /** The provider already holds what was asked for, or no longer holds what was to be deleted: look again. */
+        ALREADY_DONE,
+        /** Will not succeed by retrying: bad credentials, validation, zone quota. */
+        PERMANENT
+    }
+
+    private final Kind kind;
+    private final Duration retryAfter;
+
+    public ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.retryAfter = retryAfter;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** How long the provider asked us to wait, or null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}
