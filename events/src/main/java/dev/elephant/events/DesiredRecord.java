@@ -14,4 +14,10 @@ public record DesiredRecord(
         String causeId) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * Header naming the event that caused a record on {@code dns-desired}; a tombstone has no value to
+     * carry it, and a deletion must still be traceable to its cause.
+     */
+    public static final String CAUSE_HEADER = "elephant-cause-id";
 }

@@ -76,6 +76,18 @@ class InstanceRulesTest {
     }
 
     @Test
+    void tombstoneNamesTheEventThatCausedTheDeletion() {
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        InstanceEvent stopped = f.send(ID, "stopped", T0.plusSeconds(10), null, Map.of());
+
+        var records = f.desired.readRecordsToList();
+        var tombstone = records.get(records.size() - 1);
+        assertThat(tombstone.value()).isNull();
+        assertThat(new String(tombstone.headers().lastHeader(DesiredRecord.CAUSE_HEADER).value()))
+                .isEqualTo(stopped.eventId());
+    }
+
+    @Test
     void stopStartCycleMovesTheRecordToTheNewPublicIp() {
         f.send(ID, "running", T0, "203.0.113.7", Map.of());
         f.send(ID, "stopping", T0.plusSeconds(10), null, Map.of());

@@ -19,6 +19,8 @@ public final class IngestHandler implements HttpHandler {
 
     /** EventBridge's own limit for an event; anything larger did not come from it. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
+    /** How much of a refused body is read and thrown away so the answer reaches the client. */
+    static final long MAX_DRAIN_BYTES = 4L * 1024 * 1024;
     /** How long a 503 asks the sender to wait; EventBridge honours Retry-After. */
     static final String RETRY_AFTER_SECONDS = "1";
 
@@ -46,26 +48,48 @@ public final class IngestHandler implements HttpHandler {
     }
 
     private IngestResult decide(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && isOver(declared)) {
+            drain(exchange);
+            return IngestResult.rejected(IngestStatus.TOO_LARGE, "too-large",
+                    "body over " + MAX_BODY_BYTES + " bytes (EventBridge's event size limit)");
+        }
+        // Read (at most the limit) before any answer, so a client still sending is not cut off mid-body.
+        BoundedBody.Read body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = BoundedBody.read(in, MAX_BODY_BYTES);
+        }
+        if (body.tooLarge()) {
+            drain(exchange);
+        }
         if (!"POST".equals(exchange.getRequestMethod())) {
             return IngestResult.rejected(IngestStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "use POST");
         }
         if (!key.matches(exchange.getRequestHeaders().getFirst(keyHeader))) {
+            // Unauthenticated input is not dead-lettered: it must not be able to fill Elephant's topics.
             return IngestResult.rejected(IngestStatus.UNAUTHORIZED, "unauthorized", "missing or wrong " + keyHeader);
-        }
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && isOver(declared)) {
-            return IngestResult.rejected(IngestStatus.TOO_LARGE, "too-large",
-                    "body over " + MAX_BODY_BYTES + " bytes (EventBridge's event size limit)");
-        }
-        BoundedBody.Read body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = BoundedBody.read(in, MAX_BODY_BYTES);
         }
         if (body.tooLarge()) {
             return deadLetters.reject(IngestStatus.TOO_LARGE, "too-large",
                     "body over " + MAX_BODY_BYTES + " bytes", source, null, body.bytes());
         }
         return ingest.apply(body.bytes());
+    }
+
+    /**
+     * Reads and discards what is left of a refused body, up to a bound, so the client gets to read the
+     * answer: closing a socket with unread input resets the connection and loses the response. A
+     * client sending more than the bound is cut off.
+     */
+    private static void drain(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            long left = MAX_DRAIN_BYTES;
+            byte[] buffer = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= n;
+            }
+        }
     }
 
     private static boolean isOver(String contentLength) {

@@ -50,10 +50,14 @@ public final class DnsReconciler {
         this.metrics = metrics;
     }
 
-    void reconcile(String name, DesiredRecord desired) throws RetryLater, MutationAudit.AuditUnavailable {
+    /**
+     * @param causeId the event behind this desired state (for a tombstone it comes from the record's header)
+     */
+    void reconcile(String name, DesiredRecord desired, String causeId) throws RetryLater, MutationAudit.AuditUnavailable {
+        Audited a = new Audited(name, desired, desired != null ? desired.causeId() : causeId);
         String want = desired == null ? ABSENT : desired.type() + " " + desired.content() + " " + desired.ttl();
         if (want.equals(known.get(name))) {
-            noop(name, desired);
+            noop(a);
             return;
         }
         List<ProviderRecord> actual;
@@ -67,16 +71,16 @@ public final class DnsReconciler {
             known.remove(name);
             log.warn("not touching {}: {}", name, plan.refusal());
             audit.record(mutation(UUID.randomUUID().toString(), DnsMutation.Phase.FAILED, DnsMutation.Action.NONE,
-                    name, desired, null, null, plan.refusal()));
+                    a, null, null, plan.refusal()));
             return;
         }
         if (plan.changes().isEmpty()) {
-            noop(name, desired);
+            noop(a);
             known.put(name, want);
             return;
         }
         for (DnsPlan.Change change : plan.changes()) {
-            if (!execute(name, desired, change)) {
+            if (!execute(a, change)) {
                 known.remove(name);
                 return;
             }
@@ -84,20 +88,22 @@ public final class DnsReconciler {
         known.put(name, want);
     }
 
-    private void noop(String name, DesiredRecord desired) throws MutationAudit.AuditUnavailable {
-        DnsMutation.Action action = desired == null ? DnsMutation.Action.DELETE : DnsMutation.Action.NONE;
-        audit.record(mutation(UUID.randomUUID().toString(), DnsMutation.Phase.NOOP, action, name, desired, null, null,
-                null));
+    /** What every audit record of one reconciliation shares. */
+    private record Audited(String name, DesiredRecord desired, String causeId) {}
+
+    private void noop(Audited a) throws MutationAudit.AuditUnavailable {
+        DnsMutation.Action action = a.desired() == null ? DnsMutation.Action.DELETE : DnsMutation.Action.NONE;
+        audit.record(mutation(UUID.randomUUID().toString(), DnsMutation.Phase.NOOP, action, a, null, null, null));
         metrics.counter("elephant.dns.mutations", "action", "noop", "outcome", "noop").increment();
     }
 
     /** @return false when the change failed for good (the failure is on the audit trail) */
-    private boolean execute(String name, DesiredRecord desired, DnsPlan.Change change)
+    private boolean execute(Audited a, DnsPlan.Change change)
             throws RetryLater, MutationAudit.AuditUnavailable {
         String mutationId = UUID.randomUUID().toString();
         DnsMutation.Action action = DnsMutation.Action.valueOf(change.action().name());
         ProviderRecord existing = change.existing();
-        audit.record(mutation(mutationId, DnsMutation.Phase.INTENT, action, name, desired, change, null, null));
+        audit.record(mutation(mutationId, DnsMutation.Phase.INTENT, action, a, change, null, null));
         String op = action.name().toLowerCase(java.util.Locale.ROOT);
         try {
             ProviderRecord result = switch (change.action()) {
@@ -111,28 +117,29 @@ public final class DnsReconciler {
                     yield existing;
                 }
             };
-            audit.record(mutation(mutationId, DnsMutation.Phase.APPLIED, action, name, desired, change,
+            audit.record(mutation(mutationId, DnsMutation.Phase.APPLIED, action, a, change,
                     result == null ? null : result.id(), null));
             metrics.counter("elephant.dns.mutations", "action", op, "outcome", "applied").increment();
             return true;
         } catch (ProviderException e) {
-            audit.record(mutation(mutationId, DnsMutation.Phase.FAILED, action, name, desired, change, null,
-                    e.getMessage()));
+            audit.record(mutation(mutationId, DnsMutation.Phase.FAILED, action, a, change, null, e.getMessage()));
             metrics.counter("elephant.dns.mutations", "action", op, "outcome", "failed").increment();
             switch (e.kind()) {
                 case RETRYABLE -> throw new RetryLater(e.getMessage(), e.retryAfter(), e);
                 // The provider already is (or no longer is) what we asked: look again and plan from what is there.
                 case ALREADY_DONE -> throw new RetryLater(e.getMessage(), Duration.ZERO, e);
                 default -> {
-                    log.error("giving up on {} {}: {}", op, name, e.getMessage());
+                    log.error("giving up on {} {}: {}", op, a.name(), e.getMessage());
                     return false;
                 }
             }
         }
     }
 
-    private DnsMutation mutation(String mutationId, DnsMutation.Phase phase, DnsMutation.Action action, String name,
-                                 DesiredRecord desired, DnsPlan.Change change, String providerRecordId, String error) {
+    private DnsMutation mutation(String mutationId, DnsMutation.Phase phase, DnsMutation.Action action, Audited a,
+                                 DnsPlan.Change change, String providerRecordId, String error) {
+        DesiredRecord desired = a.desired();
+        String name = a.name();
         String content = change != null && change.spec() != null ? change.spec().content()
                 : desired != null && action != DnsMutation.Action.DELETE ? desired.content() : null;
         String previous = change != null && change.existing() != null ? change.existing().content() : null;
@@ -141,7 +148,7 @@ public final class DnsReconciler {
         String instanceId = desired != null ? desired.instanceId() : instanceIdOf(name);
         return new DnsMutation(DnsMutation.SCHEMA_VERSION, mutationId, phase, action, name,
                 desired != null ? desired.type() : "A", content, previous, recordId, instanceId,
-                desired != null ? desired.causeId() : null, owner, error, clock.instant());
+                a.causeId(), owner, error, clock.instant());
     }
 
     private static String instanceIdOf(String name) {

@@ -3,6 +3,7 @@ package dev.elephant.sinks.dns;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.Json;
 import dev.elephant.sinks.dns.audit.MutationAudit;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -71,14 +73,13 @@ public final class DnsSink implements AutoCloseable {
                 var records = consumer.poll(Duration.ofMillis(500));
                 caughtUp = records.isEmpty();
                 // A compacted topic: within a batch only the last value per name matters.
-                Map<String, DesiredRecord> latest = new LinkedHashMap<>();
+                Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    DesiredRecord desired = parse(r);
                     latest.remove(r.key());
-                    latest.put(r.key(), desired);
+                    latest.put(r.key(), r);
                 }
-                for (var e : latest.entrySet()) {
-                    if (!reconcileUntilDone(e.getKey(), e.getValue())) {
+                for (var r : latest.values()) {
+                    if (!reconcileUntilDone(r.key(), parse(r), causeOf(r))) {
                         return; // stopping: offsets stay uncommitted, the batch is replayed next start
                     }
                 }
@@ -102,11 +103,16 @@ public final class DnsSink implements AutoCloseable {
         return Json.fromBytes(r.value(), DesiredRecord.class);
     }
 
-    private boolean reconcileUntilDone(String name, DesiredRecord desired) {
+    private static String causeOf(ConsumerRecord<String, byte[]> r) {
+        Header h = r.headers().lastHeader(DesiredRecord.CAUSE_HEADER);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private boolean reconcileUntilDone(String name, DesiredRecord desired, String causeId) {
         Duration backoff = MIN_BACKOFF;
         while (stopping.getCount() > 0) {
             try {
-                reconciler.reconcile(name, desired);
+                reconciler.reconcile(name, desired, causeId);
                 return true;
             } catch (RetryLater e) {
                 Duration wait = e.delay() != null ? e.delay() : backoff;

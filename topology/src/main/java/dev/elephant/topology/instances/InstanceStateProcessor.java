@@ -1,6 +1,10 @@
 package dev.elephant.topology.instances;
 
+import dev.elephant.events.DesiredRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,7 +38,9 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
                 : lifecycle.confirm(current, input.outcome());
         next.ifPresent(state -> {
             store.put(record.key(), state);
-            context.forward(record.withValue(new InstanceChange(current, state)));
+            Headers headers = new RecordHeaders().add(DesiredRecord.CAUSE_HEADER,
+                    state.causeId().getBytes(StandardCharsets.UTF_8));
+            context.forward(record.withValue(new InstanceChange(current, state)).withHeaders(headers));
         });
     }
 }

@@ -1,0 +1,149 @@
+package dev.elephant.app.dev;
+
+import dev.elephant.app.runtime.Elephant;
+import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.Secret;
+import dev.elephant.events.Topics;
+import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.cloudflare.CloudflareStandIn;
+import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
+import dev.elephant.topology.TopologyConfig;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything on one machine: a real Kafka broker (KRaft, embedded), the local AWS and Cloudflare
+ * stand-ins, and Elephant wired to them. What {@code elephant dev} runs, and what the end-to-end tests
+ * run (with the test JVM's shared broker instead of an own one).
+ */
+public final class DevStack implements AutoCloseable {
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Options options;
+    private String bootstrap;
+    private CloudflareStandIn cloudflare;
+    private AwsStandIn aws;
+    private Elephant elephant;
+
+    /**
+     * @param externalBootstrap an existing broker to use, or null to start one
+     * @param transitionDelay   how long the EC2 stand-in's pending/stopping/shutting-down last
+     */
+    public record Options(Path dataDir, String externalBootstrap, int kafkaPort, int controllerPort, int awsPort,
+                          int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
+                          Secret ingestKey, ProjectFilter projectFilter, String linkTemplate, String ownerId,
+                          String topicPrefix, String applicationId, int partitions, Duration transitionDelay) {}
+
+    private DevStack(Options options) {
+        this.options = options;
+    }
+
+    public static DevStack start(Options o) throws IOException {
+        DevStack stack = new DevStack(o);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (IOException | RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        Options o = options;
+        if (o.externalBootstrap() == null) {
+            EmbeddedKafkaBroker broker = bind("--kafka-port/--controller-port", () -> EmbeddedKafkaBroker.start(
+                    o.dataDir(), o.kafkaPort(), o.controllerPort(), Duration.ofSeconds(60)));
+            started.push(broker);
+            bootstrap = broker.bootstrapServers();
+        } else {
+            bootstrap = o.externalBootstrap();
+        }
+        String zoneId = zoneIdFor(o.domain());
+        // The stand-in and Elephant share this token in-process; it is never printed.
+        Secret cloudflareToken = Secret.of(UUID.randomUUID().toString());
+        cloudflare = bind("--cloudflare-port/--dns-port", () -> CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan(
+                o.cloudflarePort(), o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
+                o.dataDir().resolve("cloudflare/zone.json"))));
+        started.push(cloudflare);
+        int httpPort = o.httpPort() == 0 ? FreePort.find() : o.httpPort();
+        aws = bind("--aws-port", () -> AwsStandIn.start(new AwsStandIn.Settings(o.awsPort(), "us-east-1",
+                URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge"), o.ingestKeyHeader(),
+                o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
+        started.push(aws);
+        Topics topics = new Topics(o.topicPrefix());
+        TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
+                TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
+        ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
+                o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
+                o.ingestKeyHeader(), o.ingestKey(), o.ownerId(), "127.0.0.1", httpPort, aws.endpoint(), "us-east-1",
+                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken);
+        elephant = bind("--http-port", () -> Elephant.start(settings));
+        started.push(elephant);
+    }
+
+    /** A stable zone id per domain, so a restarted stand-in serves the same zone under the same id. */
+    static String zoneIdFor(String domain) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(domain.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Starter<T> {
+        T start() throws IOException;
+    }
+
+    private static <T> T bind(String flag, Starter<T> starter) throws IOException {
+        try {
+            return starter.start();
+        } catch (BindException e) {
+            throw new IOException("a port is already in use (" + e.getMessage() + "); choose another with " + flag, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public CloudflareStandIn cloudflare() {
+        return cloudflare;
+    }
+
+    public AwsStandIn aws() {
+        return aws;
+    }
+
+    public Elephant elephant() {
+        return elephant;
+    }
+
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + elephant.httpPort());
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+}

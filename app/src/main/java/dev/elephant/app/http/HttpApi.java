@@ -1,0 +1,80 @@
+package dev.elephant.app.http;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.elephant.app.queries.StateQueries;
+import dev.elephant.connector.ingest.IngestHandler;
+import dev.elephant.topology.TopologyConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/** Elephant's HTTP API on the JDK's HTTP server: ingest, queries, health and metrics. */
+public final class HttpApi implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+
+    private HttpApi(HttpServer server, ExecutorService threads) {
+        this.server = server;
+        this.threads = threads;
+    }
+
+    public static HttpApi start(String host, int port, IngestHandler eventBridge, IngestHandler meetings,
+                                StateQueries queries, TopologyConfig config, BooleanSupplier ready,
+                                PrometheusMeterRegistry metrics) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        QueryHandler query = new QueryHandler(queries, config);
+        server.createContext("/v1/eventbridge", eventBridge);
+        server.createContext("/v1/meetings", exchange -> {
+            // POST /v1/meetings takes meeting events; GET /v1/meetings/{id}[/join] reads them.
+            if ("/v1/meetings".equals(exchange.getRequestURI().getPath())) {
+                meetings.handle(exchange);
+            } else {
+                query.handle(exchange);
+            }
+        });
+        server.createContext("/v1/instances/", query);
+        server.createContext("/healthz", exchange -> {
+            try (exchange) {
+                Responses.text(exchange, 200, "text/plain", "ok\n");
+            }
+        });
+        server.createContext("/readyz", exchange -> {
+            try (exchange) {
+                boolean ok = ready.getAsBoolean();
+                Responses.text(exchange, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+            }
+        });
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                Responses.text(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            }
+        });
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                Responses.error(exchange, 404, "not-found", "no such resource");
+            }
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "elephant-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(threads);
+        server.start();
+        return new HttpApi(server, threads);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.elephant.app.runtime;
+
+import dev.elephant.app.http.HttpApi;
+import dev.elephant.app.queries.StateQueries;
+import dev.elephant.connector.ec2.SdkInstanceLookup;
+import dev.elephant.connector.ingest.DeadLetters;
+import dev.elephant.connector.ingest.EventBridgeIngest;
+import dev.elephant.connector.ingest.IngestHandler;
+import dev.elephant.connector.ingest.KafkaEventLog;
+import dev.elephant.connector.meetings.MeetingIngest;
+import dev.elephant.sinks.dns.DnsReconciler;
+import dev.elephant.sinks.dns.DnsSink;
+import dev.elephant.sinks.dns.audit.MutationAudit;
+import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
+import dev.elephant.sinks.dns.plan.DnsPlanner;
+import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.topology.ElephantTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * One running Elephant: the connector behind the HTTP API, the topology on Kafka Streams, and the DNS
+ * sink on its own consumer. Everything it starts, it closes, in reverse order.
+ */
+public final class Elephant implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Elephant.class);
+    /** Under EventBridge's 5 s timeout, with room for the lookup before it. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofMillis(3_500);
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private KafkaStreams streams;
+    private DnsSink sink;
+    private HttpApi http;
+    private PrometheusMeterRegistry metrics;
+
+    private Elephant() {}
+
+    public static Elephant start(ElephantSettings s) throws IOException {
+        Elephant e = new Elephant();
+        try {
+            e.startAll(s);
+            return e;
+        } catch (IOException | RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
+    }
+
+    private void startAll(ElephantSettings s) throws IOException {
+        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        resources.push(metrics::close);
+        try (Admin admin = Admin.create(new HashMap<>(s.kafka()))) {
+            TopicSetup.ensure(admin, s.topics(), s.partitions(), s.replicationFactor());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("cannot create Elephant's topics on " + s.kafka().get("bootstrap.servers") + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating topics", e);
+        }
+
+        streams = new KafkaStreams(ElephantTopology.build(s.topology()), streamsProperties(s));
+        // Leave the group on close, so a restart is assigned its partitions at once instead of after the
+        // old member's session times out.
+        resources.push(() -> streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(10))));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        resources.push(streamsMetrics::close);
+        streams.start();
+
+        MutationAudit audit = new MutationAudit(s.kafka(), s.topics().dnsMutations(), Duration.ofSeconds(10));
+        resources.push(audit);
+        CloudflareProvider provider = new CloudflareProvider(s.cloudflareApiBaseUrl(), s.cloudflareZoneId(),
+                s.cloudflareToken());
+        OwnershipMark mark = new OwnershipMark(s.ownerId());
+        DnsReconciler reconciler = new DnsReconciler(provider, new DnsPlanner(mark, s.topology().domain()), audit,
+                s.ownerId(), Clock.systemUTC(), metrics);
+        sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler);
+        resources.push(sink);
+        sink.start();
+
+        Ec2Client ec2 = ec2Client(s);
+        resources.push(ec2);
+        KafkaEventLog eventLog = new KafkaEventLog(s.kafka());
+        resources.push(eventLog);
+        DeadLetters deadLetters = new DeadLetters(eventLog, s.topics().deadLetter(), Clock.systemUTC(), WRITE_TIMEOUT);
+        EventBridgeIngest ingest = new EventBridgeIngest(new SdkInstanceLookup(ec2), s.projectFilter(), eventLog,
+                deadLetters, s.topics(), WRITE_TIMEOUT, metrics);
+        MeetingIngest meetings = new MeetingIngest(eventLog, deadLetters, s.topics(), Clock.systemUTC(), WRITE_TIMEOUT,
+                metrics);
+        http = HttpApi.start(s.httpHost(), s.httpPort(),
+                new IngestHandler(s.ingestKeyHeader(), s.ingestKey(), ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
+                new IngestHandler(s.ingestKeyHeader(), s.ingestKey(), meetings::ingest, deadLetters, MeetingIngest.SOURCE),
+                new StateQueries(streams), s.topology(), this::isReady, metrics);
+        resources.push(http);
+        log.info("Elephant HTTP API on http://{}:{} (domain {}, topics {}*)", s.httpHost(), http.port(),
+                s.topology().domain(), s.topics().prefix());
+    }
+
+    private static Properties streamsProperties(ElephantSettings s) {
+        Properties p = new Properties();
+        p.putAll(s.kafka());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Bad records are dead-lettered and skipped (KIP-1034) instead of stopping the pipeline.
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, s.topics().deadLetter());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        return p;
+    }
+
+    private static Ec2Client ec2Client(ElephantSettings s) {
+        var builder = Ec2Client.builder()
+                .region(Region.of(s.awsRegion()))
+                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(1)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofMillis(1_200)).build());
+        if (s.awsEndpoint() != null) {
+            builder.endpointOverride(s.awsEndpoint());
+        }
+        builder.credentialsProvider(s.localAws()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create("elephant-local", "elephant-local"))
+                : DefaultCredentialsProvider.builder().build());
+        return builder.build();
+    }
+
+    /** Streams running and the DNS sink's thread alive. */
+    public boolean isReady() {
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING && sink != null && sink.isAlive();
+    }
+
+    public KafkaStreams.State streamsState() {
+        return streams.state();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.elephant.app;
+
+import dev.elephant.app.dev.FreePort;
+import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One real Kafka broker (KRaft) for the whole test JVM: started by the first test that asks, stopped
+ * when the JVM exits. Tests isolate themselves with their own topic prefix and application id.
+ */
+final class SharedKafka {
+
+    private static EmbeddedKafkaBroker broker;
+
+    private SharedKafka() {}
+
+    static synchronized String bootstrapServers() {
+        if (broker == null) {
+            try {
+                Path dir = Files.createTempDirectory("elephant-test-kafka");
+                broker = EmbeddedKafkaBroker.start(dir, FreePort.find(), FreePort.find(), Duration.ofSeconds(90));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "shared-kafka-stop"));
+        }
+        return broker.bootstrapServers();
+    }
+}

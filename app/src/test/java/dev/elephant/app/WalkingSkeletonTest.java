@@ -1,0 +1,292 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.elephant.app.dev.DevStack;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.DeadLetter;
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.Json;
+import dev.elephant.events.MeetingReady;
+import dev.elephant.events.Secret;
+import dev.elephant.events.Topics;
+import dev.elephant.topology.TopologyConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * Issue 2's acceptance, end to end: EC2 launches through the real AWS SDK against the stand-in,
+ * EventBridge deliveries over HTTP, a real Kafka broker, the topology, the DNS sink and the Cloudflare
+ * stand-in, checked through real DNS queries, the HTTP API and the topics.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkingSkeletonTest {
+
+    private static final String DOMAIN = "elephant.test";
+    private static final String KEY_HEADER = "X-Elephant-Key";
+    private static final String KEY = "test-ingest-key-7f3a";
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dataDir;
+    private final String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    private final Topics topics = new Topics(prefix);
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private DevStack stack;
+    private Ec2Client ec2;
+    private String teacher;
+    private String student;
+
+    @BeforeAll
+    void start() throws IOException {
+        stack = startStack();
+    }
+
+    private DevStack startStack() throws IOException {
+        DevStack s = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), 0, 0, 0, 0, 0, 0,
+                DOMAIN, KEY_HEADER, Secret.of(KEY), ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
+                "test", prefix, prefix + "app", 3, Duration.ofMillis(300)));
+        ec2 = Ec2Client.builder()
+                .endpointOverride(s.aws().endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+        return s;
+    }
+
+    @AfterAll
+    void stop() {
+        if (ec2 != null) {
+            ec2.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private String launch(String... tags) {
+        var tagList = new java.util.ArrayList<Tag>();
+        for (int i = 0; i < tags.length; i += 2) {
+            tagList.add(Tag.builder().key(tags[i]).value(tags[i + 1]).build());
+        }
+        return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
+                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tagList).build()))
+                .instances().get(0).instanceId();
+    }
+
+    private Instance describe(String id) {
+        return ec2.describeInstances(d -> d.instanceIds(id)).reservations().get(0).instances().get(0);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(stack.apiUrl().resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String key, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(stack.apiUrl().resolve(path))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) {
+            b.header(KEY_HEADER, key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Message dig(String name) throws IOException {
+        SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+        resolver.setPort(stack.cloudflare().dnsPort());
+        resolver.setTimeout(Duration.ofSeconds(2));
+        return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.A, DClass.IN)));
+    }
+
+    private Optional<String> resolve(String id) throws IOException {
+        Message answer = dig(id + "." + DOMAIN);
+        return answer.getSection(Section.ANSWER).stream().filter(r -> r instanceof ARecord)
+                .map(r -> ((ARecord) r).getAddress().getHostAddress()).findFirst();
+    }
+
+    @Test
+    @Order(1)
+    void joinIsUnknownBeforeTheMeetingAndNotReadyUntilEveryRoleHasAConfirmedRecord() throws Exception {
+        await().atMost(WITHIN).until(() -> get("/readyz").statusCode() == 200);
+        assertThat(get("/v1/meetings/m-1/join?role=teacher").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> scheduled = post("/v1/meetings", KEY, ("{\"type\":\"scheduled\",\"meetingId\":\"m-1\","
+                + "\"roles\":[\"teacher\",\"student\"],\"startsAt\":\"2026-11-22T10:00:00Z\","
+                + "\"endsAt\":\"2026-11-22T11:00:00Z\"}").getBytes());
+        assertThat(scheduled.statusCode()).isEqualTo(202);
+
+        await().atMost(WITHIN).until(() -> get("/v1/meetings/m-1/join?role=teacher").statusCode() == 425);
+        HttpResponse<String> early = get("/v1/meetings/m-1/join?role=teacher");
+        assertThat(early.headers().firstValue("Retry-After")).isPresent();
+        assertThat(get("/v1/meetings/m-1/join?role=janitor").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void launchedInstanceResolvesToItsPublicIpAndTheMeetingBecomesReady() throws Exception {
+        teacher = launch("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher");
+        student = launch("Project", "Elephant", "MeetingId", "m-1", "Role", "student");
+
+        await().atMost(WITHIN).until(() -> resolve(teacher).isPresent() && resolve(student).isPresent());
+        assertThat(resolve(teacher)).contains(describe(teacher).publicIpAddress());
+        assertThat(resolve(student)).contains(describe(student).publicIpAddress());
+
+        await().atMost(WITHIN).until(() -> get("/v1/meetings/m-1/join?role=teacher").statusCode() == 302);
+        assertThat(get("/v1/meetings/m-1/join?role=teacher").headers().firstValue("Location"))
+                .contains("https://" + teacher + ".elephant.test:8443");
+        assertThat(get("/v1/meetings/m-1/join?role=student").headers().firstValue("Location"))
+                .contains("https://" + student + ".elephant.test:8443");
+
+        JsonNode meeting = Json.mapper().readTree(get("/v1/meetings/m-1").body());
+        assertThat(meeting.get("status").asText()).isEqualTo("ready");
+
+        JsonNode instance = Json.mapper().readTree(get("/v1/instances/" + teacher).body());
+        assertThat(instance.get("state").asText()).isEqualTo("running");
+        assertThat(instance.get("record").get("status").asText()).isEqualTo("confirmed");
+    }
+
+    @Test
+    @Order(3)
+    void meetingReadyCarriesTheLinkOfEveryRole() {
+        List<ConsumerRecord<String, String>> ready = TopicReader.readAll(stack.bootstrapServers(), topics.meetingReady());
+        assertThat(ready).isNotEmpty();
+        MeetingReady last = Json.fromBytes(ready.get(ready.size() - 1).value().getBytes(), MeetingReady.class);
+        assertThat(last.meetingId()).isEqualTo("m-1");
+        assertThat(last.links()).isEqualTo(Map.of(
+                "teacher", "https://" + teacher + ".elephant.test:8443",
+                "student", "https://" + student + ".elephant.test:8443"));
+    }
+
+    @Test
+    @Order(4)
+    void instanceWithoutTheProjectTagGetsNoRecord() throws Exception {
+        String other = launch("Project", "Other");
+        await().atMost(WITHIN).until(() -> stack.aws().instances().stream()
+                .anyMatch(i -> i.instanceId().equals(other) && i.state().wireName().equals("running")));
+        // The running event of the other project's instance has been answered once a later event of ours is in.
+        String marker = launch("Project", "Elephant");
+        await().atMost(WITHIN).until(() -> resolve(marker).isPresent());
+
+        assertThat(resolve(other)).isEmpty();
+        assertThat(get("/v1/instances/" + other).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void terminatedInstanceLosesItsRecord() throws Exception {
+        ec2.terminateInstances(t -> t.instanceIds(student));
+        await().atMost(WITHIN).until(() -> dig(student + "." + DOMAIN).getRcode() == Rcode.NXDOMAIN);
+        await().atMost(WITHIN).until(() -> get("/v1/meetings/m-1/join?role=student").statusCode() == 425);
+    }
+
+    @Test
+    @Order(6)
+    void everyProviderWriteHasAnIntentBeforeAndAnOutcomeAfterNamingItsCause() {
+        List<DnsMutation> audit = TopicReader.readAll(stack.bootstrapServers(), topics.dnsMutations()).stream()
+                .map(r -> Json.fromBytes(r.value().getBytes(), DnsMutation.class)).toList();
+        Map<String, List<DnsMutation>> byMutation = audit.stream()
+                .filter(m -> m.phase() != DnsMutation.Phase.NOOP)
+                .collect(Collectors.groupingBy(DnsMutation::mutationId));
+
+        assertThat(byMutation).isNotEmpty();
+        byMutation.values().forEach(phases -> {
+            assertThat(phases).extracting(DnsMutation::phase)
+                    .containsExactly(DnsMutation.Phase.INTENT, DnsMutation.Phase.APPLIED);
+            assertThat(phases.get(0).causeId()).as("cause of %s", phases.get(0).name()).isNotBlank();
+        });
+        long applied = audit.stream().filter(m -> m.phase() == DnsMutation.Phase.APPLIED).count();
+        assertThat(applied).as("writes the Cloudflare stand-in received").isEqualTo(stack.cloudflare().writeCount());
+        assertThat(audit).anySatisfy(m -> {
+            assertThat(m.name()).isEqualTo(student + ".elephant.test");
+            assertThat(m.action()).isEqualTo(DnsMutation.Action.DELETE);
+        });
+    }
+
+    @Test
+    @Order(7)
+    void badInputIsRejectedAndMalformedInputIsDeadLettered() throws Exception {
+        byte[] valid = Json.toBytes(Map.of("version", "0", "id", "x-1", "detail-type",
+                "EC2 Instance State-change Notification", "source", "aws.ec2", "time", "2026-11-20T09:00:19Z",
+                "detail", Map.of("instance-id", teacher, "state", "running")));
+        assertThat(post("/v1/eventbridge", null, valid).statusCode()).isEqualTo(401);
+        assertThat(post("/v1/eventbridge", "wrong", valid).statusCode()).isEqualTo(401);
+        assertThat(post("/v1/eventbridge", KEY, "{not json".getBytes()).statusCode()).isEqualTo(400);
+        byte[] hostile = Json.toBytes(Map.of("version", "0", "id", "x-2", "detail-type",
+                "EC2 Instance State-change Notification", "source", "aws.ec2", "time", "2026-11-20T09:00:19Z",
+                "detail", Map.of("instance-id", "i-0123.evil.example.com", "state", "running")));
+        assertThat(post("/v1/eventbridge", KEY, hostile).statusCode()).isEqualTo(400);
+        assertThat(post("/v1/eventbridge", KEY, new byte[300 * 1024]).statusCode()).isEqualTo(413);
+
+        List<DeadLetter> letters = TopicReader.readAll(stack.bootstrapServers(), topics.deadLetter()).stream()
+                .map(r -> Json.fromBytes(r.value().getBytes(), DeadLetter.class)).toList();
+        Map<String, DeadLetter> byReason = letters.stream()
+                .collect(Collectors.toMap(DeadLetter::reason, Function.identity(), (a, b) -> a));
+        // A body declared over the limit is refused before it is read, so there is nothing to dead-letter.
+        assertThat(byReason).containsKeys("malformed-json", "invalid-instance-id").doesNotContainKey("too-large");
+        assertThat(byReason.get("invalid-instance-id").payload()).contains("evil.example.com");
+        assertThat(stack.cloudflare().records()).noneMatch(r -> r.name().contains("evil"));
+    }
+
+    @Test
+    @Order(8)
+    void restartOnTheSameDataResumesWithItsStateAndMakesNoProviderWrite() throws Exception {
+        List<String> before = stack.cloudflare().records().stream().map(r -> r.name() + " " + r.content()).sorted().toList();
+        stack.close();
+        ec2.close();
+
+        stack = startStack();
+
+        await().atMost(WITHIN).until(() -> get("/readyz").statusCode() == 200);
+        JsonNode instance = Json.mapper().readTree(get("/v1/instances/" + teacher).body());
+        assertThat(instance.get("record").get("status").asText()).isEqualTo("confirmed");
+        assertThat(resolve(teacher)).contains(describe(teacher).publicIpAddress());
+        assertThat(stack.cloudflare().records().stream().map(r -> r.name() + " " + r.content()).sorted().toList())
+                .isEqualTo(before);
+        assertThat(stack.cloudflare().writeCount()).isZero();
+    }
+}
