@@ -26,46 +26,54 @@ final class DevCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", defaultValue = ".elephant", description = "Where Kafka, the stand-ins and the state stores keep their data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "${env:ELEPHANT_DATA_DIR:-.elephant}", description = "Where Kafka, the stand-ins and the state stores keep their data (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-bootstrap", defaultValue = "${env:ELEPHANT_KAFKA_BOOTSTRAP}",
+            description = "Use this Kafka cluster instead of starting an embedded broker (host:port,…).")
+    String kafkaBootstrap;
+
+    @Option(names = "--bind", defaultValue = "${env:ELEPHANT_BIND:-127.0.0.1}",
+            description = "Address the HTTP API and the stand-ins listen on; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--kafka-port", defaultValue = "${env:ELEPHANT_KAFKA_PORT:-9092}", description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--controller-port", defaultValue = "9093", description = "Kafka KRaft controller port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--controller-port", defaultValue = "${env:ELEPHANT_CONTROLLER_PORT:-9093}", description = "Kafka KRaft controller port (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
-    @Option(names = "--aws-port", defaultValue = "4566", description = "Local AWS (EC2 Query API) port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aws-port", defaultValue = "${env:ELEPHANT_AWS_PORT:-4566}", description = "Local AWS (EC2 Query API) port (default: ${DEFAULT-VALUE}).")
     int awsPort;
 
-    @Option(names = "--cloudflare-port", defaultValue = "8787", description = "Local Cloudflare API port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cloudflare-port", defaultValue = "${env:ELEPHANT_CLOUDFLARE_PORT:-8787}", description = "Local Cloudflare API port (default: ${DEFAULT-VALUE}).")
     int cloudflarePort;
 
-    @Option(names = "--dns-port", defaultValue = "5353", description = "DNS port (UDP and TCP) answering the local zone (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dns-port", defaultValue = "${env:ELEPHANT_DNS_PORT:-5353}", description = "DNS port (UDP and TCP) answering the local zone (default: ${DEFAULT-VALUE}).")
     int dnsPort;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "Elephant's HTTP API port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "${env:ELEPHANT_HTTP_PORT:-8080}", description = "Elephant's HTTP API port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--domain", defaultValue = "elephant.test", description = "The managed DNS domain (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--domain", defaultValue = "${env:ELEPHANT_DOMAIN:-elephant.test}", description = "The managed DNS domain (default: ${DEFAULT-VALUE}).")
     String domain;
 
-    @Option(names = "--ingest-key", description = "The key callers of /v1/eventbridge and /v1/meetings must send (default in dev: " + DEV_INGEST_KEY + ").")
+    @Option(names = "--ingest-key", defaultValue = "${env:ELEPHANT_INGEST_KEY}", description = "The key callers of /v1/eventbridge and /v1/meetings must send (default in dev: " + DEV_INGEST_KEY + ").")
     String ingestKey;
 
-    @Option(names = "--ingest-key-header", defaultValue = "X-Elephant-Key", description = "The header that carries the ingest key (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ingest-key-header", defaultValue = "${env:ELEPHANT_INGEST_KEY_HEADER:-X-Elephant-Key}", description = "The header that carries the ingest key (default: ${DEFAULT-VALUE}).")
     String ingestKeyHeader;
 
-    @Option(names = "--project-tag", defaultValue = "Project=Elephant", description = "Only instances with this tag get a record (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--project-tag", defaultValue = "${env:ELEPHANT_PROJECT_TAG:-Project=Elephant}", description = "Only instances with this tag get a record (default: ${DEFAULT-VALUE}).")
     String projectTag;
 
-    @Option(names = "--link-template", defaultValue = TopologyConfig.DEFAULT_LINK_TEMPLATE, description = "A role's link (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--link-template", defaultValue = "${env:ELEPHANT_LINK_TEMPLATE:-" + TopologyConfig.DEFAULT_LINK_TEMPLATE + "}", description = "A role's link (default: ${DEFAULT-VALUE}).")
     String linkTemplate;
 
-    @Option(names = "--owner-id", defaultValue = "dev", description = "Names this deployment in the mark on every record it owns (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--owner-id", defaultValue = "${env:ELEPHANT_OWNER_ID:-dev}", description = "Names this deployment in the mark on every record it owns (default: ${DEFAULT-VALUE}).")
     String ownerId;
 
-    @Option(names = "--transition-delay", defaultValue = "PT1S", description = "How long the EC2 stand-in's pending, stopping and shutting-down last, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transition-delay", defaultValue = "${env:ELEPHANT_TRANSITION_DELAY:-PT1S}", description = "How long the EC2 stand-in's pending, stopping and shutting-down last, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration transitionDelay;
 
     @Override
@@ -76,7 +84,7 @@ final class DevCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--project-tag must be KEY=VALUE");
         }
         boolean defaultKey = ingestKey == null;
-        DevStack.Options options = new DevStack.Options(dataDir, null, kafkaPort, controllerPort, awsPort,
+        DevStack.Options options = new DevStack.Options(dataDir, kafkaBootstrap, bind, kafkaPort, controllerPort, awsPort,
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay);

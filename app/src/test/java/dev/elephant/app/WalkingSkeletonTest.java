@@ -85,7 +85,7 @@ class WalkingSkeletonTest {
     }
 
     private DevStack startStack() throws IOException {
-        DevStack s = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), 0, 0, 0, 0, 0, 0,
+        DevStack s = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0, 0,
                 DOMAIN, KEY_HEADER, Secret.of(KEY), ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 "test", prefix, prefix + "app", 3, Duration.ofMillis(300)));
         ec2 = Ec2Client.builder()

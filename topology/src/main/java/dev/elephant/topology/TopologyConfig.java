@@ -3,6 +3,7 @@ package dev.elephant.topology;
 import dev.elephant.events.Topics;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Everything the topology needs to know, fixed at start. Immutable so that a replay computes with
@@ -21,6 +22,9 @@ public record TopologyConfig(
         String roleTag,
         int ttl) {
 
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
     public static final String DEFAULT_LINK_TEMPLATE = "https://{instance-id}.{domain}:8443";
 
     public enum AddressKind { PUBLIC, PRIVATE }
@@ -29,6 +33,9 @@ public record TopologyConfig(
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(domain, "domain");
         domain = domain.toLowerCase(Locale.ROOT);
+        if (!DOMAIN.matcher(domain).matches() || domain.length() > 200) {
+            throw new IllegalArgumentException("domain " + domain + " is not a valid DNS name (such as elephant.example.com)");
+        }
         Objects.requireNonNull(linkTemplate, "linkTemplate");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(meetingIdTag, "meetingIdTag");

@@ -39,9 +39,10 @@ public final class DevStack implements AutoCloseable {
 
     /**
      * @param externalBootstrap an existing broker to use, or null to start one
+     * @param bind              the address the HTTP API and the stand-ins listen on
      * @param transitionDelay   how long the EC2 stand-in's pending/stopping/shutting-down last
      */
-    public record Options(Path dataDir, String externalBootstrap, int kafkaPort, int controllerPort, int awsPort,
+    public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay) {}
@@ -75,11 +76,11 @@ public final class DevStack implements AutoCloseable {
         // The stand-in and Elephant share this token in-process; it is never printed.
         Secret cloudflareToken = Secret.of(UUID.randomUUID().toString());
         cloudflare = bind("--cloudflare-port/--dns-port", () -> CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan(
-                o.cloudflarePort(), o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
+                o.bind(), o.cloudflarePort(), o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
                 o.dataDir().resolve("cloudflare/zone.json"))));
         started.push(cloudflare);
         int httpPort = o.httpPort() == 0 ? FreePort.find() : o.httpPort();
-        aws = bind("--aws-port", () -> AwsStandIn.start(new AwsStandIn.Settings(o.awsPort(), "us-east-1",
+        aws = bind("--aws-port", () -> AwsStandIn.start(new AwsStandIn.Settings(o.bind(), o.awsPort(), "us-east-1",
                 URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge"), o.ingestKeyHeader(),
                 o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
         started.push(aws);
@@ -88,7 +89,7 @@ public final class DevStack implements AutoCloseable {
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
-                o.ingestKeyHeader(), o.ingestKey(), o.ownerId(), "127.0.0.1", httpPort, aws.endpoint(), "us-east-1",
+                o.ingestKeyHeader(), o.ingestKey(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken);
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);

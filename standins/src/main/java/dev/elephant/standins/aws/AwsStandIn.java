@@ -45,7 +45,7 @@ public final class AwsStandIn implements AutoCloseable {
      * @param transitionDelay how long pending, stopping and shutting-down last
      * @param storeFile      where instances are kept across restarts (null: in memory only)
      */
-    public record Settings(int port, String region, URI eventTarget, String apiKeyHeader, String apiKey,
+    public record Settings(String bind, int port, String region, URI eventTarget, String apiKeyHeader, String apiKey,
                            Duration transitionDelay, Path storeFile) {}
 
     public static AwsStandIn start(Settings s) throws IOException {
@@ -57,7 +57,7 @@ public final class AwsStandIn implements AutoCloseable {
         EventBridgeDelivery delivery = new EventBridgeDelivery(s.eventTarget(), s.apiKeyHeader(), s.apiKey());
         Ec2Fleet fleet = new Ec2Fleet(s.region(), s.transitionDelay(), scheduler, delivery, s.storeFile(),
                 Clock.systemUTC());
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()), 64);
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(s.bind()), s.port()), 64);
         http.createContext("/", new Ec2QueryApi(fleet));
         ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "standin-ec2");

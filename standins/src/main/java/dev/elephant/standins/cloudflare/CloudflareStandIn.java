@@ -36,21 +36,21 @@ public final class CloudflareStandIn implements AutoCloseable {
     }
 
     /** Settings of the stand-in; the defaults are those of a Free plan zone. */
-    public record Settings(int httpPort, int dnsPort, String zoneId, String zoneName, String token, Path storeFile,
+    public record Settings(String bind, int httpPort, int dnsPort, String zoneId, String zoneName, String token, Path storeFile,
                            int recordQuota, int maxCommentLength, int rateLimit, long rateWindowMillis) {
 
-        public static Settings freePlan(int httpPort, int dnsPort, String zoneId, String zoneName, String token,
-                                        Path storeFile) {
-            return new Settings(httpPort, dnsPort, zoneId, zoneName, token, storeFile, 200, 100, 1200, 300_000);
+        public static Settings freePlan(String bind, int httpPort, int dnsPort, String zoneId, String zoneName,
+                                        String token, Path storeFile) {
+            return new Settings(bind, httpPort, dnsPort, zoneId, zoneName, token, storeFile, 200, 100, 1200, 300_000);
         }
     }
 
     public static CloudflareStandIn start(Settings s) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
+        InetAddress address = InetAddress.getByName(s.bind());
         Zone zone = new Zone(s.zoneId(), s.zoneName(), s.recordQuota(), s.maxCommentLength(), s.storeFile(),
                 Clock.systemUTC());
         CloudflareApi api = new CloudflareApi(zone, s.token(), Clock.systemUTC(), s.rateLimit(), s.rateWindowMillis());
-        HttpServer http = HttpServer.create(new InetSocketAddress(loopback, s.httpPort()), 64);
+        HttpServer http = HttpServer.create(new InetSocketAddress(address, s.httpPort()), 64);
         http.createContext("/client/v4/", api);
         ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "standin-cloudflare");
@@ -61,7 +61,7 @@ public final class CloudflareStandIn implements AutoCloseable {
         http.start();
         ZoneDnsServer dns;
         try {
-            dns = new ZoneDnsServer(zone, loopback, s.dnsPort());
+            dns = new ZoneDnsServer(zone, address, s.dnsPort());
         } catch (IOException e) {
             http.stop(0);
             threads.shutdownNow();

@@ -33,7 +33,7 @@ class CloudflareStandInTest {
 
     @BeforeEach
     void start() throws IOException {
-        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings(0, 0, ZONE_ID, "elephant.test", TOKEN, null,
+        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE_ID, "elephant.test", TOKEN, null,
                 3, 100, 1200, 300_000));
     }
 

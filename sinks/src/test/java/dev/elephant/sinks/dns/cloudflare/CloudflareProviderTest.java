@@ -25,7 +25,7 @@ class CloudflareProviderTest {
 
     @BeforeEach
     void start() throws IOException {
-        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings(0, 0, ZONE, "elephant.test", TOKEN, null,
+        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE, "elephant.test", TOKEN, null,
                 200, 100, 1200, 300_000));
         provider = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN));
     }
