@@ -76,6 +76,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--transition-delay", defaultValue = "${env:ELEPHANT_TRANSITION_DELAY:-PT1S}", description = "How long the EC2 stand-in's pending, stopping and shutting-down last, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration transitionDelay;
 
+    @Option(names = "--reconcile-interval", defaultValue = "${env:ELEPHANT_RECONCILE_INTERVAL:-PT10M}", description = "How often the DNS sink compares the whole zone with the desired state and repairs drift, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration reconcileInterval;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -87,7 +90,7 @@ final class DevCommand implements Callable<Integer> {
         DevStack.Options options = new DevStack.Options(dataDir, kafkaBootstrap, bind, kafkaPort, controllerPort, awsPort,
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
-                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay);
+                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);

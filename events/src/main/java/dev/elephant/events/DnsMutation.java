@@ -1,11 +1,14 @@
 package dev.elephant.events;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
  * One entry of the audit trail on {@code dns-mutations}, keyed by record FQDN. Every provider write
  * is an {@link Phase#INTENT} before the call and an outcome ({@link Phase#APPLIED}, {@link Phase#FAILED})
- * after it, sharing a {@code mutationId}; {@link Phase#NOOP} says the provider already matched.
+ * after it, sharing a {@code mutationId}; {@link Phase#NOOP} says the provider already matched, and
+ * {@link Phase#DRIFT_REPAIRED} is the outcome of a write that repaired a difference found by looking
+ * at the provider (a record deleted or changed by hand, one leaked, one lost with an event).
  */
 public record DnsMutation(
         int schemaVersion,
@@ -26,7 +29,11 @@ public record DnsMutation(
     public static final int SCHEMA_VERSION = 1;
 
     public enum Phase {
-        INTENT, APPLIED, FAILED, NOOP;
+        @JsonProperty("intent") INTENT,
+        @JsonProperty("applied") APPLIED,
+        @JsonProperty("failed") FAILED,
+        @JsonProperty("noop") NOOP,
+        @JsonProperty("drift-repaired") DRIFT_REPAIRED;
 
         public boolean isOutcome() {
             return this != INTENT;
@@ -34,6 +41,9 @@ public record DnsMutation(
     }
 
     public enum Action {
-        CREATE, UPDATE, DELETE, NONE
+        @JsonProperty("create") CREATE,
+        @JsonProperty("update") UPDATE,
+        @JsonProperty("delete") DELETE,
+        @JsonProperty("none") NONE
     }
 }

@@ -45,7 +45,8 @@ public final class DevStack implements AutoCloseable {
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, ProjectFilter projectFilter, String linkTemplate, String ownerId,
-                          String topicPrefix, String applicationId, int partitions, Duration transitionDelay) {}
+                          String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
+                          Duration reconcileInterval) {}
 
     private DevStack(Options options) {
         this.options = options;
@@ -90,7 +91,7 @@ public final class DevStack implements AutoCloseable {
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
                 o.ingestKeyHeader(), o.ingestKey(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
-                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken);
+                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, o.reconcileInterval());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }

@@ -10,6 +10,9 @@ import dev.elephant.connector.ingest.KafkaEventLog;
 import dev.elephant.connector.meetings.MeetingIngest;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
+import dev.elephant.sinks.dns.ZoneReconciliation;
+import dev.elephant.sinks.dns.ratelimit.RequestBudget;
+import io.micrometer.core.instrument.Timer;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
@@ -97,12 +100,18 @@ public final class Elephant implements AutoCloseable {
 
         MutationAudit audit = new MutationAudit(s.kafka(), s.topics().dnsMutations(), Duration.ofSeconds(10));
         resources.push(audit);
+        Timer rateLimitWait = metrics.timer("elephant.provider.ratelimit.wait", "provider", "cloudflare");
+        RequestBudget budget = RequestBudget.perWindow(s.cloudflareRequestsPer5Minutes(), Duration.ofMinutes(5),
+                rateLimitWait::record);
         CloudflareProvider provider = new CloudflareProvider(s.cloudflareApiBaseUrl(), s.cloudflareZoneId(),
-                s.cloudflareToken());
+                s.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, budget);
         OwnershipMark mark = new OwnershipMark(s.ownerId());
-        DnsReconciler reconciler = new DnsReconciler(provider, new DnsPlanner(mark, s.topology().domain()), audit,
-                s.ownerId(), Clock.systemUTC(), metrics);
-        sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler);
+        DnsPlanner planner = new DnsPlanner(mark, s.topology().domain());
+        DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, s.ownerId(), Clock.systemUTC(), metrics);
+        ZoneReconciliation zone = new ZoneReconciliation(s.kafka(), s.topics().dnsDesired(), s.topics().dnsMutations(),
+                provider, planner, mark, audit, reconciler, Clock.systemUTC());
+        sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler, zone,
+                s.reconcileInterval());
         resources.push(sink);
         sink.start();
 

@@ -6,6 +6,7 @@ import dev.elephant.events.Topics;
 import dev.elephant.topology.TopologyConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param kafka          Kafka client properties shared by every client (bootstrap servers, security)
  * @param awsEndpoint    EC2 endpoint override (the local stand-in, a proxy), or null for AWS itself
  * @param localAws       use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
+ * @param cloudflareRequestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
+ * @param reconcileInterval how often the DNS sink compares the whole zone with the desired state
  */
 public record ElephantSettings(
         Map<String, Object> kafka,
@@ -36,7 +39,9 @@ public record ElephantSettings(
         boolean localAws,
         String cloudflareApiBaseUrl,
         String cloudflareZoneId,
-        Secret cloudflareToken) {
+        Secret cloudflareToken,
+        int cloudflareRequestsPer5Minutes,
+        Duration reconcileInterval) {
 
     public ElephantSettings {
         kafka = Map.copyOf(kafka);
@@ -46,6 +51,9 @@ public record ElephantSettings(
         Objects.requireNonNull(ingestKey, "ingest key");
         Objects.requireNonNull(cloudflareToken, "Cloudflare token");
         Objects.requireNonNull(cloudflareZoneId, "Cloudflare zone id");
+        if (cloudflareRequestsPer5Minutes < 1 || cloudflareRequestsPer5Minutes > 1200) {
+            throw new IllegalArgumentException("the Cloudflare request share must be 1..1200 per 5 minutes (the token's limit)");
+        }
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
         }

@@ -54,12 +54,39 @@ public final class DnsReconciler {
      * @param causeId the event behind this desired state (for a tombstone it comes from the record's header)
      */
     void reconcile(String name, DesiredRecord desired, String causeId) throws RetryLater, MutationAudit.AuditUnavailable {
-        Audited a = new Audited(name, desired, desired != null ? desired.causeId() : causeId);
-        String want = desired == null ? ABSENT : desired.type() + " " + desired.content() + " " + desired.ttl();
+        String want = wanted(desired);
         if (want.equals(known.get(name))) {
-            noop(a);
+            noop(new Audited(name, desired, causeOf(desired, causeId), DnsMutation.Phase.APPLIED));
             return;
         }
+        apply(new Audited(name, desired, causeOf(desired, causeId), DnsMutation.Phase.APPLIED));
+    }
+
+    /**
+     * Repairs a name where the provider was found to differ from the desired state: looks again
+     * (never trusting what it remembers), and audits each write's outcome as {@code drift-repaired}.
+     */
+    void repair(String name, DesiredRecord desired, String causeId) throws RetryLater, MutationAudit.AuditUnavailable {
+        apply(new Audited(name, desired, causeOf(desired, causeId), DnsMutation.Phase.DRIFT_REPAIRED));
+    }
+
+    /** The provider was seen to hold exactly this desired state at this name. */
+    void remember(String name, DesiredRecord desired) {
+        known.put(name, wanted(desired));
+    }
+
+    private static String wanted(DesiredRecord desired) {
+        return desired == null ? ABSENT : desired.type() + " " + desired.content() + " " + desired.ttl();
+    }
+
+    private static String causeOf(DesiredRecord desired, String causeId) {
+        return desired != null && desired.causeId() != null ? desired.causeId() : causeId;
+    }
+
+    private void apply(Audited a) throws RetryLater, MutationAudit.AuditUnavailable {
+        String name = a.name();
+        DesiredRecord desired = a.desired();
+        String want = wanted(desired);
         List<ProviderRecord> actual;
         try {
             actual = timed("list", () -> provider.recordsAt(name));
@@ -89,7 +116,7 @@ public final class DnsReconciler {
     }
 
     /** What every audit record of one reconciliation shares. */
-    private record Audited(String name, DesiredRecord desired, String causeId) {}
+    private record Audited(String name, DesiredRecord desired, String causeId, DnsMutation.Phase success) {}
 
     private void noop(Audited a) throws MutationAudit.AuditUnavailable {
         DnsMutation.Action action = a.desired() == null ? DnsMutation.Action.DELETE : DnsMutation.Action.NONE;
@@ -117,9 +144,10 @@ public final class DnsReconciler {
                     yield existing;
                 }
             };
-            audit.record(mutation(mutationId, DnsMutation.Phase.APPLIED, action, a, change,
+            audit.record(mutation(mutationId, a.success(), action, a, change,
                     result == null ? null : result.id(), null));
-            metrics.counter("elephant.dns.mutations", "action", op, "outcome", "applied").increment();
+            metrics.counter("elephant.dns.mutations", "action", op, "outcome",
+                    a.success() == DnsMutation.Phase.APPLIED ? "applied" : "drift-repaired").increment();
             return true;
         } catch (ProviderException e) {
             audit.record(mutation(mutationId, DnsMutation.Phase.FAILED, action, a, change, null, e.getMessage()));

@@ -5,15 +5,21 @@ import dev.elephant.events.Json;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * Consumes {@code dns-desired} on its own thread and reconciles each name with the provider. Provider
  * calls block, so they run here, never on a Kafka Streams thread. Offsets are committed only after a
  * batch is reconciled: a crash replays the batch, and reconciling is idempotent.
+ *
+ * <p>When partitions are assigned (at start) the whole desired state of those partitions is compared
+ * with the provider, open intents are settled and drift is repaired; the same comparison repeats
+ * every {@code reconcileInterval}.
  */
 public final class DnsSink implements AutoCloseable {
 
@@ -35,11 +45,19 @@ public final class DnsSink implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final DnsReconciler reconciler;
+    private final ZoneReconciliation zone;
+    private final Duration reconcileInterval;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
+    private final Set<TopicPartition> newlyAssigned = new LinkedHashSet<>();
+    /** Per name, the offset of its latest value in the last reconciliation's snapshot: older ones are superseded. */
+    private final Map<String, Long> reconciledUpTo = new HashMap<>();
+    private boolean settled;
+    private long lastReconciliation = System.nanoTime();
     private volatile boolean caughtUp;
 
-    public DnsSink(Map<String, Object> clientProperties, String groupId, String topic, DnsReconciler reconciler) {
+    public DnsSink(Map<String, Object> clientProperties, String groupId, String topic, DnsReconciler reconciler,
+                   ZoneReconciliation zone, Duration reconcileInterval) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -50,6 +68,8 @@ public final class DnsSink implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.reconciler = reconciler;
+        this.zone = zone;
+        this.reconcileInterval = reconcileInterval;
         this.thread = new Thread(this::run, "elephant-dns-sink");
     }
 
@@ -68,13 +88,29 @@ public final class DnsSink implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    newlyAssigned.addAll(partitions);
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    newlyAssigned.removeAll(partitions);
+                }
+            });
             while (stopping.getCount() > 0) {
                 var records = consumer.poll(Duration.ofMillis(500));
+                if (!reconcileZoneWhenDue()) {
+                    return;
+                }
                 caughtUp = records.isEmpty();
                 // A compacted topic: within a batch only the last value per name matters.
                 Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
+                    if (r.offset() < reconciledUpTo.getOrDefault(r.key(), -1L)) {
+                        continue; // the reconciliation already made the provider match a later value
+                    }
                     latest.remove(r.key());
                     latest.put(r.key(), r);
                 }
@@ -94,6 +130,35 @@ public final class DnsSink implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** @return false when the sink is stopping */
+    private boolean reconcileZoneWhenDue() {
+        boolean due = System.nanoTime() - lastReconciliation > reconcileInterval.toNanos();
+        Set<TopicPartition> partitions = due ? consumer.assignment() : Set.copyOf(newlyAssigned);
+        if (partitions.isEmpty()) {
+            return true;
+        }
+        Duration backoff = MIN_BACKOFF;
+        while (stopping.getCount() > 0) {
+            try {
+                int total = consumer.partitionsFor(topic).size();
+                ZoneReconciliation.Desired desired = zone.run(partitions, total, !settled);
+                desired.latest().forEach((name, r) -> reconciledUpTo.put(name, r.offset()));
+                settled = true;
+                newlyAssigned.clear();
+                lastReconciliation = System.nanoTime();
+                return true;
+            } catch (RetryLater | MutationAudit.AuditUnavailable | TimeoutException e) {
+                log.warn("DNS reconciliation of {} did not finish ({}); retrying in {} ms", partitions, e.getMessage(),
+                        backoff.toMillis());
+            }
+            if (!pause(backoff)) {
+                return false;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        return false;
     }
 
     private static DesiredRecord parse(ConsumerRecord<String, byte[]> r) {

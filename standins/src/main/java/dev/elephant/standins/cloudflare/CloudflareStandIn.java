@@ -108,6 +108,16 @@ public final class CloudflareStandIn implements AutoCloseable {
         return zone.create(new Zone.RecordFields(name, type, content, 1, false, comment, null));
     }
 
+    /** Deletes a record straight in the zone, as a person would in the dashboard. */
+    public void deleteRecord(String recordId) {
+        zone.delete(recordId);
+    }
+
+    /** Changes a record's content straight in the zone, as a person would in the dashboard. */
+    public DnsRecord changeContent(String recordId, String content) {
+        return zone.patch(recordId, new Zone.RecordFields(null, null, content, null, null, null, null));
+    }
+
     @Override
     public void close() {
         dns.close();

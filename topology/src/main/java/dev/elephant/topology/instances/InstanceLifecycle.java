@@ -75,7 +75,7 @@ public final class InstanceLifecycle {
             return Optional.empty();
         }
         RecordStatus status = switch (outcome.phase()) {
-            case APPLIED, NOOP -> RecordStatus.CONFIRMED;
+            case APPLIED, NOOP, DRIFT_REPAIRED -> RecordStatus.CONFIRMED;
             case FAILED -> RecordStatus.FAILED;
             case INTENT -> current.recordStatus();
         };

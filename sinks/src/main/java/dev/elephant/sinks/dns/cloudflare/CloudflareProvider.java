@@ -8,6 +8,8 @@ import dev.elephant.sinks.dns.provider.DnsProvider;
 import dev.elephant.sinks.dns.provider.ProviderException;
 import dev.elephant.sinks.dns.provider.ProviderRecord;
 import dev.elephant.sinks.dns.provider.RecordSpec;
+import dev.elephant.sinks.dns.ratelimit.BudgetInterceptor;
+import dev.elephant.sinks.dns.ratelimit.RequestBudget;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ import okhttp3.ResponseBody;
 public final class CloudflareProvider implements DnsProvider {
 
     private static final MediaType JSON = MediaType.get("application/json");
-    private static final int PER_PAGE = 100;
+    /** Large pages: each page is one request against the rate limit. */
+    public static final int DEFAULT_PAGE_SIZE = 1000;
     private static final int CODE_RECORD_EXISTS = 81057;
     private static final int CODE_IDENTICAL_EXISTS = 81058;
     private static final int CODE_RECORD_NOT_FOUND = 81044;
@@ -36,15 +39,27 @@ public final class CloudflareProvider implements DnsProvider {
     private final OkHttpClient http;
     private final HttpUrl records;
     private final Secret token;
+    private final int pageSize;
 
+    /** Without a client-side rate limit; for tests that look at one call at a time. */
     public CloudflareProvider(String apiBaseUrl, String zoneId, Secret token) {
+        this(apiBaseUrl, zoneId, token, DEFAULT_PAGE_SIZE, null);
+    }
+
+    /** @param budget every request (each page too) is spent from it; null for none */
+    public CloudflareProvider(String apiBaseUrl, String zoneId, Secret token, int pageSize, RequestBudget budget) {
+        this.pageSize = pageSize;
         HttpUrl base = HttpUrl.parse(apiBaseUrl);
         if (base == null) {
             throw new IllegalArgumentException("Cloudflare API base URL is not a URL: " + apiBaseUrl);
         }
         this.records = base.newBuilder().addPathSegment("zones").addPathSegment(zoneId).addPathSegment("dns_records").build();
         this.token = token;
-        this.http = new OkHttpClient.Builder()
+        OkHttpClient.Builder client = new OkHttpClient.Builder();
+        if (budget != null) {
+            client.addInterceptor(new BudgetInterceptor(budget));
+        }
+        this.http = client
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(Duration.ofSeconds(10))
                 .callTimeout(Duration.ofSeconds(15))
@@ -54,13 +69,23 @@ public final class CloudflareProvider implements DnsProvider {
 
     @Override
     public List<ProviderRecord> recordsAt(String name) throws ProviderException {
+        return list("name", name);
+    }
+
+    /** Uses the {@code comment.exact} filter, which (unlike tags) works on every Cloudflare plan. */
+    @Override
+    public List<ProviderRecord> recordsWithComment(String comment) throws ProviderException {
+        return list("comment.exact", comment);
+    }
+
+    private List<ProviderRecord> list(String filter, String value) throws ProviderException {
         List<ProviderRecord> found = new ArrayList<>();
         int page = 1;
         int totalPages;
         do {
-            HttpUrl url = records.newBuilder().addQueryParameter("name", name)
+            HttpUrl url = records.newBuilder().addQueryParameter(filter, value)
                     .addQueryParameter("page", String.valueOf(page))
-                    .addQueryParameter("per_page", String.valueOf(PER_PAGE)).build();
+                    .addQueryParameter("per_page", String.valueOf(pageSize)).build();
             JsonNode body = call("list", request(url).get().build());
             for (JsonNode r : body.get("result")) {
                 found.add(toRecord(r));

@@ -11,6 +11,9 @@ public interface DnsProvider {
     /** Every record at exactly this name, Elephant's or not. */
     List<ProviderRecord> recordsAt(String name) throws ProviderException;
 
+    /** Every record in the zone whose comment is exactly this one (compared case-insensitively): Elephant's own. */
+    List<ProviderRecord> recordsWithComment(String comment) throws ProviderException;
+
     ProviderRecord create(RecordSpec spec) throws ProviderException;
 
     ProviderRecord update(String recordId, RecordSpec spec) throws ProviderException;

@@ -55,9 +55,11 @@ class CloudflareProviderTest {
     @Test
     void listingFollowsEveryPage() throws Exception {
         for (int i = 1; i <= 120; i++) {
-            cf.createForeignRecord(NAME, "TXT", "t" + i, null);
+            cf.createForeignRecord(NAME, "TXT", "t" + i, i % 2 == 0 ? "managed-by=elephant owner=dev" : null);
         }
-        assertThat(provider.recordsAt(NAME)).hasSize(120);
+        CloudflareProvider smallPages = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN), 50, null);
+        assertThat(smallPages.recordsAt(NAME)).hasSize(120);
+        assertThat(smallPages.recordsWithComment("MANAGED-BY=elephant owner=dev")).hasSize(60);
     }
 
     @Test

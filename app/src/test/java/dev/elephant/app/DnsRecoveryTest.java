@@ -1,0 +1,147 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.elephant.app.dev.DevStack;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.Json;
+import dev.elephant.events.Secret;
+import dev.elephant.events.Topics;
+import dev.elephant.standins.cloudflare.DnsRecord;
+import dev.elephant.topology.TopologyConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * At start the DNS sink compares the zone with the desired state: it settles intents a crash left
+ * without an outcome and repairs drift (records deleted, changed or leaked behind Elephant's back).
+ */
+class DnsRecoveryTest {
+
+    private static final String MARK = "managed-by=elephant owner=test";
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+    private final String prefix = "rec-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    private final Topics topics = new Topics(prefix);
+    private DevStack stack;
+
+    private DevStack start() throws IOException {
+        return DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
+                0, "elephant.test", "X-Elephant-Key", Secret.of("k-recovery"), ProjectFilter.defaults(),
+                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
+                Duration.ofMinutes(10)));
+    }
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private String launch() {
+        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
+                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                            .tags(Tag.builder().key("Project").value("Elephant").build()).build()))
+                    .instances().get(0).instanceId();
+        }
+    }
+
+    private Map<String, String> zone() {
+        return stack.cloudflare().records().stream()
+                .collect(Collectors.toMap(DnsRecord::name, DnsRecord::content, (a, b) -> a + "," + b));
+    }
+
+    private DnsRecord record(String name) {
+        return stack.cloudflare().records().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private void writeIntent(String name, String content, String mutationId) {
+        DnsMutation intent = new DnsMutation(DnsMutation.SCHEMA_VERSION, mutationId, DnsMutation.Phase.INTENT,
+                DnsMutation.Action.CREATE, name, "A", content, null, null, name.substring(0, name.indexOf('.')),
+                "evt-before-crash", "test", null, Instant.now());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topics.dnsMutations(), name, Json.toString(intent)));
+        }
+    }
+
+    private List<DnsMutation> audit() {
+        return TopicReader.readAll(stack.bootstrapServers(), topics.dnsMutations()).stream()
+                .map(r -> Json.fromBytes(r.value().getBytes(), DnsMutation.class)).toList();
+    }
+
+    @Test
+    void startSettlesOpenIntentsAndRepairsDeletedChangedAndLeakedRecords() throws Exception {
+        stack = start();
+        String a = launch();
+        String b = launch();
+        String nameA = a + ".elephant.test";
+        String nameB = b + ".elephant.test";
+        await().atMost(WITHIN).until(() -> zone().containsKey(nameA) && zone().containsKey(nameB));
+        Map<String, String> desired = zone();
+
+        // Behind Elephant's back: A deleted by hand, B changed by hand, a record of ours leaked.
+        stack.cloudflare().deleteRecord(record(nameA).id());
+        stack.cloudflare().changeContent(record(nameB).id(), "192.0.2.99");
+        String leaked = "i-00000000000000001.elephant.test";
+        stack.cloudflare().createForeignRecord(leaked, "A", "192.0.2.1", MARK);
+        // A crash between a provider call and its outcome: one create happened, one did not.
+        String happened = "i-00000000000000002.elephant.test";
+        stack.cloudflare().createForeignRecord(happened, "A", "192.0.2.2", MARK);
+        writeIntent(happened, "192.0.2.2", "crash-1");
+        writeIntent("i-00000000000000003.elephant.test", "192.0.2.3", "crash-2");
+        // A record that is not Elephant's stays as it is, whatever happens.
+        stack.cloudflare().createForeignRecord("www.elephant.test", "A", "192.0.2.80", "made by hand");
+
+        stack.close();
+        stack = start();
+
+        await().atMost(WITHIN).until(() -> zone().equals(withForeign(desired)));
+        List<DnsMutation> audit = audit();
+        assertThat(audit).anySatisfy(m -> {
+            assertThat(m.mutationId()).isEqualTo("crash-1");
+            assertThat(m.phase()).isEqualTo(DnsMutation.Phase.APPLIED);
+        });
+        assertThat(audit).anySatisfy(m -> {
+            assertThat(m.mutationId()).isEqualTo("crash-2");
+            assertThat(m.phase()).isEqualTo(DnsMutation.Phase.FAILED);
+        });
+        assertThat(audit.stream().filter(m -> m.phase() == DnsMutation.Phase.DRIFT_REPAIRED).map(DnsMutation::name))
+                .contains(nameA, nameB, leaked, happened);
+        assertThat(record("www.elephant.test").content()).isEqualTo("192.0.2.80");
+    }
+
+    private static Map<String, String> withForeign(Map<String, String> desired) {
+        Map<String, String> zone = new java.util.HashMap<>(desired);
+        zone.put("www.elephant.test", "192.0.2.80");
+        return zone;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.elephant.sinks.dns;
+
+import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.Json;
+import dev.elephant.sinks.dns.audit.MutationAudit;
+import dev.elephant.sinks.dns.plan.DnsPlanner;
+import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.sinks.dns.provider.DnsProvider;
+import dev.elephant.sinks.dns.provider.ProviderException;
+import dev.elephant.sinks.dns.provider.ProviderRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares the whole desired state of some partitions of {@code dns-desired} with what the provider
+ * holds under Elephant's mark, and repairs every difference: records deleted or changed by hand,
+ * records leaked by a lost event, records a crash left half-done. At start it first settles every
+ * intent on {@code dns-mutations} that has no outcome, by looking at whether the write happened.
+ */
+public final class ZoneReconciliation {
+
+    private static final Logger log = LoggerFactory.getLogger(ZoneReconciliation.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<String, Object> kafka;
+    private final String desiredTopic;
+    private final String mutationsTopic;
+    private final DnsProvider provider;
+    private final DnsPlanner planner;
+    private final OwnershipMark mark;
+    private final MutationAudit audit;
+    private final DnsReconciler reconciler;
+    private final Clock clock;
+
+    public ZoneReconciliation(Map<String, Object> kafka, String desiredTopic, String mutationsTopic, DnsProvider provider,
+                       DnsPlanner planner, OwnershipMark mark, MutationAudit audit, DnsReconciler reconciler,
+                       Clock clock) {
+        this.kafka = kafka;
+        this.desiredTopic = desiredTopic;
+        this.mutationsTopic = mutationsTopic;
+        this.provider = provider;
+        this.planner = planner;
+        this.mark = mark;
+        this.audit = audit;
+        this.reconciler = reconciler;
+        this.clock = clock;
+    }
+
+    /** The desired state of the partitions read, and where each partition ended. */
+    record Desired(Map<String, ConsumerRecord<String, byte[]>> latest, Map<TopicPartition, Long> endOffsets) {}
+
+    /**
+     * Reconciles the names of the given {@code dns-desired} partitions.
+     *
+     * @param totalPartitions how many partitions {@code dns-desired} has (names map to partitions by key hash)
+     * @param settle          also settle intents without an outcome (at start)
+     */
+    Desired run(Collection<TopicPartition> partitions, int totalPartitions, boolean settle)
+            throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
+        Set<Integer> mine = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        TopicSnapshot snapshot = TopicSnapshot.read(kafka, partitions, READ_TIMEOUT);
+        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
+        snapshot.records().forEach(r -> latest.put(r.key(), r));
+
+        List<ProviderRecord> owned;
+        try {
+            owned = provider.recordsWithComment(mark.comment()).stream()
+                    .filter(r -> mine.contains(TopicSnapshot.partitionOf(r.name(), totalPartitions)))
+                    .toList();
+        } catch (ProviderException e) {
+            throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+        }
+        if (settle) {
+            settleOpenIntents(mine, totalPartitions, owned);
+        }
+        Map<String, List<ProviderRecord>> ownedByName = owned.stream()
+                .collect(Collectors.groupingBy(r -> r.name().toLowerCase(java.util.Locale.ROOT)));
+        Set<String> names = new TreeSet<>(ownedByName.keySet());
+        latest.forEach((name, r) -> {
+            if (r.value() != null) {
+                names.add(name);
+            }
+        });
+        int repaired = 0;
+        for (String name : names) {
+            ConsumerRecord<String, byte[]> r = latest.get(name);
+            DesiredRecord desired = r == null || r.value() == null ? null : Json.fromBytes(r.value(), DesiredRecord.class);
+            List<ProviderRecord> actual = ownedByName.getOrDefault(name, List.of());
+            // Only Elephant's own records were listed: a plan that changes nothing on them is a match.
+            if (planner.plan(name, desired, actual).changes().isEmpty()) {
+                reconciler.remember(name, desired);
+                continue;
+            }
+            reconciler.repair(name, desired, r == null ? null : causeOf(r));
+            repaired++;
+        }
+        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned, {} repaired",
+                partitions.size(), desiredTopic, names.size(), repaired);
+        return new Desired(latest, snapshot.endOffsets());
+    }
+
+    private static String causeOf(ConsumerRecord<String, byte[]> r) {
+        Header h = r.headers().lastHeader(DesiredRecord.CAUSE_HEADER);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An intent without an outcome is a write that may or may not have happened before a crash.
+     * The provider's records tell which: the outcome is written with the intent's mutation id.
+     */
+    private void settleOpenIntents(Set<Integer> mine, int totalPartitions, List<ProviderRecord> owned)
+            throws TimeoutException, MutationAudit.AuditUnavailable {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p : mine) {
+            partitions.add(new TopicPartition(mutationsTopic, p));
+        }
+        // dns-mutations is keyed by name like dns-desired; with the same partition count the names of a
+        // dns-desired partition are all in the dns-mutations partition of the same number.
+        Map<String, DnsMutation> open = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : TopicSnapshot.read(kafka, partitions, READ_TIMEOUT).records()) {
+            DnsMutation m;
+            try {
+                m = Json.fromBytes(r.value(), DnsMutation.class);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (!mark.ownerId().equals(m.owner()) || m.mutationId() == null
+                    || !mine.contains(TopicSnapshot.partitionOf(m.name(), totalPartitions))) {
+                continue;
+            }
+            if (m.phase() == DnsMutation.Phase.INTENT) {
+                open.put(m.mutationId(), m);
+            } else {
+                open.remove(m.mutationId());
+            }
+        }
+        Map<String, ProviderRecord> byId = new HashMap<>();
+        owned.forEach(r -> byId.put(r.id(), r));
+        for (DnsMutation intent : open.values()) {
+            boolean happened = switch (intent.action()) {
+                case CREATE -> owned.stream().anyMatch(r -> r.name().equalsIgnoreCase(intent.name())
+                        && Objects.equals(r.content(), intent.content()));
+                case UPDATE -> byId.containsKey(intent.providerRecordId())
+                        && Objects.equals(byId.get(intent.providerRecordId()).content(), intent.content());
+                case DELETE -> !byId.containsKey(intent.providerRecordId());
+                case NONE -> false;
+            };
+            String recordId = intent.providerRecordId();
+            if (happened && intent.action() == DnsMutation.Action.CREATE) {
+                recordId = owned.stream().filter(r -> r.name().equalsIgnoreCase(intent.name())
+                        && Objects.equals(r.content(), intent.content())).findFirst().map(ProviderRecord::id).orElse(null);
+            }
+            DnsMutation outcome = new DnsMutation(DnsMutation.SCHEMA_VERSION, intent.mutationId(),
+                    happened ? DnsMutation.Phase.APPLIED : DnsMutation.Phase.FAILED, intent.action(), intent.name(),
+                    intent.type(), intent.content(), intent.previousContent(), recordId, intent.instanceId(),
+                    intent.causeId(), intent.owner(),
+                    happened ? "settled at start: the provider shows the write happened"
+                            : "settled at start: the provider shows the write did not happen",
+                    clock.instant());
+            audit.record(outcome);
+            log.info("settled an open intent for {} ({}): {}", intent.name(), intent.action(),
+                    happened ? "applied" : "did not happen");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.elephant.sinks.dns.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * At most {@code limit} requests in any window of {@code window}: the shape of Cloudflare's limit
+ * (1,200 requests per 5 minutes per token), enforced on our side so the provider never has to block
+ * us. The configured limit is Elephant's share, below the provider's, leaving room for other users
+ * of the same token. A 429 from the provider pauses every request until its {@code Retry-After}.
+ */
+public final class RequestBudget {
+
+    private final int limit;
+    private final long windowNanos;
+    private final LongSupplier nanoClock;
+    private final Sleeper sleeper;
+    private final Consumer<Duration> onWait;
+    private final Deque<Long> granted = new ArrayDeque<>();
+    private long pausedUntil = Long.MIN_VALUE;
+
+    /** How the budget waits; tests pass one that advances a fake clock. */
+    public interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    public RequestBudget(int limit, Duration window, LongSupplier nanoClock, Sleeper sleeper, Consumer<Duration> onWait) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("rate limit must allow at least 1 request per window");
+        }
+        this.limit = limit;
+        this.windowNanos = window.toNanos();
+        this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
+        this.onWait = onWait;
+    }
+
+    public static RequestBudget perWindow(int limit, Duration window, Consumer<Duration> onWait) {
+        return new RequestBudget(limit, window, System::nanoTime, n -> Thread.sleep(n / 1_000_000, (int) (n % 1_000_000)),
+                onWait);
+    }
+
+    /** Blocks until one more request fits in the budget, then counts it. */
+    public synchronized void acquire() throws InterruptedException {
+        long waited = 0;
+        while (true) {
+            long now = nanoClock.getAsLong();
+            while (!granted.isEmpty() && granted.peekFirst() <= now - windowNanos) {
+                granted.pollFirst();
+            }
+            long wait = 0;
+            if (now < pausedUntil) {
+                wait = pausedUntil - now;
+            } else if (granted.size() >= limit) {
+                wait = granted.peekFirst() + windowNanos - now;
+            }
+            if (wait <= 0) {
+                granted.addLast(now);
+                if (waited > 0) {
+                    onWait.accept(Duration.ofNanos(waited));
+                }
+                return;
+            }
+            sleeper.sleep(wait);
+            waited += wait;
+        }
+    }
+
+    /** The provider said to wait: nothing is sent before {@code retryAfter} has passed. */
+    public synchronized void pause(Duration retryAfter) {
+        pausedUntil = Math.max(pausedUntil, nanoClock.getAsLong() + retryAfter.toNanos());
+    }
+
+    public int limit() {
+        return limit;
+    }
+}
