@@ -240,7 +240,7 @@ class WalkingSkeletonTest {
             assertThat(phases.get(0).causeId()).as("cause of %s", phases.get(0).name()).isNotBlank();
         });
         long applied = audit.stream().filter(m -> m.phase() == DnsMutation.Phase.APPLIED).count();
-        assertThat(applied).as("writes the Cloudflare stand-in received").isEqualTo(stack.cloudflare().writeCount());
+        assertThat(applied).as("changes the Cloudflare stand-in applied").isEqualTo(stack.cloudflare().changesApplied());
         assertThat(audit).anySatisfy(m -> {
             assertThat(m.name()).isEqualTo(student + ".elephant.test");
             assertThat(m.action()).isEqualTo(DnsMutation.Action.DELETE);
@@ -287,6 +287,6 @@ class WalkingSkeletonTest {
         assertThat(resolve(teacher)).contains(describe(teacher).publicIpAddress());
         assertThat(stack.cloudflare().records().stream().map(r -> r.name() + " " + r.content()).sorted().toList())
                 .isEqualTo(before);
-        assertThat(stack.cloudflare().writeCount()).isZero();
+        assertThat(stack.cloudflare().writeRequestCount()).isZero();
     }
 }

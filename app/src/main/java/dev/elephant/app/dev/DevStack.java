@@ -91,7 +91,7 @@ public final class DevStack implements AutoCloseable {
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
                 o.ingestKeyHeader(), o.ingestKey(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
-                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, o.reconcileInterval());
+                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }

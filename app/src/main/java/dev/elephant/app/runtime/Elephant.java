@@ -98,7 +98,8 @@ public final class Elephant implements AutoCloseable {
         resources.push(streamsMetrics::close);
         streams.start();
 
-        MutationAudit audit = new MutationAudit(s.kafka(), s.topics().dnsMutations(), Duration.ofSeconds(10));
+        MutationAudit audit = new MutationAudit(s.kafka(), s.topics().dnsMutations(), s.topics().deadLetter(),
+                Duration.ofSeconds(10));
         resources.push(audit);
         Timer rateLimitWait = metrics.timer("elephant.provider.ratelimit.wait", "provider", "cloudflare");
         RequestBudget budget = RequestBudget.perWindow(s.cloudflareRequestsPer5Minutes(), Duration.ofMinutes(5),
@@ -107,9 +108,10 @@ public final class Elephant implements AutoCloseable {
                 s.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, budget);
         OwnershipMark mark = new OwnershipMark(s.ownerId());
         DnsPlanner planner = new DnsPlanner(mark, s.topology().domain());
-        DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, s.ownerId(), Clock.systemUTC(), metrics);
+        DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, s.ownerId(), s.cloudflareMaxBatch(),
+                Clock.systemUTC(), metrics);
         ZoneReconciliation zone = new ZoneReconciliation(s.kafka(), s.topics().dnsDesired(), s.topics().dnsMutations(),
-                provider, planner, mark, audit, reconciler, Clock.systemUTC());
+                provider, mark, audit, reconciler, Clock.systemUTC());
         sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler, zone,
                 s.reconcileInterval());
         resources.push(sink);

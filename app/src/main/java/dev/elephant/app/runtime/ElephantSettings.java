@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param awsEndpoint    EC2 endpoint override (the local stand-in, a proxy), or null for AWS itself
  * @param localAws       use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
  * @param cloudflareRequestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
+ * @param cloudflareMaxBatch most writes in one batch request: 200 on the Free plan, 3,500 on paid plans
  * @param reconcileInterval how often the DNS sink compares the whole zone with the desired state
  */
 public record ElephantSettings(
@@ -41,6 +42,7 @@ public record ElephantSettings(
         String cloudflareZoneId,
         Secret cloudflareToken,
         int cloudflareRequestsPer5Minutes,
+        int cloudflareMaxBatch,
         Duration reconcileInterval) {
 
     public ElephantSettings {
@@ -53,6 +55,9 @@ public record ElephantSettings(
         Objects.requireNonNull(cloudflareZoneId, "Cloudflare zone id");
         if (cloudflareRequestsPer5Minutes < 1 || cloudflareRequestsPer5Minutes > 1200) {
             throw new IllegalArgumentException("the Cloudflare request share must be 1..1200 per 5 minutes (the token's limit)");
+        }
+        if (cloudflareMaxBatch < 1) {
+            throw new IllegalArgumentException("the Cloudflare batch size must be at least 1");
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");

@@ -5,6 +5,7 @@ import dev.elephant.events.Json;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -114,10 +115,14 @@ public final class DnsSink implements AutoCloseable {
                     latest.remove(r.key());
                     latest.put(r.key(), r);
                 }
+                List<Desired> desired = new ArrayList<>();
                 for (var r : latest.values()) {
-                    if (!reconcileUntilDone(r.key(), parse(r), causeOf(r))) {
-                        return; // stopping: offsets stay uncommitted, the batch is replayed next start
-                    }
+                    DesiredRecord record = parse(r);
+                    desired.add(new Desired(r.key(), record, record != null && record.causeId() != null
+                            ? record.causeId() : causeOf(r)));
+                }
+                if (!desired.isEmpty() && !reconcileUntilDone(desired)) {
+                    return; // stopping: offsets stay uncommitted, the batch is replayed next start
                 }
                 if (!records.isEmpty()) {
                     consumer.commitSync();
@@ -143,7 +148,7 @@ public final class DnsSink implements AutoCloseable {
         while (stopping.getCount() > 0) {
             try {
                 int total = consumer.partitionsFor(topic).size();
-                ZoneReconciliation.Desired desired = zone.run(partitions, total, !settled);
+                ZoneReconciliation.Snapshot desired = zone.run(partitions, total, !settled);
                 desired.latest().forEach((name, r) -> reconciledUpTo.put(name, r.offset()));
                 settled = true;
                 newlyAssigned.clear();
@@ -173,20 +178,20 @@ public final class DnsSink implements AutoCloseable {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private boolean reconcileUntilDone(String name, DesiredRecord desired, String causeId) {
+    private boolean reconcileUntilDone(List<Desired> desired) {
         Duration backoff = MIN_BACKOFF;
         while (stopping.getCount() > 0) {
             try {
-                reconciler.reconcile(name, desired, causeId);
+                reconciler.reconcile(desired);
                 return true;
             } catch (RetryLater e) {
                 Duration wait = e.delay() != null ? e.delay() : backoff;
-                log.warn("{}: {}; retrying in {} ms", name, e.getMessage(), wait.toMillis());
+                log.warn("{} name(s): {}; retrying in {} ms", desired.size(), e.getMessage(), wait.toMillis());
                 if (!pause(wait)) {
                     return false;
                 }
             } catch (MutationAudit.AuditUnavailable e) {
-                log.warn("{}: audit trail unavailable ({}); no provider call without it, retrying in {} ms", name,
+                log.warn("audit trail unavailable ({}); no provider call without it, retrying in {} ms",
                         e.getMessage(), backoff.toMillis());
                 if (!pause(backoff)) {
                     return false;

@@ -4,7 +4,6 @@ import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Json;
 import dev.elephant.sinks.dns.audit.MutationAudit;
-import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.sinks.dns.provider.DnsProvider;
 import dev.elephant.sinks.dns.provider.ProviderException;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,20 +43,18 @@ public final class ZoneReconciliation {
     private final String desiredTopic;
     private final String mutationsTopic;
     private final DnsProvider provider;
-    private final DnsPlanner planner;
     private final OwnershipMark mark;
     private final MutationAudit audit;
     private final DnsReconciler reconciler;
     private final Clock clock;
 
     public ZoneReconciliation(Map<String, Object> kafka, String desiredTopic, String mutationsTopic, DnsProvider provider,
-                       DnsPlanner planner, OwnershipMark mark, MutationAudit audit, DnsReconciler reconciler,
+                       OwnershipMark mark, MutationAudit audit, DnsReconciler reconciler,
                        Clock clock) {
         this.kafka = kafka;
         this.desiredTopic = desiredTopic;
         this.mutationsTopic = mutationsTopic;
         this.provider = provider;
-        this.planner = planner;
         this.mark = mark;
         this.audit = audit;
         this.reconciler = reconciler;
@@ -65,7 +62,7 @@ public final class ZoneReconciliation {
     }
 
     /** The desired state of the partitions read, and where each partition ended. */
-    record Desired(Map<String, ConsumerRecord<String, byte[]>> latest, Map<TopicPartition, Long> endOffsets) {}
+    record Snapshot(Map<String, ConsumerRecord<String, byte[]>> latest, Map<TopicPartition, Long> endOffsets) {}
 
     /**
      * Reconciles the names of the given {@code dns-desired} partitions.
@@ -73,7 +70,7 @@ public final class ZoneReconciliation {
      * @param totalPartitions how many partitions {@code dns-desired} has (names map to partitions by key hash)
      * @param settle          also settle intents without an outcome (at start)
      */
-    Desired run(Collection<TopicPartition> partitions, int totalPartitions, boolean settle)
+    Snapshot run(Collection<TopicPartition> partitions, int totalPartitions, boolean settle)
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
         Set<Integer> mine = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         TopicSnapshot snapshot = TopicSnapshot.read(kafka, partitions, READ_TIMEOUT);
@@ -91,30 +88,22 @@ public final class ZoneReconciliation {
         if (settle) {
             settleOpenIntents(mine, totalPartitions, owned);
         }
-        Map<String, List<ProviderRecord>> ownedByName = owned.stream()
-                .collect(Collectors.groupingBy(r -> r.name().toLowerCase(java.util.Locale.ROOT)));
-        Set<String> names = new TreeSet<>(ownedByName.keySet());
+        reconciler.view().replace(name -> mine.contains(TopicSnapshot.partitionOf(name, totalPartitions)), owned);
+        Map<String, Desired> names = new TreeMap<>();
+        for (ProviderRecord r : owned) {
+            String name = r.name().toLowerCase(java.util.Locale.ROOT);
+            names.put(name, new Desired(name, null, null));
+        }
         latest.forEach((name, r) -> {
-            if (r.value() != null) {
-                names.add(name);
+            if (r.value() != null || names.containsKey(name)) {
+                DesiredRecord desired = r.value() == null ? null : Json.fromBytes(r.value(), DesiredRecord.class);
+                names.put(name, new Desired(name, desired, desired != null ? desired.causeId() : causeOf(r)));
             }
         });
-        int repaired = 0;
-        for (String name : names) {
-            ConsumerRecord<String, byte[]> r = latest.get(name);
-            DesiredRecord desired = r == null || r.value() == null ? null : Json.fromBytes(r.value(), DesiredRecord.class);
-            List<ProviderRecord> actual = ownedByName.getOrDefault(name, List.of());
-            // Only Elephant's own records were listed: a plan that changes nothing on them is a match.
-            if (planner.plan(name, desired, actual).changes().isEmpty()) {
-                reconciler.remember(name, desired);
-                continue;
-            }
-            reconciler.repair(name, desired, r == null ? null : causeOf(r));
-            repaired++;
-        }
-        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned, {} repaired",
-                partitions.size(), desiredTopic, names.size(), repaired);
-        return new Desired(latest, snapshot.endOffsets());
+        reconciler.repair(names.values());
+        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant",
+                partitions.size(), desiredTopic, names.size());
+        return new Snapshot(latest, snapshot.endOffsets());
     }
 
     private static String causeOf(ConsumerRecord<String, byte[]> r) {

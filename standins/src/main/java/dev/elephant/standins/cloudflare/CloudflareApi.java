@@ -38,6 +38,7 @@ final class CloudflareApi implements HttpHandler {
     static final int CODE_RATE_LIMITED = 971;
     static final int CODE_ROUTE = 7003;
     private static final int MAX_BODY = 1 << 20;
+    private static final Pattern BATCH = Pattern.compile("/client/v4/zones/([^/]+)/dns_records/batch/?");
     private static final Pattern RECORDS = Pattern.compile("/client/v4/zones/([^/]+)/dns_records/?");
     private static final Pattern RECORD = Pattern.compile("/client/v4/zones/([^/]+)/dns_records/([^/]+)/?");
 
@@ -45,12 +46,16 @@ final class CloudflareApi implements HttpHandler {
     private final byte[] token;
     private final Clock clock;
     private final int rateLimit;
+    private final int maxBatchOperations;
     private final long rateWindowMillis;
     private final Deque<Long> recentRequests = new ArrayDeque<>();
     private final Deque<Integer> injectedFaults = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<LoggedRequest> requestLog = new ConcurrentLinkedQueue<>();
+    /** How many records the request being answered changed (a batch changes several). */
+    private final ThreadLocal<Integer> changesInThisRequest = ThreadLocal.withInitial(() -> 0);
 
-    CloudflareApi(Zone zone, String token, Clock clock, int rateLimit, long rateWindowMillis) {
+    CloudflareApi(Zone zone, String token, Clock clock, int rateLimit, long rateWindowMillis, int maxBatchOperations) {
+        this.maxBatchOperations = maxBatchOperations;
         this.zone = zone;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
@@ -59,7 +64,7 @@ final class CloudflareApi implements HttpHandler {
     }
 
     /** One request the stand-in answered: what a test checks the audit trail against. */
-    record LoggedRequest(Instant time, String method, String path, int status) {
+    record LoggedRequest(Instant time, String method, String path, int status, int changesApplied) {
         boolean isWrite() {
             return !method.equals("GET");
         }
@@ -81,6 +86,7 @@ final class CloudflareApi implements HttpHandler {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         int status;
+        changesInThisRequest.set(0);
         try {
             status = route(exchange, method, path);
         } catch (CloudflareError e) {
@@ -93,7 +99,8 @@ final class CloudflareApi implements HttpHandler {
             status = 400;
             respond(exchange, 400, failure(6007, "Malformed JSON in request body"));
         }
-        requestLog.add(new LoggedRequest(clock.instant(), method, path, status));
+        requestLog.add(new LoggedRequest(clock.instant(), method, path, status,
+                status < 300 ? changesInThisRequest.get() : 0));
     }
 
     private int route(HttpExchange exchange, String method, String path) throws IOException {
@@ -103,6 +110,14 @@ final class CloudflareApi implements HttpHandler {
         }
         authenticate(exchange);
         countAgainstRateLimit();
+        Matcher batch = BATCH.matcher(path);
+        if (batch.matches()) {
+            requireZone(batch.group(1));
+            if (!"POST".equals(method)) {
+                throw new CloudflareError(405, CODE_ROUTE, "Method not allowed");
+            }
+            return ok(exchange, batch(Json.mapper().readTree(Exchanges.readBody(exchange, MAX_BODY))));
+        }
         Matcher one = RECORD.matcher(path);
         Matcher all = RECORDS.matcher(path);
         if (one.matches()) {
@@ -111,10 +126,11 @@ final class CloudflareApi implements HttpHandler {
             return switch (method) {
                 case "GET" -> ok(exchange, record(zone.get(id).orElseThrow(
                         () -> new CloudflareError(404, Zone.CODE_RECORD_NOT_FOUND, "Record does not exist."))));
-                case "PATCH" -> ok(exchange, record(zone.patch(id, fields(exchange))));
-                case "PUT" -> ok(exchange, record(zone.overwrite(id, fields(exchange))));
+                case "PATCH" -> changed(1, ok(exchange, record(zone.patch(id, fields(exchange)))));
+                case "PUT" -> changed(1, ok(exchange, record(zone.overwrite(id, fields(exchange)))));
                 case "DELETE" -> {
                     zone.delete(id);
+                    changesInThisRequest.set(1);
                     yield ok(exchange, Json.mapper().createObjectNode().put("id", id));
                 }
                 default -> throw new CloudflareError(405, CODE_ROUTE, "Method not allowed");
@@ -124,12 +140,51 @@ final class CloudflareApi implements HttpHandler {
             requireZone(all.group(1));
             return switch (method) {
                 case "GET" -> list(exchange);
-                case "POST" -> ok(exchange, record(zone.create(fields(exchange))));
+                case "POST" -> changed(1, ok(exchange, record(zone.create(fields(exchange)))));
                 default -> throw new CloudflareError(405, CODE_ROUTE, "Method not allowed");
             };
         }
         throw new CloudflareError(404, CODE_ROUTE, "Could not route to " + path
                 + ", perhaps your object identifier is invalid?");
+    }
+
+    private JsonNode batch(JsonNode body) throws IOException {
+        if (body == null || !body.isObject()) {
+            throw new IOException("body is not a JSON object");
+        }
+        List<String> deletes = new ArrayList<>();
+        for (JsonNode d : body.path("deletes")) {
+            deletes.add(d.path("id").asText());
+        }
+        List<Map.Entry<String, Zone.RecordFields>> patches = new ArrayList<>();
+        for (JsonNode p : body.path("patches")) {
+            patches.add(Map.entry(p.path("id").asText(), fields(p)));
+        }
+        List<Map.Entry<String, Zone.RecordFields>> puts = new ArrayList<>();
+        for (JsonNode p : body.path("puts")) {
+            puts.add(Map.entry(p.path("id").asText(), fields(p)));
+        }
+        List<Zone.RecordFields> posts = new ArrayList<>();
+        for (JsonNode p : body.path("posts")) {
+            posts.add(fields(p));
+        }
+        Zone.BatchResult r = zone.batch(new Zone.Batch(deletes, patches, puts, posts), maxBatchOperations);
+        changesInThisRequest.set(deletes.size() + patches.size() + puts.size() + posts.size());
+        ObjectNode result = Json.mapper().createObjectNode();
+        ArrayNode d = result.putArray("deletes");
+        r.deletes().forEach(x -> d.add(record(x)));
+        ArrayNode pa = result.putArray("patches");
+        r.patches().forEach(x -> pa.add(record(x)));
+        ArrayNode pu = result.putArray("puts");
+        r.puts().forEach(x -> pu.add(record(x)));
+        ArrayNode po = result.putArray("posts");
+        r.posts().forEach(x -> po.add(record(x)));
+        return result;
+    }
+
+    private int changed(int changes, int status) {
+        changesInThisRequest.set(changes);
+        return status;
     }
 
     private synchronized Integer nextFault() {
@@ -217,6 +272,10 @@ final class CloudflareApi implements HttpHandler {
         if (body == null || !body.isObject()) {
             throw new IOException("body is not a JSON object");
         }
+        return fields(body);
+    }
+
+    private static Zone.RecordFields fields(JsonNode body) {
         List<String> tags = null;
         if (body.has("tags")) {
             List<String> t = new ArrayList<>();

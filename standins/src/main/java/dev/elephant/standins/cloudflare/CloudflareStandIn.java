@@ -37,11 +37,19 @@ public final class CloudflareStandIn implements AutoCloseable {
 
     /** Settings of the stand-in; the defaults are those of a Free plan zone. */
     public record Settings(String bind, int httpPort, int dnsPort, String zoneId, String zoneName, String token, Path storeFile,
-                           int recordQuota, int maxCommentLength, int rateLimit, long rateWindowMillis) {
+                           int recordQuota, int maxCommentLength, int rateLimit, long rateWindowMillis,
+                           int maxBatchOperations) {
 
         public static Settings freePlan(String bind, int httpPort, int dnsPort, String zoneId, String zoneName,
                                         String token, Path storeFile) {
-            return new Settings(bind, httpPort, dnsPort, zoneId, zoneName, token, storeFile, 200, 100, 1200, 300_000);
+            return new Settings(bind, httpPort, dnsPort, zoneId, zoneName, token, storeFile, 200, 100, 1200, 300_000, 200);
+        }
+
+        /** A paid zone: 3,500 records, 500-character comments, batches of 3,500. */
+        public static Settings paidPlan(String bind, int httpPort, int dnsPort, String zoneId, String zoneName,
+                                        String token, Path storeFile) {
+            return new Settings(bind, httpPort, dnsPort, zoneId, zoneName, token, storeFile, 3500, 500, 1200, 300_000,
+                    3500);
         }
     }
 
@@ -49,7 +57,8 @@ public final class CloudflareStandIn implements AutoCloseable {
         InetAddress address = InetAddress.getByName(s.bind());
         Zone zone = new Zone(s.zoneId(), s.zoneName(), s.recordQuota(), s.maxCommentLength(), s.storeFile(),
                 Clock.systemUTC());
-        CloudflareApi api = new CloudflareApi(zone, s.token(), Clock.systemUTC(), s.rateLimit(), s.rateWindowMillis());
+        CloudflareApi api = new CloudflareApi(zone, s.token(), Clock.systemUTC(), s.rateLimit(), s.rateWindowMillis(),
+                s.maxBatchOperations());
         HttpServer http = HttpServer.create(new InetSocketAddress(address, s.httpPort()), 64);
         http.createContext("/client/v4/", api);
         ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
@@ -93,9 +102,19 @@ public final class CloudflareStandIn implements AutoCloseable {
         return zone.list(r -> true);
     }
 
-    /** Writes (anything but GET) the API answered, in order: the provider's own account of what it was asked. */
-    public long writeCount() {
+    /** Write requests (anything but GET) the API answered, successful or not. */
+    public long writeRequestCount() {
         return api.requestLog().stream().filter(CloudflareApi.LoggedRequest::isWrite).count();
+    }
+
+    /** Records created, changed or deleted through the API: the provider's own account of what it did. */
+    public long changesApplied() {
+        return api.requestLog().stream().mapToLong(CloudflareApi.LoggedRequest::changesApplied).sum();
+    }
+
+    /** Every request the API answered (reads too). */
+    public long requestCount() {
+        return api.requestLog().size();
     }
 
     /** The next {@code times} API requests are answered with {@code status}. */

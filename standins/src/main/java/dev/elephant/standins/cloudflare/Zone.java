@@ -86,6 +86,12 @@ public final class Zone {
     }
 
     public synchronized DnsRecord create(RecordFields f) {
+        DnsRecord r = createUnsaved(f);
+        save();
+        return r;
+    }
+
+    private DnsRecord createUnsaved(RecordFields f) {
         RecordFields v = validate(f);
         if (records.size() >= recordQuota) {
             throw new CloudflareError(400, CODE_QUOTA, "Record quota exceeded.");
@@ -95,12 +101,17 @@ public final class Zone {
         DnsRecord r = new DnsRecord(UUID.randomUUID().toString().replace("-", ""), v.name(), v.type(), v.content(),
                 v.ttl(), v.proxied(), v.comment(), v.tags(), now, now);
         records.put(r.id(), r);
-        save();
         return r;
     }
 
     /** PATCH: fields left null keep their value. */
     public synchronized DnsRecord patch(String recordId, RecordFields f) {
+        DnsRecord r = patchUnsaved(recordId, f);
+        save();
+        return r;
+    }
+
+    private DnsRecord patchUnsaved(String recordId, RecordFields f) {
         DnsRecord old = existing(recordId);
         RecordFields merged = new RecordFields(
                 f.name() != null ? f.name() : old.name(),
@@ -110,7 +121,7 @@ public final class Zone {
                 f.proxied() != null ? f.proxied() : old.proxied(),
                 f.comment() != null ? f.comment() : old.comment(),
                 f.tags() != null ? f.tags() : old.tags());
-        return replace(old, merged);
+        return replaceUnsaved(old, merged);
     }
 
     /** PUT: the record becomes exactly what was sent. */
@@ -124,13 +135,67 @@ public final class Zone {
         save();
     }
 
+    /** The operations of one batch request, in Cloudflare's execution order: deletes, patches, puts, posts. */
+    public record Batch(List<String> deletes, List<Map.Entry<String, RecordFields>> patches,
+                        List<Map.Entry<String, RecordFields>> puts, List<RecordFields> posts) {
+        int size() {
+            return deletes.size() + patches.size() + puts.size() + posts.size();
+        }
+    }
+
+    /** What a batch did, per kind, in request order. */
+    public record BatchResult(List<DnsRecord> deletes, List<DnsRecord> patches, List<DnsRecord> puts,
+                              List<DnsRecord> posts) {}
+
+    /**
+     * Runs a batch in one transaction, as Cloudflare does: deletes, then patches, then puts, then posts;
+     * the first error is returned and nothing of the batch is applied.
+     */
+    public synchronized BatchResult batch(Batch b, int maxOperations) {
+        if (b.size() > maxOperations) {
+            throw validation("A batch may hold at most " + maxOperations + " operations on this plan; it held "
+                    + b.size() + ".");
+        }
+        Map<String, DnsRecord> before = new LinkedHashMap<>(records);
+        try {
+            List<DnsRecord> deleted = new ArrayList<>();
+            for (String id : b.deletes()) {
+                deleted.add(existing(id));
+                records.remove(id);
+            }
+            List<DnsRecord> patched = new ArrayList<>();
+            for (var p : b.patches()) {
+                patched.add(patchUnsaved(p.getKey(), p.getValue()));
+            }
+            List<DnsRecord> put = new ArrayList<>();
+            for (var p : b.puts()) {
+                put.add(replaceUnsaved(existing(p.getKey()), p.getValue()));
+            }
+            List<DnsRecord> posted = new ArrayList<>();
+            for (RecordFields f : b.posts()) {
+                posted.add(createUnsaved(f));
+            }
+            save();
+            return new BatchResult(deleted, patched, put, posted);
+        } catch (RuntimeException e) {
+            records.clear();
+            records.putAll(before);
+            throw e;
+        }
+    }
+
     private DnsRecord replace(DnsRecord old, RecordFields f) {
+        DnsRecord r = replaceUnsaved(old, f);
+        save();
+        return r;
+    }
+
+    private DnsRecord replaceUnsaved(DnsRecord old, RecordFields f) {
         RecordFields v = validate(f);
         checkConflicts(v, old.id());
         DnsRecord r = new DnsRecord(old.id(), v.name(), v.type(), v.content(), v.ttl(), v.proxied(), v.comment(),
                 v.tags(), old.createdOn(), clock.instant());
         records.put(r.id(), r);
-        save();
         return r;
     }
 

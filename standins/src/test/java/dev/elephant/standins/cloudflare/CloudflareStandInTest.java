@@ -34,7 +34,7 @@ class CloudflareStandInTest {
     @BeforeEach
     void start() throws IOException {
         cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE_ID, "elephant.test", TOKEN, null,
-                3, 100, 1200, 300_000));
+                3, 100, 1200, 300_000, 200));
     }
 
     @AfterEach
@@ -131,6 +131,43 @@ class CloudflareStandInTest {
         assertThat(firstErrorCode(limited)).isEqualTo(971);
         assertThat(cf.records()).isEmpty();
         assertThat(create("a.elephant.test", "198.18.0.1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void batchIsAllOrNothing() throws Exception {
+        create("a.elephant.test", "198.18.0.1");
+        Answer r = call("POST", "/dns_records/batch", "{\"posts\":["
+                + "{\"type\":\"A\",\"name\":\"b.elephant.test\",\"content\":\"198.18.0.2\",\"ttl\":60},"
+                + "{\"type\":\"A\",\"name\":\"a.elephant.test\",\"content\":\"198.18.0.1\",\"ttl\":60}]}", TOKEN);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(firstErrorCode(r)).isEqualTo(81058);
+        assertThat(cf.records()).extracting(DnsRecord::name).containsExactly("a.elephant.test");
+    }
+
+    @Test
+    void batchRunsDeletesBeforePosts() throws Exception {
+        String id = create("a.elephant.test", "198.18.0.1").body().get("result").get("id").asText();
+        Answer r = call("POST", "/dns_records/batch", "{\"deletes\":[{\"id\":\"" + id + "\"}],\"posts\":["
+                + "{\"type\":\"A\",\"name\":\"a.elephant.test\",\"content\":\"198.18.0.1\",\"ttl\":60}]}", TOKEN);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get("result").get("deletes").get(0).get("id").asText()).isEqualTo(id);
+        assertThat(r.body().get("result").get("posts").get(0).get("id").asText()).isNotEqualTo(id);
+        assertThat(cf.records()).hasSize(1);
+    }
+
+    @Test
+    void batchOverThePlansLimitIsRefused() throws Exception {
+        StringBuilder posts = new StringBuilder();
+        for (int i = 0; i < 201; i++) {
+            posts.append(i == 0 ? "" : ",").append("{\"type\":\"TXT\",\"name\":\"t.elephant.test\",\"content\":\"")
+                    .append(i).append("\"}");
+        }
+        cf.close();
+        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE_ID, "elephant.test", TOKEN,
+                null, 3500, 100, 1200, 300_000, 200));
+        Answer r = call("POST", "/dns_records/batch", "{\"posts\":[" + posts + "]}", TOKEN);
+        assertThat(firstErrorCode(r)).isEqualTo(1004);
+        assertThat(cf.records()).isEmpty();
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.elephant.sinks.dns.cloudflare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elephant.events.Json;
 import dev.elephant.events.Secret;
 import dev.elephant.sinks.dns.provider.DnsProvider;
 import dev.elephant.sinks.dns.provider.ProviderException;
 import dev.elephant.sinks.dns.provider.ProviderRecord;
+import dev.elephant.sinks.dns.provider.RecordBatch;
 import dev.elephant.sinks.dns.provider.RecordSpec;
 import dev.elephant.sinks.dns.ratelimit.BudgetInterceptor;
 import dev.elephant.sinks.dns.ratelimit.RequestBudget;
@@ -97,35 +99,38 @@ public final class CloudflareProvider implements DnsProvider {
         return found;
     }
 
+    /** {@code POST /dns_records/batch}: one request, one transaction at Cloudflare. */
     @Override
-    public ProviderRecord create(RecordSpec spec) throws ProviderException {
-        return toRecord(call("create", request(records).post(body(spec)).build()).get("result"));
-    }
-
-    @Override
-    public ProviderRecord update(String recordId, RecordSpec spec) throws ProviderException {
-        HttpUrl url = records.newBuilder().addPathSegment(recordId).build();
-        return toRecord(call("update", request(url).patch(body(spec)).build()).get("result"));
-    }
-
-    @Override
-    public void delete(String recordId) throws ProviderException {
-        call("delete", request(records.newBuilder().addPathSegment(recordId).build()).delete().build());
+    public RecordBatch.Result batch(RecordBatch batch) throws ProviderException {
+        ObjectNode body = Json.mapper().createObjectNode();
+        ArrayNode deletes = body.putArray("deletes");
+        batch.deletes().forEach(r -> deletes.addObject().put("id", r.id()));
+        ArrayNode patches = body.putArray("patches");
+        batch.patches().forEach(p -> patches.add(fields(p.spec()).put("id", p.existing().id())));
+        ArrayNode posts = body.putArray("posts");
+        batch.posts().forEach(spec -> posts.add(fields(spec)));
+        HttpUrl url = records.newBuilder().addPathSegment("batch").build();
+        JsonNode result = call("batch", request(url).post(RequestBody.create(Json.toBytes(body), JSON)).build())
+                .get("result");
+        List<ProviderRecord> patched = new ArrayList<>();
+        result.path("patches").forEach(r -> patched.add(toRecord(r)));
+        List<ProviderRecord> posted = new ArrayList<>();
+        result.path("posts").forEach(r -> posted.add(toRecord(r)));
+        return new RecordBatch.Result(patched, posted);
     }
 
     private Request.Builder request(HttpUrl url) {
         return new Request.Builder().url(url).header("Authorization", "Bearer " + token.reveal());
     }
 
-    private static RequestBody body(RecordSpec spec) {
-        ObjectNode n = Json.mapper().createObjectNode()
+    private static ObjectNode fields(RecordSpec spec) {
+        return Json.mapper().createObjectNode()
                 .put("type", spec.type())
                 .put("name", spec.name())
                 .put("content", spec.content())
                 .put("ttl", spec.ttl())
                 .put("proxied", false)
                 .put("comment", spec.comment());
-        return RequestBody.create(Json.toBytes(n), JSON);
     }
 
     private JsonNode call(String operation, Request request) throws ProviderException {

@@ -14,9 +14,6 @@ public interface DnsProvider {
     /** Every record in the zone whose comment is exactly this one (compared case-insensitively): Elephant's own. */
     List<ProviderRecord> recordsWithComment(String comment) throws ProviderException;
 
-    ProviderRecord create(RecordSpec spec) throws ProviderException;
-
-    ProviderRecord update(String recordId, RecordSpec spec) throws ProviderException;
-
-    void delete(String recordId) throws ProviderException;
+    /** Applies every write of the batch, or none of them. */
+    RecordBatch.Result batch(RecordBatch batch) throws ProviderException;
 }

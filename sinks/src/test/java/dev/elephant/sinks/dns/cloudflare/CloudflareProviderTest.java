@@ -9,7 +9,9 @@ import dev.elephant.sinks.dns.provider.ProviderRecord;
 import dev.elephant.sinks.dns.provider.RecordSpec;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import java.io.IOException;
+import dev.elephant.sinks.dns.provider.RecordBatch;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ class CloudflareProviderTest {
     @BeforeEach
     void start() throws IOException {
         cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE, "elephant.test", TOKEN, null,
-                200, 100, 1200, 300_000));
+                200, 100, 1200, 300_000, 200));
         provider = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN));
     }
 
@@ -39,16 +41,21 @@ class CloudflareProviderTest {
         return new RecordSpec(NAME, "A", content, 60, "managed-by=elephant owner=dev");
     }
 
+    private ProviderRecord create(RecordSpec spec) throws ProviderException {
+        return provider.batch(new RecordBatch(List.of(), List.of(), List.of(spec))).posted().get(0);
+    }
+
     @Test
-    void createListUpdateDelete() throws Exception {
-        ProviderRecord created = provider.create(spec("198.18.0.1"));
+    void createListUpdateDeleteInBatches() throws Exception {
+        ProviderRecord created = create(spec("198.18.0.1"));
         assertThat(provider.recordsAt(NAME)).containsExactly(created);
 
-        ProviderRecord updated = provider.update(created.id(), spec("198.18.0.2"));
+        ProviderRecord updated = provider.batch(new RecordBatch(List.of(),
+                List.of(new RecordBatch.Patch(created, spec("198.18.0.2"))), List.of())).patched().get(0);
         assertThat(updated.content()).isEqualTo("198.18.0.2");
         assertThat(updated.comment()).isEqualTo("managed-by=elephant owner=dev");
 
-        provider.delete(created.id());
+        provider.batch(new RecordBatch(List.of(updated), List.of(), List.of()));
         assertThat(provider.recordsAt(NAME)).isEmpty();
     }
 
@@ -65,7 +72,7 @@ class CloudflareProviderTest {
     @Test
     void rateLimitIsRetryableWithTheProvidersRetryAfter() {
         cf.injectFault(429, 1);
-        assertThatThrownBy(() -> provider.create(spec("198.18.0.1")))
+        assertThatThrownBy(() -> create(spec("198.18.0.1")))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ProviderException.Kind.RETRYABLE);
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(300));
@@ -82,8 +89,8 @@ class CloudflareProviderTest {
 
     @Test
     void identicalRecordExistingMeansLookAgain() throws Exception {
-        provider.create(spec("198.18.0.1"));
-        assertThatThrownBy(() -> provider.create(spec("198.18.0.1")))
+        create(spec("198.18.0.1"));
+        assertThatThrownBy(() -> create(spec("198.18.0.1")))
                 .isInstanceOfSatisfying(ProviderException.class,
                         e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.ALREADY_DONE));
     }

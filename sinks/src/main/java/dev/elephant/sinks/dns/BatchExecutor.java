@@ -1,0 +1,156 @@
+package dev.elephant.sinks.dns;
+
+import dev.elephant.events.DnsMutation;
+import dev.elephant.sinks.dns.audit.MutationAudit;
+import dev.elephant.sinks.dns.plan.DnsPlan;
+import dev.elephant.sinks.dns.provider.DnsProvider;
+import dev.elephant.sinks.dns.provider.ProviderException;
+import dev.elephant.sinks.dns.provider.ProviderRecord;
+import dev.elephant.sinks.dns.provider.RecordBatch;
+import dev.elephant.sinks.dns.provider.RecordSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Sends planned changes to the provider in batches as large as the provider takes, each write
+ * audited: all intents of a batch are acknowledged before the request, one outcome per intent after
+ * it. A batch the provider refuses is all-or-nothing, so it is split in halves until the change it
+ * refuses stands alone; that change is reported back for a fresh look at its name.
+ */
+final class BatchExecutor {
+
+    /** One planned change and the desired state it serves. */
+    record Step(Desired desired, DnsPlan.Change change) {}
+
+    /** Changes that did not go through: those to look at again, and those that never will. */
+    record Leftovers(Map<String, Desired> lookAgain, Map<String, String> refused) {}
+
+    private final DnsProvider provider;
+    private final MutationAudit audit;
+    private final ProviderView view;
+    private final int maxBatch;
+    private final String owner;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    BatchExecutor(DnsProvider provider, MutationAudit audit, ProviderView view, int maxBatch, String owner, Clock clock,
+                  MeterRegistry metrics) {
+        this.provider = provider;
+        this.audit = audit;
+        this.view = view;
+        this.maxBatch = maxBatch;
+        this.owner = owner;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    Leftovers execute(List<Step> steps, DnsMutation.Phase success) throws RetryLater, MutationAudit.AuditUnavailable {
+        Leftovers left = new Leftovers(new LinkedHashMap<>(), new LinkedHashMap<>());
+        for (int from = 0; from < steps.size(); from += maxBatch) {
+            run(steps.subList(from, Math.min(steps.size(), from + maxBatch)), success, left);
+        }
+        return left;
+    }
+
+    private void run(List<Step> chunk, DnsMutation.Phase success, Leftovers left)
+            throws RetryLater, MutationAudit.AuditUnavailable {
+        List<String> ids = new ArrayList<>();
+        List<DnsMutation> intents = new ArrayList<>();
+        for (Step s : chunk) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            intents.add(mutation(id, DnsMutation.Phase.INTENT, s, null, null));
+        }
+        audit.recordAll(intents);
+        RecordBatch batch = toBatch(chunk);
+        RecordBatch.Result result;
+        Timer.Sample sample = Timer.start(metrics);
+        try {
+            result = provider.batch(batch);
+            sample.stop(timer("ok"));
+        } catch (ProviderException e) {
+            sample.stop(timer(e.kind().name().toLowerCase(Locale.ROOT)));
+            List<DnsMutation> failed = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                failed.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null, e.getMessage()));
+            }
+            audit.recordAll(failed);
+            count(chunk, "failed");
+            if (e.kind() == ProviderException.Kind.RETRYABLE) {
+                throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+            }
+            if (chunk.size() > 1) {
+                int half = chunk.size() / 2;
+                run(chunk.subList(0, half), success, left);
+                run(chunk.subList(half, chunk.size()), success, left);
+                return;
+            }
+            Step alone = chunk.get(0);
+            if (e.kind() == ProviderException.Kind.ALREADY_DONE) {
+                left.lookAgain().put(alone.desired().name(), alone.desired());
+            } else {
+                left.refused().put(alone.desired().name(), e.getMessage());
+            }
+            return;
+        }
+        view.applied(batch, result);
+        List<DnsMutation> outcomes = new ArrayList<>();
+        int patched = 0;
+        int posted = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            Step s = chunk.get(i);
+            ProviderRecord after = switch (s.change().action()) {
+                case DELETE -> s.change().existing();
+                case UPDATE -> result.patched().get(patched++);
+                case CREATE -> result.posted().get(posted++);
+            };
+            outcomes.add(mutation(ids.get(i), success, s, after.id(), null));
+        }
+        audit.recordAll(outcomes);
+        count(chunk, success == DnsMutation.Phase.APPLIED ? "applied" : "drift-repaired");
+    }
+
+    /** The batch lists deletes, patches and posts in the order of the chunk within each kind. */
+    private static RecordBatch toBatch(List<Step> chunk) {
+        List<ProviderRecord> deletes = new ArrayList<>();
+        List<RecordBatch.Patch> patches = new ArrayList<>();
+        List<RecordSpec> posts = new ArrayList<>();
+        for (Step s : chunk) {
+            switch (s.change().action()) {
+                case DELETE -> deletes.add(s.change().existing());
+                case UPDATE -> patches.add(new RecordBatch.Patch(s.change().existing(), s.change().spec()));
+                case CREATE -> posts.add(s.change().spec());
+            }
+        }
+        return new RecordBatch(deletes, patches, posts);
+    }
+
+    private Timer timer(String outcome) {
+        return metrics.timer("elephant.provider.calls", "provider", "cloudflare", "operation", "batch", "outcome", outcome);
+    }
+
+    private void count(List<Step> chunk, String outcome) {
+        for (Step s : chunk) {
+            metrics.counter("elephant.dns.mutations", "action", s.change().action().name().toLowerCase(Locale.ROOT),
+                    "outcome", outcome).increment();
+        }
+    }
+
+    DnsMutation mutation(String mutationId, DnsMutation.Phase phase, Step s, String recordId, String error) {
+        DnsPlan.Change c = s.change();
+        DnsMutation.Action action = DnsMutation.Action.valueOf(c.action().name());
+        String content = c.spec() != null ? c.spec().content() : null;
+        String previous = c.existing() != null ? c.existing().content() : null;
+        String id = recordId != null ? recordId : c.existing() != null ? c.existing().id() : null;
+        String type = c.spec() != null ? c.spec().type() : c.existing().type();
+        return new DnsMutation(DnsMutation.SCHEMA_VERSION, mutationId, phase, action, s.desired().name(), type, content,
+                previous, id, s.desired().instanceId(), s.desired().causeId(), owner, error, clock.instant());
+    }
+}
