@@ -6,9 +6,9 @@ import dev.elephant.events.DesiredRecord;
  * The desired state of one name: a record, or none ({@code record == null}), with the event that
  * caused it (for a tombstone it comes from the record's header).
  */
-record Desired(String name, DesiredRecord record, String causeId) {
+public record Desired(String name, DesiredRecord record, String causeId) {
 
-    String instanceId() {
+    public String instanceId() {
         if (record != null) {
             return record.instanceId();
         }

@@ -56,12 +56,12 @@ public final class DnsReconciler {
     }
 
     /** Applies desired states from {@code dns-desired}; unchanged names are audited as {@code noop}. */
-    void reconcile(Collection<Desired> names) throws RetryLater, MutationAudit.AuditUnavailable {
+    public void reconcile(Collection<Desired> names) throws RetryLater, MutationAudit.AuditUnavailable {
         apply(names, DnsMutation.Phase.APPLIED);
     }
 
     /** Repairs differences found by looking at the provider; each write's outcome is {@code drift-repaired}. */
-    void repair(Collection<Desired> names) throws RetryLater, MutationAudit.AuditUnavailable {
+    public void repair(Collection<Desired> names) throws RetryLater, MutationAudit.AuditUnavailable {
         apply(names, DnsMutation.Phase.DRIFT_REPAIRED);
     }
 

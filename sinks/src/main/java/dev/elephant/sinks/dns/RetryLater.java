@@ -3,7 +3,7 @@ package dev.elephant.sinks.dns;
 import java.time.Duration;
 
 /** The record could not be reconciled now; try again after {@code delay} (null: the usual backoff). */
-final class RetryLater extends Exception {
+public final class RetryLater extends Exception {
 
     private final Duration delay;
 
@@ -12,7 +12,7 @@ final class RetryLater extends Exception {
         this.delay = delay;
     }
 
-    Duration delay() {
+    public Duration delay() {
         return delay;
     }
 }
