@@ -66,6 +66,8 @@ public final class DnsSink implements AutoCloseable {
         // The topology writes dns-desired in transactions: never act on an aborted record.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink");
+        // A burst of launches should reach the provider as few, full batches.
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.reconciler = reconciler;

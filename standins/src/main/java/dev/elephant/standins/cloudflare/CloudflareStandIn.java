@@ -112,6 +112,11 @@ public final class CloudflareStandIn implements AutoCloseable {
         return api.requestLog().stream().mapToLong(CloudflareApi.LoggedRequest::changesApplied).sum();
     }
 
+    /** Requests answered with this HTTP status. */
+    public long requestsAnswered(int status) {
+        return api.requestLog().stream().filter(r -> r.status() == status).count();
+    }
+
     /** Every request the API answered (reads too). */
     public long requestCount() {
         return api.requestLog().size();
