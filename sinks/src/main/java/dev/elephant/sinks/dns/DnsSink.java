@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -204,10 +205,16 @@ public final class DnsSink implements AutoCloseable {
         return false;
     }
 
-    /** @return false when the sink is stopping */
+    /**
+     * Waits, with up to a fifth added at random so that several Elephant instances backing off from the
+     * same provider do not come back in step.
+     *
+     * @return false when the sink is stopping
+     */
     private boolean pause(Duration wait) {
+        long millis = wait.toMillis() + ThreadLocalRandom.current().nextLong(wait.toMillis() / 5 + 1);
         try {
-            return !stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return !stopping.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
