@@ -61,6 +61,12 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--ingest-key", defaultValue = "${env:ELEPHANT_INGEST_KEY}", description = "The key callers of /v1/eventbridge and /v1/meetings must send (default in dev: " + DEV_INGEST_KEY + ").")
     String ingestKey;
 
+    @Option(names = "--ingest-basic-user", defaultValue = "${env:ELEPHANT_INGEST_BASIC_USER}", description = "Also accept HTTP Basic auth with this user (an EventBridge connection can use Basic instead of an API key).")
+    String basicUser;
+
+    @Option(names = "--ingest-basic-password", defaultValue = "${env:ELEPHANT_INGEST_BASIC_PASSWORD}", description = "The HTTP Basic password; prefer the environment variable ELEPHANT_INGEST_BASIC_PASSWORD.")
+    String basicPassword;
+
     @Option(names = "--ingest-key-header", defaultValue = "${env:ELEPHANT_INGEST_KEY_HEADER:-X-Elephant-Key}", description = "The header that carries the ingest key (default: ${DEFAULT-VALUE}).")
     String ingestKeyHeader;
 
@@ -89,6 +95,7 @@ final class DevCommand implements Callable<Integer> {
         boolean defaultKey = ingestKey == null;
         DevStack.Options options = new DevStack.Options(dataDir, kafkaBootstrap, bind, kafkaPort, controllerPort, awsPort,
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
+                basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");

@@ -86,7 +86,7 @@ class WalkingSkeletonTest {
 
     private DevStack startStack() throws IOException {
         DevStack s = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0, 0,
-                DOMAIN, KEY_HEADER, Secret.of(KEY), ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
+                DOMAIN, KEY_HEADER, Secret.of(KEY), "eventbridge", Secret.of("basic-pass-1"), ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 "test", prefix, prefix + "app", 3, Duration.ofMillis(300), Duration.ofMinutes(10)));
         ec2 = Ec2Client.builder()
                 .endpointOverride(s.aws().endpoint())
@@ -134,6 +134,14 @@ class WalkingSkeletonTest {
             b.header(KEY_HEADER, key);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postBasic(String user, String password, byte[] body) throws Exception {
+        String credentials = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
+        return http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/eventbridge"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Authorization", "Basic " + credentials)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Message dig(String name) throws IOException {
@@ -255,6 +263,9 @@ class WalkingSkeletonTest {
                 "detail", Map.of("instance-id", teacher, "state", "running")));
         assertThat(post("/v1/eventbridge", null, valid).statusCode()).isEqualTo(401);
         assertThat(post("/v1/eventbridge", "wrong", valid).statusCode()).isEqualTo(401);
+        assertThat(postBasic("eventbridge", "wrong", valid).statusCode()).isEqualTo(401);
+        assertThat(postBasic("eventbridge", "basic-pass-1", valid).statusCode()).as("HTTP Basic, the alternative")
+                .isEqualTo(202);
         assertThat(post("/v1/eventbridge", KEY, "{not json".getBytes()).statusCode()).isEqualTo(400);
         byte[] hostile = Json.toBytes(Map.of("version", "0", "id", "x-2", "detail-type",
                 "EC2 Instance State-change Notification", "source", "aws.ec2", "time", "2026-11-20T09:00:19Z",

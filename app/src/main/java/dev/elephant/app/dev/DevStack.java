@@ -44,7 +44,7 @@ public final class DevStack implements AutoCloseable {
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
-                          Secret ingestKey, ProjectFilter projectFilter, String linkTemplate, String ownerId,
+                          Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval) {}
 
@@ -90,7 +90,7 @@ public final class DevStack implements AutoCloseable {
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
-                o.ingestKeyHeader(), o.ingestKey(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
+                o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);

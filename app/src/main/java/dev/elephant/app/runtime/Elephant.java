@@ -5,6 +5,7 @@ import dev.elephant.app.queries.StateQueries;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
+import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
 import dev.elephant.connector.meetings.MeetingIngest;
@@ -126,9 +127,13 @@ public final class Elephant implements AutoCloseable {
                 deadLetters, s.topics(), WRITE_TIMEOUT, metrics);
         MeetingIngest meetings = new MeetingIngest(eventLog, deadLetters, s.topics(), Clock.systemUTC(), WRITE_TIMEOUT,
                 metrics);
+        IngestAuth auth = IngestAuth.apiKey(s.ingestKeyHeader(), s.ingestKey());
+        if (s.ingestBasicUser() != null) {
+            auth = auth.orBasic(s.ingestBasicUser(), s.ingestBasicPassword());
+        }
         http = HttpApi.start(s.httpHost(), s.httpPort(),
-                new IngestHandler(s.ingestKeyHeader(), s.ingestKey(), ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
-                new IngestHandler(s.ingestKeyHeader(), s.ingestKey(), meetings::ingest, deadLetters, MeetingIngest.SOURCE),
+                new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
+                new IngestHandler(auth, meetings::ingest, deadLetters, MeetingIngest.SOURCE),
                 new StateQueries(streams), s.topology(), this::isReady, metrics);
         resources.push(http);
         log.info("Elephant HTTP API on http://{}:{} (domain {}, topics {}*)", s.httpHost(), http.port(),

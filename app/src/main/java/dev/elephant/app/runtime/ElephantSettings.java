@@ -15,6 +15,7 @@ import java.util.Objects;
  * the environment.
  *
  * @param kafka          Kafka client properties shared by every client (bootstrap servers, security)
+ * @param ingestBasicUser HTTP Basic user also accepted by the ingest endpoints, or null (API key only)
  * @param awsEndpoint    EC2 endpoint override (the local stand-in, a proxy), or null for AWS itself
  * @param localAws       use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
  * @param cloudflareRequestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
@@ -32,6 +33,8 @@ public record ElephantSettings(
         ProjectFilter projectFilter,
         String ingestKeyHeader,
         Secret ingestKey,
+        String ingestBasicUser,
+        Secret ingestBasicPassword,
         String ownerId,
         String httpHost,
         int httpPort,
@@ -52,6 +55,9 @@ public record ElephantSettings(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(ingestKey, "ingest key");
         Objects.requireNonNull(cloudflareToken, "Cloudflare token");
+        if ((ingestBasicUser == null) != (ingestBasicPassword == null)) {
+            throw new IllegalArgumentException("HTTP Basic ingest auth needs both a user and a password");
+        }
         Objects.requireNonNull(cloudflareZoneId, "Cloudflare zone id");
         if (cloudflareRequestsPer5Minutes < 1 || cloudflareRequestsPer5Minutes > 1200) {
             throw new IllegalArgumentException("the Cloudflare request share must be 1..1200 per 5 minutes (the token's limit)");

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.elephant.events.BoundedBody;
 import dev.elephant.events.Json;
-import dev.elephant.events.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,16 +23,14 @@ public final class IngestHandler implements HttpHandler {
     /** How long a 503 asks the sender to wait; EventBridge honours Retry-After. */
     static final String RETRY_AFTER_SECONDS = "1";
 
-    private final String keyHeader;
-    private final Secret key;
+    private final IngestAuth auth;
     private final Function<byte[], IngestResult> ingest;
     private final DeadLetters deadLetters;
     private final String source;
 
-    public IngestHandler(String keyHeader, Secret key, Function<byte[], IngestResult> ingest, DeadLetters deadLetters,
+    public IngestHandler(IngestAuth auth, Function<byte[], IngestResult> ingest, DeadLetters deadLetters,
                          String source) {
-        this.keyHeader = keyHeader;
-        this.key = key;
+        this.auth = auth;
         this.ingest = ingest;
         this.deadLetters = deadLetters;
         this.source = source;
@@ -65,9 +62,9 @@ public final class IngestHandler implements HttpHandler {
         if (!"POST".equals(exchange.getRequestMethod())) {
             return IngestResult.rejected(IngestStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "use POST");
         }
-        if (!key.matches(exchange.getRequestHeaders().getFirst(keyHeader))) {
+        if (!auth.accepts(exchange.getRequestHeaders())) {
             // Unauthenticated input is not dead-lettered: it must not be able to fill Elephant's topics.
-            return IngestResult.rejected(IngestStatus.UNAUTHORIZED, "unauthorized", "missing or wrong " + keyHeader);
+            return IngestResult.rejected(IngestStatus.UNAUTHORIZED, "unauthorized", "missing or wrong " + auth.describe());
         }
         if (body.tooLarge()) {
             return deadLetters.reject(IngestStatus.TOO_LARGE, "too-large",
