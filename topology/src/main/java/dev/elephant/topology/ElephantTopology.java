@@ -4,6 +4,7 @@ import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Ec2State;
+import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
@@ -118,14 +119,24 @@ public final class ElephantTopology {
         if (event == null) {
             return "tombstone";
         }
-        if (!InstanceIds.isEc2InstanceId(event.instanceId())) {
+        boolean ecs = event.isEcs();
+        if (!ecs && !InstanceEvent.SOURCE_EC2.equals(event.source())) {
+            return "unknown-source";
+        }
+        if (ecs ? !InstanceIds.isEcsTaskId(event.instanceId()) : !InstanceIds.isEc2InstanceId(event.instanceId())) {
             return "invalid-instance-id";
         }
         if (key != null && !key.equals(event.instanceId())) {
             return "key-mismatch";
         }
-        if (Ec2State.fromWireName(event.state()).isEmpty()) {
+        boolean knownState = ecs
+                ? EcsStatus.fromWireName(event.state()).isPresent() && EcsStatus.fromWireName(event.desiredStatus()).isPresent()
+                : Ec2State.fromWireName(event.state()).isPresent();
+        if (!knownState) {
             return "unknown-state";
+        }
+        if (ecs && (event.version() == null || event.version() < 0)) {
+            return "missing-field";
         }
         if (event.time() == null || event.eventId() == null) {
             return "missing-field";

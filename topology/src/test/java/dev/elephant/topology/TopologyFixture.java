@@ -62,7 +62,18 @@ final class TopologyFixture implements AutoCloseable {
     InstanceEvent event(String id, String state, Instant time, String publicIp, Map<String, String> tags) {
         String eventId = "evt-" + (++eventCounter);
         return new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_EC2, id, state,
-                time, publicIp, "10.0.0." + (eventCounter % 250), tags, true);
+                time, publicIp, "10.0.0." + (eventCounter % 250), tags, true, null, null, false);
+    }
+
+    /** An ECS task state change, as the connector writes it. */
+    InstanceEvent sendTask(String taskId, long version, String lastStatus, String desiredStatus, Instant time,
+                           String publicIp) {
+        String eventId = "evt-" + (++eventCounter);
+        InstanceEvent e = new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_ECS,
+                taskId, lastStatus, time, publicIp, "10.0.0.139", Map.of(), publicIp != null, version, desiredStatus,
+                false);
+        instanceEvents.pipeInput(taskId, e, time);
+        return e;
     }
 
     InstanceEvent send(String id, String state, Instant time, String publicIp, Map<String, String> tags) {

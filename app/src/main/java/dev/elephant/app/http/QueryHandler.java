@@ -80,6 +80,7 @@ final class QueryHandler implements HttpHandler {
         InstanceState s = found.get();
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("instanceId", s.instanceId())
+                .put("source", s.source())
                 .put("state", s.state())
                 .put("stateTime", s.stateTime().toString())
                 .put("publicIp", s.publicIp())
@@ -87,6 +88,9 @@ final class QueryHandler implements HttpHandler {
                 .put("meetingId", s.meetingId(config))
                 .put("role", s.role(config))
                 .put("causeId", s.causeId());
+        if (s.isEcs()) {
+            body.put("desiredStatus", s.desiredStatus()).put("version", s.version());
+        }
         body.set("tags", Json.mapper().valueToTree(new TreeMap<>(s.tags())));
         body.putObject("record")
                 .put("name", s.recordName())

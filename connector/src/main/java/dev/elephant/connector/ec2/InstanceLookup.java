@@ -2,7 +2,7 @@ package dev.elephant.connector.ec2;
 
 import java.util.Optional;
 
-/** The subset of EC2 the connector uses: what an instance's addresses and tags are now. */
+/** The subset of EC2 the connector uses: what an instance's (or a task's interface's) addresses and tags are now. */
 public interface InstanceLookup {
 
     /**
@@ -10,6 +10,13 @@ public interface InstanceLookup {
      * @throws LookupUnavailable when EC2 could not answer (throttled, 5xx, timeout): worth retrying
      */
     Optional<InstanceFacts> describe(String instanceId) throws LookupUnavailable;
+
+    /**
+     * What an ECS task's network interface says: its public address and tags.
+     *
+     * @return the facts, or empty when EC2 no longer knows the interface (the task is gone)
+     */
+    Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable;
 
     final class LookupUnavailable extends Exception {
         public LookupUnavailable(String message, Throwable cause) {

@@ -42,6 +42,32 @@ public final class SdkInstanceLookup implements InstanceLookup {
         }
     }
 
+    @Override
+    public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable {
+        try {
+            return ec2.describeNetworkInterfaces(r -> r.networkInterfaceIds(networkInterfaceId)).networkInterfaces()
+                    .stream()
+                    .filter(n -> networkInterfaceId.equals(n.networkInterfaceId()))
+                    .findFirst()
+                    .map(n -> {
+                        Map<String, String> tags = new HashMap<>();
+                        for (Tag t : n.tagSet()) {
+                            tags.put(t.key(), t.value());
+                        }
+                        String publicIp = n.association() == null ? null : n.association().publicIp();
+                        return new InstanceFacts(publicIp, n.privateIpAddress(), tags);
+                    });
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null
+                    && "InvalidNetworkInterfaceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw new LookupUnavailable("EC2 DescribeNetworkInterfaces failed: " + errorCode(e), e);
+        } catch (SdkException e) {
+            throw new LookupUnavailable("EC2 DescribeNetworkInterfaces failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
     private static String errorCode(Ec2Exception e) {
         return e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
     }

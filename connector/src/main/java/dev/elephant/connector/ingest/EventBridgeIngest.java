@@ -6,7 +6,9 @@ import dev.elephant.connector.ec2.Ec2StateChange;
 import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ecs.EcsTaskChange;
 import dev.elephant.events.Ec2State;
+import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Takes one EventBridge event as an API destination delivers it, validates it, enriches it with what
@@ -29,6 +32,9 @@ public final class EventBridgeIngest {
 
     public static final String SOURCE = "eventbridge";
     static final String EC2_DETAIL_TYPE = "EC2 Instance State-change Notification";
+    static final String ECS_DETAIL_TYPE = "ECS Task State Change";
+    private static final Pattern ENI_ID = Pattern.compile("eni-[0-9a-f]{8,17}");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
     private static final int MAX_EVENT_ID_LENGTH = 128;
 
     private final InstanceLookup lookup;
@@ -58,12 +64,38 @@ public final class EventBridgeIngest {
     }
 
     private IngestResult handle(byte[] body) {
-        Ec2StateChange change;
+        Object change;
         try {
-            change = parse(body);
+            change = parseAny(body);
         } catch (Malformed e) {
             return deadLetters.reject(IngestStatus.MALFORMED, e.reason, e.getMessage(), SOURCE, e.key, body);
         }
+        return change instanceof EcsTaskChange task ? handleTask(task) : handleInstance((Ec2StateChange) change);
+    }
+
+    private IngestResult handleTask(EcsTaskChange task) {
+        Optional<InstanceFacts> facts = Optional.empty();
+        if (task.networkInterfaceId() != null) {
+            try {
+                facts = lookup.describeNetworkInterface(task.networkInterfaceId());
+            } catch (InstanceLookup.LookupUnavailable e) {
+                return IngestResult.rejected(IngestStatus.UNAVAILABLE, "aws-unavailable", e.getMessage());
+            }
+        }
+        if (facts.isPresent() && !projectFilter.matches(facts.get().tags())) {
+            return IngestResult.rejected(IngestStatus.IGNORED, "other-project",
+                    "the task's network interface is not tagged " + projectFilter.tagKey() + "=" + projectFilter.tagValue());
+        }
+        InstanceEvent event = new InstanceEvent(InstanceEvent.SCHEMA_VERSION, task.eventId(), task.eventId(),
+                InstanceEvent.SOURCE_ECS, task.taskId(), task.lastStatus(), task.time(),
+                facts.map(InstanceFacts::publicIp).orElse(null),
+                facts.map(InstanceFacts::privateIp).orElse(task.privateIp()),
+                facts.map(InstanceFacts::tags).orElse(null), facts.isPresent(), task.version(), task.desiredStatus(),
+                false);
+        return append(task.taskId(), event);
+    }
+
+    private IngestResult handleInstance(Ec2StateChange change) {
         Optional<InstanceFacts> facts;
         try {
             facts = lookup.describe(change.instanceId());
@@ -77,16 +109,30 @@ public final class EventBridgeIngest {
         InstanceEvent event = new InstanceEvent(InstanceEvent.SCHEMA_VERSION, change.eventId(), change.eventId(),
                 InstanceEvent.SOURCE_EC2, change.instanceId(), change.state(), change.time(),
                 facts.map(InstanceFacts::publicIp).orElse(null), facts.map(InstanceFacts::privateIp).orElse(null),
-                facts.map(InstanceFacts::tags).orElse(null), facts.isPresent());
+                facts.map(InstanceFacts::tags).orElse(null), facts.isPresent(), null, null, false);
+        return append(change.instanceId(), event);
+    }
+
+    private IngestResult append(String key, InstanceEvent event) {
         try {
-            log.append(topics.instanceEvents(), change.instanceId(), Json.toBytes(event), writeTimeout);
+            log.append(topics.instanceEvents(), key, Json.toBytes(event), writeTimeout);
         } catch (EventLog.EventLogUnavailable e) {
             return IngestResult.rejected(IngestStatus.UNAVAILABLE, "kafka-unavailable", e.getMessage());
         }
-        return IngestResult.accepted(change.eventId());
+        return IngestResult.accepted(event.eventId());
     }
 
+    /** Parses an EC2 state-change event; anything else (ECS included) is refused. */
     static Ec2StateChange parse(byte[] body) throws Malformed {
+        Object change = parseAny(body);
+        if (change instanceof Ec2StateChange ec2) {
+            return ec2;
+        }
+        throw new Malformed("unsupported-event", "not an EC2 state-change event", null);
+    }
+
+    /** An {@link Ec2StateChange} or an {@link EcsTaskChange}. */
+    static Object parseAny(byte[] body) throws Malformed {
         JsonNode root;
         try {
             root = Json.mapper().readTree(body);
@@ -100,7 +146,9 @@ public final class EventBridgeIngest {
         }
         String source = text(root, "source");
         String detailType = text(root, "detail-type");
-        if (!"aws.ec2".equals(source) || !EC2_DETAIL_TYPE.equals(detailType)) {
+        boolean ec2 = "aws.ec2".equals(source) && EC2_DETAIL_TYPE.equals(detailType);
+        boolean ecs = "aws.ecs".equals(source) && ECS_DETAIL_TYPE.equals(detailType);
+        if (!ec2 && !ecs) {
             throw new Malformed("unsupported-event", "unsupported source " + Printable.of(source) + " / detail-type "
                     + Printable.of(detailType), null);
         }
@@ -122,6 +170,9 @@ public final class EventBridgeIngest {
         if (detail == null || !detail.isObject()) {
             throw new Malformed("missing-field", "detail is missing", null);
         }
+        if (ecs) {
+            return parseTask(id, time, detail);
+        }
         String instanceId = text(detail, "instance-id");
         if (!InstanceIds.isEc2InstanceId(instanceId)) {
             throw new Malformed("invalid-instance-id", "detail.instance-id " + Printable.of(instanceId)
@@ -133,6 +184,42 @@ public final class EventBridgeIngest {
                     instanceId);
         }
         return new Ec2StateChange(id, time, instanceId, state);
+    }
+
+    private static EcsTaskChange parseTask(String id, Instant time, JsonNode detail) throws Malformed {
+        String taskArn = text(detail, "taskArn");
+        String taskId = taskArn == null ? null : taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        if (!InstanceIds.isEcsTaskId(taskId)) {
+            throw new Malformed("invalid-instance-id", "detail.taskArn " + Printable.of(taskArn)
+                    + " does not end in an ECS task id (32 lower-case hex digits)", taskId);
+        }
+        JsonNode version = detail.get("version");
+        if (version == null || !version.canConvertToLong() || !version.isIntegralNumber() || version.asLong() < 0) {
+            throw new Malformed("missing-field", "detail.version must be a non-negative whole number", taskId);
+        }
+        String lastStatus = text(detail, "lastStatus");
+        String desiredStatus = text(detail, "desiredStatus");
+        if (EcsStatus.fromWireName(lastStatus).isEmpty() || EcsStatus.fromWireName(desiredStatus).isEmpty()) {
+            throw new Malformed("unknown-state", "detail.lastStatus " + Printable.of(lastStatus)
+                    + " / desiredStatus " + Printable.of(desiredStatus) + " is not an ECS task status", taskId);
+        }
+        String eni = null;
+        String privateIp = null;
+        for (JsonNode attachment : detail.path("attachments")) {
+            if (!"eni".equals(attachment.path("type").asText())) {
+                continue;
+            }
+            for (JsonNode d : attachment.path("details")) {
+                String name = d.path("name").asText();
+                String value = d.path("value").isTextual() ? d.path("value").asText() : null;
+                if ("networkInterfaceId".equals(name) && value != null && ENI_ID.matcher(value).matches()) {
+                    eni = value;
+                } else if ("privateIPv4Address".equals(name) && value != null && IPV4.matcher(value).matches()) {
+                    privateIp = value;
+                }
+            }
+        }
+        return new EcsTaskChange(id, time, taskId, version.asLong(), lastStatus, desiredStatus, eni, privateIp);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,7 +1,9 @@
 package dev.elephant.connector.ingest;
 
+import dev.elephant.standins.aws.EventBridgeSamples;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Topics;
@@ -23,7 +25,17 @@ class KafkaUnavailableTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        InstanceLookup noLookupNeeded = id -> Optional.empty();
+        InstanceLookup noLookupNeeded = new InstanceLookup() {
+            @Override
+            public Optional<InstanceFacts> describe(String instanceId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) {
+                return Optional.empty();
+            }
+        };
         try (KafkaEventLog log = new KafkaEventLog(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort))) {
             Topics topics = Topics.withDefaultPrefix();
             DeadLetters deadLetters = new DeadLetters(log, topics.deadLetter(), Clock.systemUTC(), Duration.ofSeconds(3));
@@ -31,7 +43,7 @@ class KafkaUnavailableTest {
                     topics, Duration.ofSeconds(3), new SimpleMeterRegistry());
 
             long start = System.nanoTime();
-            IngestResult valid = ingest.ingest(Fixtures.eventBridge("ec2-running.json"));
+            IngestResult valid = ingest.ingest(EventBridgeSamples.read("ec2-running.json"));
             IngestResult malformed = ingest.ingest("{".getBytes());
             long millis = (System.nanoTime() - start) / 1_000_000;
 

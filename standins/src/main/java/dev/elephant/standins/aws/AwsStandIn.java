@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +82,15 @@ public final class AwsStandIn implements AutoCloseable {
 
     public List<Ec2Instance> instances() {
         return fleet.all();
+    }
+
+    /** A network interface such as an ECS task on Fargate gets, with a public address. */
+    public NetworkInterface createTaskNetworkInterface(Map<String, String> tags) {
+        return fleet.createNetworkInterface(tags);
+    }
+
+    public void deleteNetworkInterface(String id) {
+        fleet.deleteNetworkInterface(id);
     }
 
     @Override

@@ -34,6 +34,7 @@ final class Ec2Fleet {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Ec2Instance> instances = new LinkedHashMap<>();
+    private final Map<String, NetworkInterface> networkInterfaces = new LinkedHashMap<>();
     private final String region;
     private final Duration transitionDelay;
     private final ScheduledExecutorService scheduler;
@@ -63,6 +64,27 @@ final class Ec2Fleet {
             throw new Ec2Error("InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist");
         }
         return i;
+    }
+
+    synchronized NetworkInterface createNetworkInterface(Map<String, String> tags) {
+        NetworkInterface eni = new NetworkInterface("eni-" + hex(17), nextPrivateIp(), nextPublicIp(), tags);
+        networkInterfaces.put(eni.id(), eni);
+        save();
+        return eni;
+    }
+
+    synchronized void deleteNetworkInterface(String id) {
+        networkInterface(id);
+        networkInterfaces.remove(id);
+        save();
+    }
+
+    synchronized NetworkInterface networkInterface(String id) {
+        NetworkInterface eni = networkInterfaces.get(id);
+        if (eni == null) {
+            throw new Ec2Error("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
+        }
+        return eni;
     }
 
     synchronized List<Ec2Instance> run(String imageId, String instanceType, int count, Map<String, String> tags) {
@@ -181,7 +203,7 @@ final class Ec2Fleet {
         return HexFormat.of().formatHex(bytes).substring(0, chars);
     }
 
-    private record Stored(long addressCounter, List<Ec2Instance> instances) {}
+    private record Stored(long addressCounter, List<Ec2Instance> instances, List<NetworkInterface> networkInterfaces) {}
 
     private void load() {
         if (storeFile == null || !Files.exists(storeFile)) {
@@ -191,6 +213,9 @@ final class Ec2Fleet {
             Stored stored = Json.mapper().readValue(storeFile.toFile(), new TypeReference<Stored>() {});
             addressCounter = stored.addressCounter();
             stored.instances().forEach(i -> instances.put(i.instanceId(), i));
+            if (stored.networkInterfaces() != null) {
+                stored.networkInterfaces().forEach(n -> networkInterfaces.put(n.id(), n));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the EC2 stand-in's instances from " + storeFile, e);
         }
@@ -212,7 +237,8 @@ final class Ec2Fleet {
         try {
             Files.createDirectories(storeFile.getParent());
             Path tmp = storeFile.resolveSibling(storeFile.getFileName() + ".tmp");
-            Json.mapper().writeValue(tmp.toFile(), new Stored(addressCounter, new ArrayList<>(instances.values())));
+            Json.mapper().writeValue(tmp.toFile(), new Stored(addressCounter, new ArrayList<>(instances.values()),
+                    new ArrayList<>(networkInterfaces.values())));
             Files.move(tmp, storeFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the EC2 stand-in's instances to " + storeFile, e);

@@ -25,6 +25,7 @@ final class Ec2QueryApi implements HttpHandler {
     private static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
     private static final int MAX_BODY = 1 << 20;
     private static final Pattern ID_PARAM = Pattern.compile("InstanceId\\.(\\d+)");
+    private static final Pattern ENI_PARAM = Pattern.compile("NetworkInterfaceId\\.(\\d+)");
     private static final Pattern TAG_KEY = Pattern.compile("TagSpecification\\.(\\d+)\\.Tag\\.(\\d+)\\.Key");
     private static final Pattern FILTER_NAME = Pattern.compile("Filter\\.(\\d+)\\.Name");
     private static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8,17}");
@@ -47,6 +48,7 @@ final class Ec2QueryApi implements HttpHandler {
             String xml = switch (action) {
                 case "RunInstances" -> runInstances(params, requestId);
                 case "DescribeInstances" -> describeInstances(params, requestId);
+                case "DescribeNetworkInterfaces" -> describeNetworkInterfaces(params, requestId);
                 case "StopInstances" -> stateChange("StopInstancesResponse", fleet.stop(instanceIds(params)), requestId);
                 case "StartInstances" -> stateChange("StartInstancesResponse", fleet.start(instanceIds(params)), requestId);
                 case "TerminateInstances" -> stateChange("TerminateInstancesResponse",
@@ -123,6 +125,38 @@ final class Ec2QueryApi implements HttpHandler {
         } catch (NumberFormatException e) {
             throw new Ec2Error("InvalidParameterValue", "Invalid NextToken");
         }
+    }
+
+    private String describeNetworkInterfaces(Map<String, String> p, String requestId) {
+        List<NetworkInterface> found = new ArrayList<>();
+        for (var e : p.entrySet()) {
+            if (ENI_PARAM.matcher(e.getKey()).matches()) {
+                found.add(fleet.networkInterface(e.getValue()));
+            }
+        }
+        StringBuilder x = open("DescribeNetworkInterfacesResponse", requestId);
+        x.append("<networkInterfaceSet>");
+        for (NetworkInterface n : found) {
+            x.append("<item><networkInterfaceId>").append(n.id()).append("</networkInterfaceId>")
+                    .append("<subnetId>subnet-0a1b2c3d</subnetId><vpcId>vpc-0a1b2c3d</vpcId>")
+                    .append("<availabilityZone>us-east-1a</availabilityZone><description/>")
+                    .append("<ownerId>").append(Ec2Fleet.ACCOUNT).append("</ownerId>")
+                    .append("<requesterManaged>true</requesterManaged><status>in-use</status>")
+                    .append("<privateIpAddress>").append(n.privateIp()).append("</privateIpAddress>")
+                    .append("<sourceDestCheck>true</sourceDestCheck><groupSet/><interfaceType>interface</interfaceType>");
+            if (n.publicIp() != null) {
+                x.append("<association><publicIp>").append(n.publicIp())
+                        .append("</publicIp><ipOwnerId>amazon</ipOwnerId></association>");
+            }
+            x.append("<tagSet>");
+            n.tags().forEach((k, v) -> x.append("<item><key>").append(esc(k)).append("</key><value>").append(esc(v))
+                    .append("</value></item>"));
+            x.append("</tagSet>");
+            x.append("<privateIpAddressesSet><item><privateIpAddress>").append(n.privateIp())
+                    .append("</privateIpAddress><primary>true</primary></item></privateIpAddressesSet></item>");
+        }
+        x.append("</networkInterfaceSet>");
+        return close(x, "DescribeNetworkInterfacesResponse");
     }
 
     private static Predicate<Ec2Instance> filter(String name, List<String> values) {

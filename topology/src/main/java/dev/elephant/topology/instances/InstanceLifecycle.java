@@ -2,6 +2,7 @@ package dev.elephant.topology.instances;
 
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Ec2State;
+import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.topology.TopologyConfig;
 import java.util.Objects;
@@ -20,20 +21,19 @@ public final class InstanceLifecycle {
     }
 
     /**
-     * Applies an event when it is newer than the state held (event time, then lifecycle rank);
-     * a repeated event id, an older event, or anything after {@code terminated} changes nothing.
+     * Applies an event when it is newer than the state held (EC2: event time, then lifecycle rank;
+     * ECS: the task version); a repeated event id, an older event, or anything after a final state
+     * ({@code terminated}, a stopped task) changes nothing.
      */
     public Optional<InstanceState> apply(InstanceState current, InstanceEvent event) {
-        Ec2State incoming = Ec2State.fromWireName(event.state())
-                .orElseThrow(() -> new IllegalArgumentException("unknown EC2 state"));
         if (current != null) {
-            if (current.ec2State().isFinal()) {
+            if (current.isFinal()) {
                 return Optional.empty();
             }
             if (Objects.equals(current.lastEventId(), event.eventId())) {
                 return Optional.empty();
             }
-            if (!isNewer(event, incoming, current)) {
+            if (!isNewer(event, current)) {
                 return Optional.empty();
             }
         }
@@ -42,7 +42,10 @@ public final class InstanceLifecycle {
         String publicIp = event.found() ? event.publicIp() : null;
         String privateIp = event.found() ? event.privateIp() : null;
         var tags = event.found() || current == null ? event.tags() : current.tags();
-        String content = InstanceState.desiredContent(incoming.wireName(), publicIp, privateIp, config);
+        if (!event.found() && event.isEcs() && event.privateIp() != null) {
+            privateIp = event.privateIp(); // the task's event names its private address itself
+        }
+        String content = InstanceState.desiredContent(event, publicIp, privateIp, config);
         RecordStatus status;
         if (content == null) {
             status = RecordStatus.NONE;
@@ -51,14 +54,24 @@ public final class InstanceLifecycle {
         } else {
             status = RecordStatus.PENDING;
         }
-        return Optional.of(new InstanceState(InstanceState.SCHEMA_VERSION, event.instanceId(), incoming.wireName(),
+        return Optional.of(new InstanceState(InstanceState.SCHEMA_VERSION, event.instanceId(), event.source(),
+                event.state(), event.version(), event.desiredStatus(),
                 event.time(), publicIp, privateIp, tags, event.eventId(), event.causeId(),
                 InstanceState.recordNameOf(event.instanceId(), config), content, status));
     }
 
-    private static boolean isNewer(InstanceEvent event, Ec2State incoming, InstanceState current) {
+    private static boolean isNewer(InstanceEvent event, InstanceState current) {
+        if (event.isEcs() && event.version() != null && current.version() != null) {
+            // ECS numbers every change of a task; a repeat has the same version, an older one a lower.
+            return event.version() > current.version();
+        }
         int byTime = event.time().compareTo(current.stateTime());
-        return byTime > 0 || (byTime == 0 && incoming.rank() > current.ec2State().rank());
+        return byTime > 0 || (byTime == 0 && rank(event.state()) > rank(current.state()));
+    }
+
+    private static int rank(String state) {
+        return Ec2State.fromWireName(state).map(Ec2State::rank)
+                .orElseGet(() -> EcsStatus.fromWireName(state).map(Enum::ordinal).orElse(-1));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.elephant.topology.instances;
 
 import dev.elephant.events.Ec2State;
+import dev.elephant.events.EcsStatus;
+import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.topology.TopologyConfig;
 import java.time.Instant;
@@ -9,6 +11,9 @@ import java.util.Map;
 /**
  * The latest state of one instance: a row of the {@code instance-state} table.
  *
+ * @param source       {@code aws.ec2} or {@code aws.ecs}
+ * @param state        EC2 instance state, or the ECS task's lastStatus
+ * @param version      ECS only: the task version of the event that set the state
  * @param stateTime    event time of the event that set {@code state}
  * @param lastEventId  id of the event applied last; a repeat of it is a no-op
  * @param causeId      the EventBridge event the current state came from
@@ -17,7 +22,10 @@ import java.util.Map;
 public record InstanceState(
         int schemaVersion,
         String instanceId,
+        String source,
         String state,
+        Long version,
+        String desiredStatus,
         Instant stateTime,
         String publicIp,
         String privateIp,
@@ -34,8 +42,14 @@ public record InstanceState(
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }
 
-    public Ec2State ec2State() {
-        return Ec2State.fromWireName(state).orElseThrow();
+    public boolean isEcs() {
+        return InstanceEvent.SOURCE_ECS.equals(source);
+    }
+
+    /** Nothing moves this state any more: a terminated instance, a task that stopped. */
+    public boolean isFinal() {
+        return isEcs() ? EcsStatus.fromWireName(state).map(EcsStatus::isFinal).orElse(false)
+                : Ec2State.fromWireName(state).map(Ec2State::isFinal).orElse(false);
     }
 
     public String meetingId(TopologyConfig config) {
@@ -46,9 +60,15 @@ public record InstanceState(
         return tags.get(config.roleTag());
     }
 
-    /** The address a record should point at now, or null: only a running instance with an address has one. */
-    static String desiredContent(String state, String publicIp, String privateIp, TopologyConfig config) {
-        if (!Ec2State.RUNNING.wireName().equals(state)) {
+    /**
+     * The address a record should point at now, or null: only a running instance (a task whose last and
+     * desired status are both RUNNING) with an address has one.
+     */
+    static String desiredContent(InstanceEvent e, String publicIp, String privateIp, TopologyConfig config) {
+        boolean up = e.isEcs()
+                ? EcsStatus.RUNNING.name().equals(e.state()) && EcsStatus.RUNNING.name().equals(e.desiredStatus())
+                : Ec2State.RUNNING.wireName().equals(e.state());
+        if (!up) {
             return null;
         }
         return config.address() == TopologyConfig.AddressKind.PUBLIC ? publicIp : privateIp;
@@ -59,7 +79,7 @@ public record InstanceState(
     }
 
     InstanceState withRecordStatus(RecordStatus status) {
-        return new InstanceState(schemaVersion, instanceId, state, stateTime, publicIp, privateIp, tags, lastEventId,
-                causeId, recordName, recordContent, status);
+        return new InstanceState(schemaVersion, instanceId, source, state, version, desiredStatus, stateTime, publicIp,
+                privateIp, tags, lastEventId, causeId, recordName, recordContent, status);
     }
 }

@@ -1,16 +1,19 @@
-package dev.elephant.connector.ingest;
+package dev.elephant.standins.aws;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The EventBridge samples in ../shared/fixtures/eventbridge, found from wherever the test runs. */
-final class Fixtures {
+/**
+ * The EventBridge samples the project shares in {@code shared/fixtures/eventbridge} (beside the
+ * project's root), found from wherever a test runs.
+ */
+public final class EventBridgeSamples {
 
-    private Fixtures() {}
+    private EventBridgeSamples() {}
 
-    static byte[] eventBridge(String name) {
+    public static byte[] read(String name) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             Path candidate = dir.resolve("shared/fixtures/eventbridge").resolve(name);

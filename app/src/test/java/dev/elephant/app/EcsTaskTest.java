@@ -1,0 +1,91 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elephant.app.dev.DevStack;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.Json;
+import dev.elephant.events.Secret;
+import dev.elephant.standins.aws.EventBridgeSamples;
+import dev.elephant.standins.aws.NetworkInterface;
+import dev.elephant.standins.cloudflare.DnsRecord;
+import dev.elephant.topology.TopologyConfig;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An ECS task's state changes, as EventBridge delivers them, become its record (address from its ENI). */
+class EcsTaskTest {
+
+    private static final String KEY = "k-ecs";
+    @TempDir
+    Path dataDir;
+    private final String prefix = "ecs-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private DevStack stack;
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private byte[] sample(String file, String taskId, String eni, String eventId) throws Exception {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(EventBridgeSamples.read(file));
+        event.put("id", eventId);
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        detail.put("taskArn", "arn:aws:ecs:us-east-1:000000000000:task/FargateCluster/" + taskId);
+        for (JsonNode d : detail.get("attachments").get(0).get("details")) {
+            if (d.get("name").asText().equals("networkInterfaceId")) {
+                ((ObjectNode) d).put("value", eni);
+            }
+        }
+        return Json.toBytes(event);
+    }
+
+    private int post(byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/eventbridge"))
+                .header("X-Elephant-Key", KEY).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private Map<String, String> zone() {
+        return stack.cloudflare().records().stream()
+                .collect(java.util.stream.Collectors.toMap(DnsRecord::name, DnsRecord::content));
+    }
+
+    @Test
+    void runningTaskGetsARecordForItsEniAddressAndLosesItWhenItStops() throws Exception {
+        stack = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
+                0, "elephant.test", "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
+                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
+                Duration.ofMinutes(10)));
+        NetworkInterface eni = stack.aws().createTaskNetworkInterface(Map.of("Project", "Elephant"));
+        String taskId = HexFormat.of().formatHex(UUID.randomUUID().toString().replace("-", "").getBytes()).substring(0, 32);
+        String name = taskId + ".elephant.test";
+
+        assertThat(post(sample("ecs-task-running.json", taskId, eni.id(), "e-1"))).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> eni.publicIp().equals(zone().get(name)));
+
+        stack.aws().deleteNetworkInterface(eni.id()); // Fargate releases the interface as the task stops
+        assertThat(post(sample("ecs-task-stopping.json", taskId, eni.id(), "e-2"))).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !zone().containsKey(name));
+
+        JsonNode state = Json.mapper().readTree(http.send(HttpRequest.newBuilder(
+                stack.apiUrl().resolve("/v1/instances/" + taskId)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(state.get("state").asText()).isEqualTo("DEPROVISIONING");
+        assertThat(state.get("record").get("status").asText()).isEqualTo("none");
+    }
+}
