@@ -85,6 +85,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--reconcile-interval", defaultValue = "${env:ELEPHANT_RECONCILE_INTERVAL:-PT10M}", description = "How often the DNS sink compares the whole zone with the desired state and repairs drift, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration reconcileInterval;
 
+    @Option(names = "--sweep-interval", defaultValue = "${env:ELEPHANT_SWEEP_INTERVAL:-PT5M}", description = "How often the connector lists the project's EC2 instances to repair state changes EC2 never delivered, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration sweepInterval;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,7 +100,7 @@ final class DevCommand implements Callable<Integer> {
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
                 basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
-                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval);
+                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);

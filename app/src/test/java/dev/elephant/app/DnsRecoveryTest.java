@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.DnsMutation;
+import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
@@ -53,7 +54,7 @@ class DnsRecoveryTest {
         return DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
                 0, "elephant.test", "X-Elephant-Key", Secret.of("k-recovery"), null, null, ProjectFilter.defaults(),
                 TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10), Duration.ofMinutes(5)));
     }
 
     @AfterEach
@@ -137,6 +138,39 @@ class DnsRecoveryTest {
         assertThat(audit.stream().filter(m -> m.phase() == DnsMutation.Phase.DRIFT_REPAIRED).map(DnsMutation::name))
                 .contains(nameA, nameB, leaked, happened);
         assertThat(record("www.elephant.test").content()).isEqualTo("192.0.2.80");
+    }
+
+    @Test
+    void inventorySweepRepairsStateChangesEc2NeverDelivered() throws Exception {
+        stack = start();
+        stack.aws().loseEvents("running", 1);
+        String id = launch();
+        String name = id + ".elephant.test";
+        await().atMost(WITHIN).until(() -> stack.aws().instances().stream()
+                .anyMatch(i -> i.instanceId().equals(id) && i.state().wireName().equals("running")));
+        Thread.sleep(1000); // the pending event is in; the running one never comes
+        assertThat(zone()).doesNotContainKey(name);
+
+        assertThat(stack.elephant().sweepNow()).isEqualTo(1);
+        await().atMost(WITHIN).until(() -> zone().containsKey(name));
+
+        stack.aws().loseEvents("shutting-down", 1);
+        stack.aws().loseEvents("terminated", 1);
+        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            ec2.terminateInstances(t -> t.instanceIds(id));
+        }
+        await().atMost(WITHIN).until(() -> stack.aws().instances().stream()
+                .anyMatch(i -> i.instanceId().equals(id) && i.state().wireName().equals("terminated")));
+        assertThat(stack.elephant().sweepNow()).isEqualTo(1);
+        await().atMost(WITHIN).until(() -> !zone().containsKey(name));
+        assertThat(stack.elephant().sweepNow()).as("nothing left to repair").isZero();
+
+        List<InstanceEvent> events = TopicReader.readAll(stack.bootstrapServers(), topics.instanceEvents()).stream()
+                .map(r -> Json.fromBytes(r.value().getBytes(), InstanceEvent.class)).toList();
+        assertThat(events).filteredOn(InstanceEvent::sweep).extracting(InstanceEvent::state)
+                .containsExactly("running", "terminated");
     }
 
     private static Map<String, String> withForeign(Map<String, String> desired) {

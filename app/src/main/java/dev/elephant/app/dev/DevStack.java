@@ -46,7 +46,7 @@ public final class DevStack implements AutoCloseable {
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
-                          Duration reconcileInterval) {}
+                          Duration reconcileInterval, Duration sweepInterval) {}
 
     private DevStack(Options options) {
         this.options = options;
@@ -91,7 +91,7 @@ public final class DevStack implements AutoCloseable {
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
                 o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
-                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval());
+                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval(), o.sweepInterval());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }

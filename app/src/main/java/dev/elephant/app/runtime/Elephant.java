@@ -2,7 +2,11 @@ package dev.elephant.app.runtime;
 
 import dev.elephant.app.http.HttpApi;
 import dev.elephant.app.queries.StateQueries;
+import dev.elephant.connector.ec2.InstanceLookup;
+import dev.elephant.connector.ec2.InventorySweep;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
+import dev.elephant.connector.ec2.WrittenInstances;
+import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
 import dev.elephant.connector.ingest.IngestAuth;
@@ -29,6 +33,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -62,6 +69,7 @@ public final class Elephant implements AutoCloseable {
     private DnsSink sink;
     private HttpApi http;
     private PrometheusMeterRegistry metrics;
+    private InventorySweep sweep;
 
     private Elephant() {}
 
@@ -123,8 +131,20 @@ public final class Elephant implements AutoCloseable {
         KafkaEventLog eventLog = new KafkaEventLog(s.kafka());
         resources.push(eventLog);
         DeadLetters deadLetters = new DeadLetters(eventLog, s.topics().deadLetter(), Clock.systemUTC(), WRITE_TIMEOUT);
-        EventBridgeIngest ingest = new EventBridgeIngest(new SdkInstanceLookup(ec2), s.projectFilter(), eventLog,
-                deadLetters, s.topics(), WRITE_TIMEOUT, metrics);
+        SdkInstanceLookup lookup = new SdkInstanceLookup(ec2);
+        WrittenInstances written = new WrittenInstances();
+        EventBridgeIngest ingest = new EventBridgeIngest(lookup, s.projectFilter(), eventLog, deadLetters, s.topics(),
+                WRITE_TIMEOUT, metrics, written);
+        sweep = new InventorySweep(lookup, s.projectFilter(), written, eventLog, s.topics(), Clock.systemUTC(),
+                WRITE_TIMEOUT, metrics);
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "elephant-inventory-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        resources.push(sweeper::shutdownNow);
+        long every = s.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
         MeetingIngest meetings = new MeetingIngest(eventLog, deadLetters, s.topics(), Clock.systemUTC(), WRITE_TIMEOUT,
                 metrics);
         IngestAuth auth = IngestAuth.apiKey(s.ingestKeyHeader(), s.ingestKey());
@@ -168,6 +188,21 @@ public final class Elephant implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("elephant-local", "elephant-local"))
                 : DefaultCredentialsProvider.builder().build());
         return builder.build();
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep.sweepOnce();
+        } catch (InstanceLookup.LookupUnavailable | EventLog.EventLogUnavailable e) {
+            log.warn("inventory sweep skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("inventory sweep failed: {}", e.toString(), e);
+        }
+    }
+
+    /** Runs the inventory sweep now (it also runs every sweep interval). */
+    public int sweepNow() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
+        return sweep.sweepOnce();
     }
 
     /** Streams running and the DNS sink's thread alive. */

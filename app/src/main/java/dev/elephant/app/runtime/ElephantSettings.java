@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param cloudflareRequestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
  * @param cloudflareMaxBatch most writes in one batch request: 200 on the Free plan, 3,500 on paid plans
  * @param reconcileInterval how often the DNS sink compares the whole zone with the desired state
+ * @param sweepInterval  how often the connector lists the project's instances to repair lost events
  */
 public record ElephantSettings(
         Map<String, Object> kafka,
@@ -46,7 +47,8 @@ public record ElephantSettings(
         Secret cloudflareToken,
         int cloudflareRequestsPer5Minutes,
         int cloudflareMaxBatch,
-        Duration reconcileInterval) {
+        Duration reconcileInterval,
+        Duration sweepInterval) {
 
     public ElephantSettings {
         kafka = Map.copyOf(kafka);
@@ -64,6 +66,9 @@ public record ElephantSettings(
         }
         if (cloudflareMaxBatch < 1) {
             throw new IllegalArgumentException("the Cloudflare batch size must be at least 1");
+        }
+        if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+            throw new IllegalArgumentException("the sweep interval must be positive");
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");

@@ -18,6 +18,9 @@ public interface InstanceLookup {
      */
     Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable;
 
+    /** Every instance tagged for the project, in any state EC2 still reports, through every page. */
+    java.util.List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable;
+
     final class LookupUnavailable extends Exception {
         public LookupUnavailable(String message, Throwable cause) {
             super(message, cause);

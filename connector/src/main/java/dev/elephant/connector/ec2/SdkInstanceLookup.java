@@ -1,11 +1,14 @@
 package dev.elephant.connector.ec2;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
@@ -25,13 +28,7 @@ public final class SdkInstanceLookup implements InstanceLookup {
                     .flatMap(r -> r.instances().stream())
                     .filter(i -> instanceId.equals(i.instanceId()))
                     .findFirst();
-            return found.map(i -> {
-                Map<String, String> tags = new HashMap<>();
-                for (Tag t : i.tags()) {
-                    tags.put(t.key(), t.value());
-                }
-                return new InstanceFacts(i.publicIpAddress(), i.privateIpAddress(), tags);
-            });
+            return found.map(SdkInstanceLookup::facts);
         } catch (Ec2Exception e) {
             if (e.awsErrorDetails() != null && "InvalidInstanceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
                 return Optional.empty();
@@ -40,6 +37,28 @@ public final class SdkInstanceLookup implements InstanceLookup {
         } catch (SdkException e) {
             throw new LookupUnavailable("EC2 DescribeInstances failed: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    @Override
+    public List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable {
+        try {
+            List<InstanceSummary> found = new ArrayList<>();
+            ec2.describeInstancesPaginator(r -> r.filters(Filter.builder().name("tag:" + project.tagKey())
+                            .values(project.tagValue()).build()).maxResults(1000))
+                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(new InstanceSummary(
+                            i.instanceId(), i.state().nameAsString(), facts(i)))));
+            return found;
+        } catch (SdkException e) {
+            throw new LookupUnavailable("EC2 DescribeInstances (inventory) failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static InstanceFacts facts(Instance i) {
+        Map<String, String> tags = new HashMap<>();
+        for (Tag t : i.tags()) {
+            tags.put(t.key(), t.value());
+        }
+        return new InstanceFacts(i.publicIpAddress(), i.privateIpAddress(), tags);
     }
 
     @Override

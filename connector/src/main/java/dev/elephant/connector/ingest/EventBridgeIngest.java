@@ -6,6 +6,7 @@ import dev.elephant.connector.ec2.Ec2StateChange;
 import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ecs.EcsTaskChange;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.EcsStatus;
@@ -44,9 +45,11 @@ public final class EventBridgeIngest {
     private final Topics topics;
     private final Duration writeTimeout;
     private final MeterRegistry metrics;
+    private final WrittenInstances written;
 
     public EventBridgeIngest(InstanceLookup lookup, ProjectFilter projectFilter, EventLog log, DeadLetters deadLetters,
-                             Topics topics, Duration writeTimeout, MeterRegistry metrics) {
+                             Topics topics, Duration writeTimeout, MeterRegistry metrics, WrittenInstances written) {
+        this.written = written;
         this.lookup = lookup;
         this.projectFilter = projectFilter;
         this.log = log;
@@ -110,7 +113,11 @@ public final class EventBridgeIngest {
                 InstanceEvent.SOURCE_EC2, change.instanceId(), change.state(), change.time(),
                 facts.map(InstanceFacts::publicIp).orElse(null), facts.map(InstanceFacts::privateIp).orElse(null),
                 facts.map(InstanceFacts::tags).orElse(null), facts.isPresent(), null, null, false);
-        return append(change.instanceId(), event);
+        IngestResult result = append(change.instanceId(), event);
+        if (result.status() == IngestStatus.ACCEPTED) {
+            written.wrote(change.instanceId(), change.state(), event.publicIp(), event.privateIp());
+        }
+        return result;
     }
 
     private IngestResult append(String key, InstanceEvent event) {

@@ -35,12 +35,17 @@ class KafkaUnavailableTest {
             public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) {
                 return Optional.empty();
             }
+
+            @Override
+            public java.util.List<dev.elephant.connector.ec2.InstanceSummary> listProject(ProjectFilter project) {
+                return java.util.List.of();
+            }
         };
         try (KafkaEventLog log = new KafkaEventLog(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort))) {
             Topics topics = Topics.withDefaultPrefix();
             DeadLetters deadLetters = new DeadLetters(log, topics.deadLetter(), Clock.systemUTC(), Duration.ofSeconds(3));
             EventBridgeIngest ingest = new EventBridgeIngest(noLookupNeeded, ProjectFilter.defaults(), log, deadLetters,
-                    topics, Duration.ofSeconds(3), new SimpleMeterRegistry());
+                    topics, Duration.ofSeconds(3), new SimpleMeterRegistry(), new dev.elephant.connector.ec2.WrittenInstances());
 
             long start = System.nanoTime();
             IngestResult valid = ingest.ingest(EventBridgeSamples.read("ec2-running.json"));

@@ -89,6 +89,11 @@ public final class AwsStandIn implements AutoCloseable {
         return fleet.createNetworkInterface(tags);
     }
 
+    /** The next {@code count} "EC2 Instance State-change Notification"s into {@code state} are never delivered. */
+    public void loseEvents(String state, int count) {
+        fleet.loseEvents(dev.elephant.events.Ec2State.fromWireName(state).orElseThrow(), count);
+    }
+
     public void deleteNetworkInterface(String id) {
         fleet.deleteNetworkInterface(id);
     }

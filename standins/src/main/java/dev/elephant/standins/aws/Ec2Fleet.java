@@ -35,6 +35,7 @@ final class Ec2Fleet {
 
     private final Map<String, Ec2Instance> instances = new LinkedHashMap<>();
     private final Map<String, NetworkInterface> networkInterfaces = new LinkedHashMap<>();
+    private final Map<Ec2State, Integer> toLose = new java.util.EnumMap<>(Ec2State.class);
     private final String region;
     private final Duration transitionDelay;
     private final ScheduledExecutorService scheduler;
@@ -172,7 +173,17 @@ final class Ec2Fleet {
         save();
     }
 
+    /** The next {@code count} state-change events into {@code state} are lost, as EC2 rarely loses one. */
+    synchronized void loseEvents(Ec2State state, int count) {
+        toLose.merge(state, count, Integer::sum);
+    }
+
     private void announce(Ec2Instance i) {
+        Integer lose = toLose.get(i.state());
+        if (lose != null && lose > 0) {
+            toLose.put(i.state(), lose - 1);
+            return;
+        }
         ObjectNode event = Json.mapper().createObjectNode();
         event.put("version", "0");
         event.put("id", UUID.randomUUID().toString());

@@ -1,0 +1,98 @@
+package dev.elephant.connector.ec2;
+
+import dev.elephant.connector.ingest.EventLog;
+import dev.elephant.events.Ec2State;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.InstanceIds;
+import dev.elephant.events.Json;
+import dev.elephant.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EC2 delivers its state-change events to EventBridge best effort: rarely, one never arrives. The
+ * sweep lists the project's instances and writes an inventory event ({@code sweep = true}) for each
+ * whose state or address differs from what the connector last wrote, and a {@code terminated} one
+ * for each instance it knew that EC2 no longer reports, so a lost event is repaired within one
+ * interval. Sweep events obey the topology's ordering rules like any other.
+ */
+public final class InventorySweep {
+
+    private static final Logger log = LoggerFactory.getLogger(InventorySweep.class);
+
+    private final InstanceLookup lookup;
+    private final ProjectFilter project;
+    private final WrittenInstances written;
+    private final EventLog eventLog;
+    private final Topics topics;
+    private final Clock clock;
+    private final Duration writeTimeout;
+    private final MeterRegistry metrics;
+
+    public InventorySweep(InstanceLookup lookup, ProjectFilter project, WrittenInstances written, EventLog eventLog,
+                          Topics topics, Clock clock, Duration writeTimeout, MeterRegistry metrics) {
+        this.lookup = lookup;
+        this.project = project;
+        this.written = written;
+        this.eventLog = eventLog;
+        this.topics = topics;
+        this.clock = clock;
+        this.writeTimeout = writeTimeout;
+        this.metrics = metrics;
+    }
+
+    /** @return how many inventory events were written */
+    public int sweepOnce() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
+        // Second precision, like EventBridge's own event times.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        List<InstanceSummary> seen = lookup.listProject(project);
+        Set<String> present = new HashSet<>();
+        int writes = 0;
+        for (InstanceSummary s : seen) {
+            if (!InstanceIds.isEc2InstanceId(s.instanceId()) || Ec2State.fromWireName(s.state()).isEmpty()) {
+                continue;
+            }
+            present.add(s.instanceId());
+            InstanceFacts f = s.facts();
+            if (written.differs(s.instanceId(), s.state(), f.publicIp(), f.privateIp())) {
+                String id = sweepId();
+                write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, id, id, InstanceEvent.SOURCE_EC2,
+                        s.instanceId(), s.state(), now, f.publicIp(), f.privateIp(), f.tags(), true, null, null, true));
+                writes++;
+            }
+        }
+        for (String gone : written.known()) {
+            if (!present.contains(gone) && !Ec2State.TERMINATED.wireName().equals(written.get(gone).state())) {
+                String id = sweepId();
+                write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, id, id, InstanceEvent.SOURCE_EC2, gone,
+                        Ec2State.TERMINATED.wireName(), now, null, null, Map.of(), false, null, null, true));
+                writes++;
+            }
+        }
+        metrics.counter("elephant.sweep.events").increment(writes);
+        if (writes > 0) {
+            log.info("inventory sweep: {} instance(s) listed, {} event(s) written to repair missed changes",
+                    seen.size(), writes);
+        }
+        return writes;
+    }
+
+    private static String sweepId() {
+        return "sweep-" + UUID.randomUUID();
+    }
+
+    private void write(InstanceEvent event) throws EventLog.EventLogUnavailable {
+        eventLog.append(topics.instanceEvents(), event.instanceId(), Json.toBytes(event), writeTimeout);
+        written.wrote(event.instanceId(), event.state(), event.publicIp(), event.privateIp());
+    }
+}
