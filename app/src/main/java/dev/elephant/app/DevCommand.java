@@ -88,6 +88,12 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--sweep-interval", defaultValue = "${env:ELEPHANT_SWEEP_INTERVAL:-PT5M}", description = "How often the connector lists the project's EC2 instances to repair state changes EC2 never delivered, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration sweepInterval;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:ELEPHANT_TLS_CERT}", description = "Serve the HTTP API over HTTPS with this PEM certificate chain (an EventBridge API destination must be HTTPS).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:ELEPHANT_TLS_KEY}", description = "The PKCS#8 PEM private key of --tls-cert.")
+    Path tlsKey;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -100,7 +106,7 @@ final class DevCommand implements Callable<Integer> {
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
                 basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
-                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval);
+                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);

@@ -54,7 +54,7 @@ class DnsRecoveryTest {
         return DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
                 0, "elephant.test", "X-Elephant-Key", Secret.of("k-recovery"), null, null, ProjectFilter.defaults(),
                 TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
-                Duration.ofMinutes(10), Duration.ofMinutes(5)));
+                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
     }
 
     @AfterEach

@@ -71,7 +71,7 @@ class EcsTaskTest {
         stack = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
                 0, "elephant.test", "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
                 TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
-                Duration.ofMinutes(10), Duration.ofMinutes(5)));
+                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
         NetworkInterface eni = stack.aws().createTaskNetworkInterface(Map.of("Project", "Elephant"));
         String taskId = HexFormat.of().formatHex(UUID.randomUUID().toString().replace("-", "").getBytes()).substring(0, 32);
         String name = taskId + ".elephant.test";

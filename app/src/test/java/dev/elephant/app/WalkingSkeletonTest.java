@@ -87,7 +87,7 @@ class WalkingSkeletonTest {
     private DevStack startStack() throws IOException {
         DevStack s = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0, 0,
                 DOMAIN, KEY_HEADER, Secret.of(KEY), "eventbridge", Secret.of("basic-pass-1"), ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
-                "test", prefix, prefix + "app", 3, Duration.ofMillis(300), Duration.ofMinutes(10), Duration.ofMinutes(5)));
+                "test", prefix, prefix + "app", 3, Duration.ofMillis(300), Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
         ec2 = Ec2Client.builder()
                 .endpointOverride(s.aws().endpoint())
                 .region(Region.US_EAST_1)

@@ -3,6 +3,7 @@ package dev.elephant.app.dev;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.PemTls;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.aws.AwsStandIn;
@@ -22,6 +23,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything on one machine: a real Kafka broker (KRaft, embedded), the local AWS and Cloudflare
@@ -46,7 +48,7 @@ public final class DevStack implements AutoCloseable {
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
-                          Duration reconcileInterval, Duration sweepInterval) {}
+                          Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey) {}
 
     private DevStack(Options options) {
         this.options = options;
@@ -81,16 +83,20 @@ public final class DevStack implements AutoCloseable {
                 o.dataDir().resolve("cloudflare/zone.json"))));
         started.push(cloudflare);
         int httpPort = o.httpPort() == 0 ? FreePort.find() : o.httpPort();
+        boolean tls = o.tlsCertificate() != null;
+        // In AWS an API destination must be HTTPS; the stand-in trusts exactly Elephant's certificate.
+        SSLContext trust = tls ? PemTls.trusting(o.tlsCertificate()) : null;
         aws = bind("--aws-port", () -> AwsStandIn.start(new AwsStandIn.Settings(o.bind(), o.awsPort(), "us-east-1",
-                URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge"), o.ingestKeyHeader(),
-                o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
+                URI.create((tls ? "https" : "http") + "://localhost:" + httpPort + "/v1/eventbridge"), trust,
+                o.ingestKeyHeader(), o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
         started.push(aws);
         Topics topics = new Topics(o.topicPrefix());
         TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
-                o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, aws.endpoint(), "us-east-1",
+                o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort,
+                o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval(), o.sweepInterval());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
@@ -135,7 +141,8 @@ public final class DevStack implements AutoCloseable {
     }
 
     public URI apiUrl() {
-        return URI.create("http://127.0.0.1:" + elephant.httpPort());
+        return URI.create((options.tlsCertificate() != null ? "https://localhost:" : "http://127.0.0.1:")
+                + elephant.httpPort());
     }
 
     @Override

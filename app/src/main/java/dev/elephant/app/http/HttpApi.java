@@ -1,6 +1,8 @@
 package dev.elephant.app.http;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.elephant.app.queries.StateQueries;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.topology.TopologyConfig;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
 
 /** Elephant's HTTP API on the JDK's HTTP server: ingest, queries, health and metrics. */
 public final class HttpApi implements AutoCloseable {
@@ -22,10 +25,18 @@ public final class HttpApi implements AutoCloseable {
         this.threads = threads;
     }
 
-    public static HttpApi start(String host, int port, IngestHandler eventBridge, IngestHandler meetings,
+    /** @param tls the server's TLS context (HTTPS), or null for plain HTTP behind a TLS-terminating proxy */
+    public static HttpApi start(String host, int port, SSLContext tls, IngestHandler eventBridge, IngestHandler meetings,
                                 StateQueries queries, TopologyConfig config, BooleanSupplier ready,
                                 PrometheusMeterRegistry metrics) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        HttpServer server;
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 128);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         QueryHandler query = new QueryHandler(queries, config);
         server.createContext("/v1/eventbridge", eventBridge);
         server.createContext("/v1/meetings", exchange -> {

@@ -13,6 +13,7 @@ import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
 import dev.elephant.connector.meetings.MeetingIngest;
+import dev.elephant.events.PemTls;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
 import dev.elephant.sinks.dns.ZoneReconciliation;
@@ -38,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -151,12 +153,14 @@ public final class Elephant implements AutoCloseable {
         if (s.ingestBasicUser() != null) {
             auth = auth.orBasic(s.ingestBasicUser(), s.ingestBasicPassword());
         }
-        http = HttpApi.start(s.httpHost(), s.httpPort(),
+        SSLContext tls = s.tlsCertificate() == null ? null : PemTls.server(s.tlsCertificate(), s.tlsKey());
+        http = HttpApi.start(s.httpHost(), s.httpPort(), tls,
                 new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
                 new IngestHandler(auth, meetings::ingest, deadLetters, MeetingIngest.SOURCE),
                 new StateQueries(streams), s.topology(), this::isReady, metrics);
         resources.push(http);
-        log.info("Elephant HTTP API on http://{}:{} (domain {}, topics {}*)", s.httpHost(), http.port(),
+        log.info("Elephant HTTP API on {}://{}:{} (domain {}, topics {}*)", tls == null ? "http" : "https",
+                s.httpHost(), http.port(),
                 s.topology().domain(), s.topics().prefix());
     }
 

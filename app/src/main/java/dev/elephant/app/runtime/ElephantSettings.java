@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * @param kafka          Kafka client properties shared by every client (bootstrap servers, security)
  * @param ingestBasicUser HTTP Basic user also accepted by the ingest endpoints, or null (API key only)
+ * @param tlsCertificate PEM certificate chain to serve HTTPS with (an API destination must be HTTPS), or null
+ * @param tlsKey         its PKCS#8 PEM private key, or null
  * @param awsEndpoint    EC2 endpoint override (the local stand-in, a proxy), or null for AWS itself
  * @param localAws       use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
  * @param cloudflareRequestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
@@ -39,6 +41,8 @@ public record ElephantSettings(
         String ownerId,
         String httpHost,
         int httpPort,
+        Path tlsCertificate,
+        Path tlsKey,
         URI awsEndpoint,
         String awsRegion,
         boolean localAws,
@@ -57,6 +61,9 @@ public record ElephantSettings(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(ingestKey, "ingest key");
         Objects.requireNonNull(cloudflareToken, "Cloudflare token");
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
+        }
         if ((ingestBasicUser == null) != (ingestBasicPassword == null)) {
             throw new IllegalArgumentException("HTTP Basic ingest auth needs both a user and a password");
         }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,14 @@ public final class AwsStandIn implements AutoCloseable {
 
     /**
      * @param eventTarget    where state-change events are POSTed (null: nowhere)
+     * @param targetTls      how to trust an HTTPS target (null: the JDK's default trust)
      * @param apiKeyHeader   the API destination connection's header name
      * @param apiKey         its value
      * @param transitionDelay how long pending, stopping and shutting-down last
      * @param storeFile      where instances are kept across restarts (null: in memory only)
      */
-    public record Settings(String bind, int port, String region, URI eventTarget, String apiKeyHeader, String apiKey,
+    public record Settings(String bind, int port, String region, URI eventTarget, SSLContext targetTls,
+                           String apiKeyHeader, String apiKey,
                            Duration transitionDelay, Path storeFile) {}
 
     public static AwsStandIn start(Settings s) throws IOException {
@@ -55,7 +58,8 @@ public final class AwsStandIn implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        EventBridgeDelivery delivery = new EventBridgeDelivery(s.eventTarget(), s.apiKeyHeader(), s.apiKey());
+        EventBridgeDelivery delivery = new EventBridgeDelivery(s.eventTarget(), s.targetTls(), s.apiKeyHeader(),
+                s.apiKey());
         Ec2Fleet fleet = new Ec2Fleet(s.region(), s.transitionDelay(), scheduler, delivery, s.storeFile(),
                 Clock.systemUTC());
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(s.bind()), s.port()), 64);

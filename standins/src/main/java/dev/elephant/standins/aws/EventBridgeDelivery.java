@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class EventBridgeDelivery implements AutoCloseable {
     private final URI target;
     private final String keyHeader;
     private final String key;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient client;
     // One thread: events leave in the order the stand-in made them; EventBridge does not promise that,
     // and Elephant does not rely on it, but a predictable stand-in makes clearer tests.
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -37,7 +38,12 @@ final class EventBridgeDelivery implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    EventBridgeDelivery(URI target, String keyHeader, String key) {
+    EventBridgeDelivery(URI target, SSLContext tls, String keyHeader, String key) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.client = builder.build();
         this.target = target;
         this.keyHeader = keyHeader;
         this.key = key;

@@ -50,7 +50,7 @@ class AwsStandInTest {
         });
         target.start();
         aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
-                URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/v1/eventbridge"),
+                URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/v1/eventbridge"), null,
                 "X-Elephant-Key", "k-123", Duration.ofMillis(200), null));
         ec2 = Ec2Client.builder()
                 .endpointOverride(aws.endpoint())
