@@ -75,7 +75,9 @@ public final class HttpApi implements AutoCloseable {
                 Responses.error(exchange, 404, "not-found", "no such resource");
             }
         });
-        ExecutorService threads = Executors.newFixedThreadPool(16, r -> {
+        // Ingest handlers wait on an EC2 lookup and a Kafka acknowledgement; concurrency, not CPU, bounds
+        // them below ~60 parallel requests (docs/BENCHMARKS.md).
+        ExecutorService threads = Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "elephant-http");
             t.setDaemon(true);
             return t;

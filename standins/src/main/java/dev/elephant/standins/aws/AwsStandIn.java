@@ -70,7 +70,7 @@ public final class AwsStandIn implements AutoCloseable {
                 Clock.systemUTC());
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(s.bind()), s.port()), 64);
         http.createContext("/", new Ec2QueryApi(fleet));
-        ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "standin-ec2");
             t.setDaemon(true);
             return t;
