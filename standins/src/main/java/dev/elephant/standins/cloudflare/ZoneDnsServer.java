@@ -51,11 +51,32 @@ final class ZoneDnsServer implements AutoCloseable {
     ZoneDnsServer(Zone zone, InetAddress bind, int port) throws IOException {
         this.zone = zone;
         this.origin = Name.fromString(zone.name() + ".");
-        this.udp = new DatagramSocket(new InetSocketAddress(bind, port));
-        // UDP and TCP on the same port number, as a DNS server is expected to.
-        this.tcp = new ServerSocket();
-        this.tcp.setReuseAddress(true);
-        this.tcp.bind(new InetSocketAddress(bind, udp.getLocalPort()));
+        // UDP and TCP on the same port number, as a DNS server is expected to. With port 0 the number UDP
+        // got may be taken for TCP: then try another.
+        int attempts = port == 0 ? 20 : 1;
+        DatagramSocket boundUdp = null;
+        ServerSocket boundTcp = null;
+        for (int i = 0; i < attempts && boundTcp == null; i++) {
+            boundUdp = new DatagramSocket(new InetSocketAddress(bind, port));
+            try {
+                ServerSocket candidate = new ServerSocket();
+                candidate.setReuseAddress(true);
+                try {
+                    candidate.bind(new InetSocketAddress(bind, boundUdp.getLocalPort()));
+                } catch (IOException e) {
+                    candidate.close();
+                    throw e;
+                }
+                boundTcp = candidate;
+            } catch (IOException e) {
+                boundUdp.close();
+                if (i == attempts - 1) {
+                    throw e;
+                }
+            }
+        }
+        this.udp = boundUdp;
+        this.tcp = boundTcp;
         threads.submit(this::serveUdp);
         threads.submit(this::serveTcp);
     }
