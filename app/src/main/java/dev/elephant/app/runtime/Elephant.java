@@ -91,9 +91,11 @@ public final class Elephant implements AutoCloseable {
         resources.push(metrics::close);
         try (Admin admin = Admin.create(new HashMap<>(s.kafka()))) {
             TopicSetup.ensure(admin, s.topics(), s.partitions(), s.replicationFactor());
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            throw new IOException("Kafka at " + s.kafka().get("bootstrap.servers") + " did not answer within 30 s", e);
+        } catch (ExecutionException e) {
             throw new IOException("cannot create Elephant's topics on " + s.kafka().get("bootstrap.servers") + ": "
-                    + e.getMessage(), e);
+                    + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while creating topics", e);

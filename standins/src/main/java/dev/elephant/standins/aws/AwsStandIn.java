@@ -37,8 +37,11 @@ public final class AwsStandIn implements AutoCloseable {
     private final EventBridgeDelivery delivery;
     private final Ec2Fleet fleet;
 
+    private final SecretsManagerApi secrets;
+
     private AwsStandIn(HttpServer http, ExecutorService httpThreads, ScheduledExecutorService scheduler,
-                       EventBridgeDelivery delivery, Ec2Fleet fleet) {
+                       EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets) {
+        this.secrets = secrets;
         this.http = http;
         this.httpThreads = httpThreads;
         this.scheduler = scheduler;
@@ -69,7 +72,17 @@ public final class AwsStandIn implements AutoCloseable {
         Ec2Fleet fleet = new Ec2Fleet(s.region(), s.transitionDelay(), scheduler, delivery, s.storeFile(),
                 Clock.systemUTC());
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(s.bind()), s.port()), 64);
-        http.createContext("/", new Ec2QueryApi(fleet));
+        Ec2QueryApi ec2 = new Ec2QueryApi(fleet);
+        SecretsManagerApi secrets = new SecretsManagerApi(s.region(), Clock.systemUTC());
+        // One endpoint, as LocalStack-style stand-ins do: the JSON protocols name their operation in a header.
+        http.createContext("/", exchange -> {
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if (target != null && target.startsWith("secretsmanager.")) {
+                secrets.handle(exchange, target);
+            } else {
+                ec2.handle(exchange);
+            }
+        });
         ExecutorService threads = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "standin-ec2");
             t.setDaemon(true);
@@ -79,7 +92,7 @@ public final class AwsStandIn implements AutoCloseable {
         http.start();
         log.info("AWS stand-in: EC2 Query API on http://127.0.0.1:{}, EventBridge events to {}",
                 http.getAddress().getPort(), s.eventTarget());
-        return new AwsStandIn(http, threads, scheduler, delivery, fleet);
+        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets);
     }
 
     public URI endpoint() {
@@ -92,6 +105,11 @@ public final class AwsStandIn implements AutoCloseable {
 
     public List<Ec2Instance> instances() {
         return fleet.all();
+    }
+
+    /** Stores a secret, as {@code aws secretsmanager create-secret} would. */
+    public void putSecret(String name, String value) {
+        secrets.put(name, value);
     }
 
     /** A network interface such as an ECS task on Fargate gets, with a public address. */

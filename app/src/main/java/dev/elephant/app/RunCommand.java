@@ -1,0 +1,49 @@
+package dev.elephant.app;
+
+import dev.elephant.app.config.RunConfig;
+import dev.elephant.app.config.SecretsManagerReader;
+import dev.elephant.app.runtime.Elephant;
+import dev.elephant.app.runtime.ElephantSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code elephant run}: production, against an existing Kafka (or MSK) cluster, AWS and Cloudflare. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs Elephant against an existing Kafka cluster, AWS and Cloudflare.",
+                "Every setting can come from the YAML file or an ELEPHANT_… environment variable (see README)."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", description = "YAML configuration file (optional when the environment sets everything).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ElephantSettings settings;
+        try {
+            settings = RunConfig.load(config, System.getenv(), new SecretsManagerReader());
+        } catch (RunConfig.Invalid e) {
+            err.println("elephant: the configuration has " + e.problems().size() + " problem(s):");
+            e.problems().forEach(p -> err.println("  - " + p));
+            err.flush();
+            return 2;
+        }
+        Elephant elephant = Elephant.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            elephant.close();
+            stopped.countDown();
+        }, "elephant-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.elephant.app.config;
+
+import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.Secret;
+import dev.elephant.events.Topics;
+import dev.elephant.topology.TopologyConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code elephant run}'s configuration: a YAML file and {@code ELEPHANT_…} environment variables,
+ * validated as a whole so that every problem is reported at once, each in one line.
+ */
+public final class RunConfig {
+
+    /** Every key, with its default ("" for none). The README's table is made from the same list. */
+    static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+    static {
+        KEYS.put("applicationId", "elephant");
+        KEYS.put("stateDir", "/var/lib/elephant");
+        KEYS.put("topics.prefix", Topics.DEFAULT_PREFIX);
+        KEYS.put("topics.partitions", "6");
+        KEYS.put("topics.replicationFactor", "3");
+        KEYS.put("domain", "");
+        KEYS.put("linkTemplate", TopologyConfig.DEFAULT_LINK_TEMPLATE);
+        KEYS.put("address", "public");
+        KEYS.put("ttl", "60");
+        KEYS.put("project.tag", "Project=Elephant");
+        KEYS.put("meeting.tag", "MeetingId");
+        KEYS.put("role.tag", "Role");
+        KEYS.put("ownerId", "");
+        KEYS.put("http.host", "0.0.0.0");
+        KEYS.put("http.port", "8080");
+        KEYS.put("http.tlsCert", "");
+        KEYS.put("http.tlsKey", "");
+        KEYS.put("ingest.keyHeader", "X-Elephant-Key");
+        KEYS.put("ingest.key", "");
+        KEYS.put("ingest.basicUser", "");
+        KEYS.put("ingest.basicPassword", "");
+        KEYS.put("aws.region", "");
+        KEYS.put("aws.endpoint", "");
+        KEYS.put("cloudflare.apiBaseUrl", "https://api.cloudflare.com/client/v4");
+        KEYS.put("cloudflare.zoneId", "");
+        KEYS.put("cloudflare.token", "");
+        KEYS.put("cloudflare.tokenSecret", "");
+        KEYS.put("cloudflare.tokenSecretField", "");
+        KEYS.put("cloudflare.requestsPer5Minutes", "1000");
+        KEYS.put("cloudflare.maxBatch", "200");
+        KEYS.put("dns.reconcileInterval", "PT10M");
+        KEYS.put("sweepInterval", "PT5M");
+    }
+
+    private RunConfig() {}
+
+    /** Reads a secret's string from Secrets Manager in the configured region (and endpoint, if any). */
+    public interface SecretReader {
+        String read(String secretId, String region, URI endpoint) throws IOException;
+    }
+
+    /** One line per problem; thrown when any key is missing or wrong. */
+    public static final class Invalid extends Exception {
+        private final List<String> problems;
+
+        Invalid(List<String> problems) {
+            super(String.join("\n", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    public static ElephantSettings load(Path file, Map<String, String> env, SecretReader secrets)
+            throws Invalid, IOException {
+        FlatConfig c = new FlatConfig(KEYS.keySet());
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new Invalid(List.of("config: cannot read " + file));
+            }
+            c.readYaml(file);
+        }
+        c.readEnvironment(env);
+        return new Builder(c, secrets).build();
+    }
+
+    /** Collects every problem while reading the values. */
+    private static final class Builder {
+        private final FlatConfig c;
+        private final SecretReader secrets;
+        private final List<String> problems = new ArrayList<>();
+
+        Builder(FlatConfig c, SecretReader secrets) {
+            this.c = c;
+            this.secrets = secrets;
+        }
+
+        private String value(String key) {
+            String v = c.get(key);
+            String dflt = KEYS.get(key);
+            return v != null ? v : dflt == null || dflt.isEmpty() ? null : dflt;
+        }
+
+        private String required(String key, String what) {
+            String v = value(key);
+            if (v == null) {
+                problems.add(key + " (" + FlatConfig.envName(key) + "): missing; " + what);
+            }
+            return v;
+        }
+
+        private <T> T parsed(String key, Function<String, T> parse, String expected) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return parse.apply(v);
+            } catch (RuntimeException e) {
+                problems.add(key + " (" + FlatConfig.envName(key) + "): " + v + " is not " + expected);
+                return null;
+            }
+        }
+
+        private int intIn(String key, int min, int max) {
+            Integer v = parsed(key, Integer::parseInt, "a whole number");
+            if (v != null && (v < min || v > max)) {
+                problems.add(key + " (" + FlatConfig.envName(key) + "): " + v + " must be " + min + ".." + max);
+            }
+            return v == null ? min : v;
+        }
+
+        private Duration duration(String key) {
+            Duration d = parsed(key, s -> {
+                try {
+                    return Duration.parse(s);
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException(e);
+                }
+            }, "an ISO-8601 duration such as PT10M");
+            if (d != null && (d.isNegative() || d.isZero())) {
+                problems.add(key + ": must be positive");
+            }
+            return d == null ? Duration.ofMinutes(1) : d;
+        }
+
+        private Path readableFile(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            Path p = Path.of(v);
+            if (!Files.isReadable(p)) {
+                problems.add(key + " (" + FlatConfig.envName(key) + "): cannot read " + v);
+            }
+            return p;
+        }
+
+        ElephantSettings build() throws Invalid {
+            for (String unknown : c.unknownKeys()) {
+                problems.add(unknown + ": not a setting Elephant knows (misspelt?)");
+            }
+            Map<String, Object> kafka = new HashMap<>(c.withPrefix("kafka."));
+            if (!kafka.containsKey("bootstrap.servers")) {
+                problems.add("kafka.bootstrap.servers (ELEPHANT_KAFKA_BOOTSTRAP_SERVERS): missing; the Kafka or MSK "
+                        + "bootstrap brokers, host:port,…");
+            }
+            String domain = required("domain", "the DNS domain Elephant manages, such as meet.example.com");
+            String zoneId = required("cloudflare.zoneId", "the id of the Cloudflare zone that holds the domain");
+            String ownerId = required("ownerId", "names this deployment in the mark on every record it owns");
+            String region = required("aws.region", "the AWS region of the instances, such as eu-west-1");
+            int partitions = intIn("topics.partitions", 1, 10_000);
+            int replication = intIn("topics.replicationFactor", 1, 32);
+            int ttl = intIn("ttl", 1, 86_400);
+            int port = intIn("http.port", 0, 65_535);
+            int share = intIn("cloudflare.requestsPer5Minutes", 1, 1200);
+            int maxBatch = intIn("cloudflare.maxBatch", 1, 3500);
+            Duration reconcile = duration("dns.reconcileInterval");
+            Duration sweep = duration("sweepInterval");
+            URI awsEndpoint = parsed("aws.endpoint", URI::create, "a URL");
+            TopologyConfig.AddressKind address = parsed("address",
+                    s -> TopologyConfig.AddressKind.valueOf(s.toUpperCase(Locale.ROOT)), "public or private");
+            ProjectFilter project = parsed("project.tag", s -> {
+                int eq = s.indexOf('=');
+                if (eq <= 0 || eq == s.length() - 1) {
+                    throw new IllegalArgumentException();
+                }
+                return new ProjectFilter(s.substring(0, eq), s.substring(eq + 1));
+            }, "KEY=VALUE");
+            Path tlsCert = readableFile("http.tlsCert");
+            Path tlsKey = readableFile("http.tlsKey");
+            if ((tlsCert == null) != (tlsKey == null)) {
+                problems.add("http.tlsCert and http.tlsKey: set both or neither");
+            }
+            String ingestKey = required("ingest.key", "the key EventBridge's connection sends (ELEPHANT_INGEST_KEY)");
+            String basicUser = value("ingest.basicUser");
+            String basicPassword = value("ingest.basicPassword");
+            if ((basicUser == null) != (basicPassword == null)) {
+                problems.add("ingest.basicUser and ingest.basicPassword: set both or neither");
+            }
+            String token = cloudflareToken(region, awsEndpoint);
+            TopologyConfig topology = null;
+            if (domain != null) {
+                try {
+                    // An invalid address kind is reported above; the domain and ttl are checked all the same.
+                    topology = new TopologyConfig(new Topics(value("topics.prefix")), domain, value("linkTemplate"),
+                            address != null ? address : TopologyConfig.AddressKind.PUBLIC, value("meeting.tag"),
+                            value("role.tag"), ttl);
+                } catch (IllegalArgumentException e) {
+                    problems.add("domain/ttl: " + e.getMessage());
+                }
+            }
+            if (ownerId != null && !ownerId.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+                problems.add("ownerId (ELEPHANT_OWNER_ID): " + ownerId + " must be 1 to 32 lower-case letters, digits or '-'");
+            }
+            if (!problems.isEmpty()) {
+                throw new Invalid(problems);
+            }
+            return new ElephantSettings(kafka, value("applicationId"), Path.of(value("stateDir")),
+                    topology.topics(), partitions, (short) replication, topology, project, value("ingest.keyHeader"),
+                    Secret.of(ingestKey), basicUser, basicPassword == null ? null : Secret.of(basicPassword), ownerId,
+                    value("http.host"), port, tlsCert, tlsKey, awsEndpoint, region, false,
+                    value("cloudflare.apiBaseUrl"), zoneId, Secret.of(token), share, maxBatch, reconcile, sweep);
+        }
+
+        /** From the environment (or file), else from Secrets Manager; never echoed in a message. */
+        private String cloudflareToken(String region, URI endpoint) {
+            String token = value("cloudflare.token");
+            String secret = value("cloudflare.tokenSecret");
+            if (token != null && secret != null) {
+                problems.add("cloudflare.token and cloudflare.tokenSecret: set one, not both");
+                return token;
+            }
+            if (token != null) {
+                return token;
+            }
+            if (secret == null) {
+                problems.add("cloudflare.token (ELEPHANT_CLOUDFLARE_TOKEN) or cloudflare.tokenSecret "
+                        + "(ELEPHANT_CLOUDFLARE_TOKEN_SECRET, a Secrets Manager ARN or name): missing");
+                return "missing";
+            }
+            if (region == null) {
+                return "missing"; // reported as aws.region
+            }
+            try {
+                String read = secrets.read(secret, region, endpoint);
+                String field = value("cloudflare.tokenSecretField");
+                if (field != null && read != null) {
+                    com.fasterxml.jackson.databind.JsonNode json = dev.elephant.events.Json.mapper().readTree(read);
+                    read = json != null && json.path(field).isTextual() ? json.path(field).asText() : null;
+                    if (read == null) {
+                        problems.add("cloudflare.tokenSecretField: the secret " + secret + " is not JSON with a text field "
+                                + field);
+                        return "missing";
+                    }
+                }
+                if (read == null || read.isBlank()) {
+                    problems.add("cloudflare.tokenSecret: the secret " + secret + " is empty");
+                    return "missing";
+                }
+                return read.trim();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                problems.add("cloudflare.tokenSecretField: the secret " + secret + " is not JSON");
+                return "missing";
+            } catch (IOException e) {
+                problems.add("cloudflare.tokenSecret: cannot read " + secret + " from Secrets Manager: " + e.getMessage());
+                return "missing";
+            }
+        }
+    }
+}

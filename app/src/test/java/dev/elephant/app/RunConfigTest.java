@@ -1,0 +1,119 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.elephant.app.config.RunConfig;
+import dev.elephant.app.runtime.ElephantSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `elephant run`'s configuration: file, environment over it, every problem reported at once. */
+class RunConfigTest {
+
+    private static final RunConfig.SecretReader NO_SECRETS = (id, region, endpoint) -> {
+        throw new IOException("no such secret " + id);
+    };
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("elephant.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static final String COMPLETE = """
+            kafka:
+              bootstrap.servers: b-1.example:9098
+              security.protocol: SASL_SSL
+              sasl.mechanism: AWS_MSK_IAM
+            domain: meet.example.com
+            ownerId: prod
+            aws:
+              region: eu-west-1
+            cloudflare:
+              zoneId: 023e105f4ecef8ad9ca31a8372d0c353
+            topics:
+              partitions: 12
+            """;
+
+    @Test
+    void nothingConfiguredListsEveryMissingSettingAtOnce() {
+        assertThatThrownBy(() -> RunConfig.load(null, Map.of(), NO_SECRETS))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("kafka.bootstrap.servers (ELEPHANT_KAFKA_BOOTSTRAP_SERVERS): missing"))
+                        .anyMatch(p -> p.startsWith("domain (ELEPHANT_DOMAIN): missing"))
+                        .anyMatch(p -> p.startsWith("cloudflare.zoneId (ELEPHANT_CLOUDFLARE_ZONE_ID): missing"))
+                        .anyMatch(p -> p.startsWith("ownerId (ELEPHANT_OWNER_ID): missing"))
+                        .anyMatch(p -> p.startsWith("aws.region (ELEPHANT_AWS_REGION): missing"))
+                        .anyMatch(p -> p.startsWith("ingest.key (ELEPHANT_INGEST_KEY): missing"))
+                        .anyMatch(p -> p.startsWith("cloudflare.token (ELEPHANT_CLOUDFLARE_TOKEN) or cloudflare.tokenSecret")));
+    }
+
+    @Test
+    void fileAndEnvironmentMakeTheSettingsAndTheEnvironmentWins() throws Exception {
+        ElephantSettings s = RunConfig.load(yaml(COMPLETE), Map.of(
+                "ELEPHANT_INGEST_KEY", "k-1",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token",
+                "ELEPHANT_DOMAIN", "other.example.com",
+                "ELEPHANT_KAFKA_CLIENT_ID", "elephant-prod",
+                "ELEPHANT_TOPICS_PARTITIONS", "24"), NO_SECRETS);
+
+        assertThat(s.topology().domain()).isEqualTo("other.example.com");
+        assertThat(s.partitions()).isEqualTo(24);
+        assertThat(s.kafka()).containsEntry("bootstrap.servers", "b-1.example:9098")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
+                .containsEntry("client.id", "elephant-prod");
+        assertThat(s.ownerId()).isEqualTo("prod");
+        assertThat(s.cloudflareToken().reveal()).isEqualTo("cf-token");
+        assertThat(s.localAws()).isFalse();
+    }
+
+    @Test
+    void eachBadValueIsNamedWithItsKey() throws Exception {
+        Path file = yaml(COMPLETE + """
+                address: sideways
+                cloudfare:
+                  zoneId: typo
+                dns:
+                  reconcileInterval: ten minutes
+                """);
+        assertThatThrownBy(() -> RunConfig.load(file, Map.of("ELEPHANT_INGEST_KEY", "k", "ELEPHANT_CLOUDFLARE_TOKEN", "t",
+                "ELEPHANT_TOPICS_PARTITIONS", "many", "ELEPHANT_DOMAIN", "not a domain"), NO_SECRETS))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.contains("address") && p.contains("public or private"))
+                        .anyMatch(p -> p.startsWith("cloudfare.zoneId: not a setting Elephant knows"))
+                        .anyMatch(p -> p.startsWith("dns.reconcileInterval") && p.contains("ISO-8601"))
+                        .anyMatch(p -> p.startsWith("topics.partitions") && p.contains("whole number"))
+                        .anyMatch(p -> p.contains("not a valid DNS name")));
+    }
+
+    @Test
+    void theTokenComesFromSecretsManagerAndNoMessageEverShowsIt() throws Exception {
+        RunConfig.SecretReader secrets = (id, region, endpoint) -> {
+            assertThat(id).isEqualTo("elephant/cloudflare");
+            assertThat(region).isEqualTo("eu-west-1");
+            return "{\"token\":\"cf-from-secrets-manager\"}";
+        };
+        ElephantSettings s = RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "k",
+                "ELEPHANT_CLOUDFLARE_TOKEN_SECRET", "elephant/cloudflare",
+                "ELEPHANT_CLOUDFLARE_TOKEN_SECRET_FIELD", "token"), secrets);
+        assertThat(s.cloudflareToken().reveal()).isEqualTo("cf-from-secrets-manager");
+        assertThat(s.toString()).doesNotContain("cf-from-secrets-manager");
+
+        assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "ingest-secret-value",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-secret-value", "ELEPHANT_CLOUDFLARE_TOKEN_SECRET", "x",
+                "ELEPHANT_OWNER_ID", "NOT VALID"), secrets))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.getMessage())
+                        .contains("set one, not both")
+                        .doesNotContain("cf-secret-value")
+                        .doesNotContain("ingest-secret-value"));
+    }
+}
