@@ -302,4 +302,22 @@ class WalkingSkeletonTest {
                 .isEqualTo(before);
         assertThat(stack.cloudflare().writeRequestCount()).isZero();
     }
+
+    @Test
+    @Order(9)
+    void auditTellsWhenTheStudentsRecordCameAndWentAndWhy() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new AuditCommand()).setOut(new java.io.PrintWriter(out))
+                .execute(student, "--bootstrap", stack.bootstrapServers(), "--topic-prefix", prefix);
+        assertThat(exit).isZero();
+        String table = out.toString();
+        assertThat(table).contains(student + ".elephant.test")
+                .contains("intent").contains("applied").contains("create").contains("delete")
+                .contains("EC2 running at").contains("EC2 shutting-down at");
+
+        java.io.StringWriter json = new java.io.StringWriter();
+        new picocli.CommandLine(new AuditCommand()).setOut(new java.io.PrintWriter(json))
+                .execute("m-1", "--bootstrap", stack.bootstrapServers(), "--topic-prefix", prefix, "--format", "json");
+        assertThat(json.toString()).contains(teacher).contains(student);
+    }
 }

@@ -1,0 +1,145 @@
+package dev.elephant.app;
+
+import dev.elephant.app.audit.AuditReport;
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.Json;
+import dev.elephant.events.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code elephant audit NAME|INSTANCE-ID|MEETING-ID}: the DNS history of a name, an instance or a meeting. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Prints when each record was created, changed, deleted or repaired, by which event, with what outcome.",
+                "Reads dns-mutations and instance-events."})
+final class AuditCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME|INSTANCE-ID|MEETING-ID",
+            description = "a record name (i-….example.com), an EC2 instance id or ECS task id, or a meeting id")
+    String subject;
+
+    @Option(names = "--bootstrap", defaultValue = "${env:ELEPHANT_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the dev broker).")
+    String bootstrap;
+
+    @Option(names = "--kafka", description = "Another Kafka client property, KEY=VALUE (repeatable), e.g. security.protocol=SASL_SSL.")
+    Map<String, String> kafka = new HashMap<>();
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:ELEPHANT_TOPICS_PREFIX:-" + Topics.DEFAULT_PREFIX + "}",
+            description = "Topic prefix (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--meeting-tag", defaultValue = "${env:ELEPHANT_MEETING_TAG:-MeetingId}",
+            description = "The tag naming an instance's meeting (default: ${DEFAULT-VALUE}).")
+    String meetingTag;
+
+    @Option(names = "--since", description = "Only changes since this instant (2026-11-22T10:00:00Z) or this long ago (PT24H).")
+    String since;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be table or json");
+        }
+        Instant from = since == null ? null : parseSince(since);
+        Topics topics = new Topics(topicPrefix);
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<DnsMutation> mutations = new ArrayList<>();
+        readAll(props, topics.dnsMutations(), r -> mutations.add(Json.fromBytes(r.value(), DnsMutation.class)));
+        List<InstanceEvent> events = new ArrayList<>();
+        readAll(props, topics.instanceEvents(), r -> events.add(Json.fromBytes(r.value(), InstanceEvent.class)));
+        List<AuditReport.Row> rows = AuditReport.build(subject, mutations, events, meetingTag, from);
+        if (format.equals("json")) {
+            out.println(Json.toString(rows));
+        } else {
+            printTable(out, rows);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Instant parseSince(String text) {
+        try {
+            return text.startsWith("P") ? Instant.now().minus(Duration.parse(text)) : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--since must be an instant such as 2026-11-22T10:00:00Z or a duration such as PT24H");
+        }
+    }
+
+    private interface RecordSink {
+        void accept(ConsumerRecord<String, byte[]> r);
+    }
+
+    private static void readAll(Map<String, Object> props, String topic, RecordSink sink) {
+        Map<String, Object> p = new HashMap<>(props);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-audit");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist on " + p.get("bootstrap.servers"));
+            }
+            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        try {
+                            sink.accept(r);
+                        } catch (RuntimeException e) {
+                            // a record Elephant cannot read is not part of its history; skip it
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void printTable(PrintWriter out, List<AuditReport.Row> rows) {
+        if (rows.isEmpty()) {
+            out.println("no DNS changes found");
+            return;
+        }
+        String format = "%-24s  %-40s  %-14s  %-7s  %-33s  %s%n";
+        out.printf(format, "time", "name", "phase", "action", "content", "cause");
+        for (AuditReport.Row r : rows) {
+            String content = r.previousContent() != null && r.content() != null
+                    ? r.previousContent() + " -> " + r.content()
+                    : r.content() != null ? r.content() : r.previousContent() != null ? "(was " + r.previousContent() + ")" : "";
+            String cause = (r.causeId() == null ? "" : r.causeId()) + (r.cause() == null ? "" : ": " + r.cause())
+                    + (r.error() == null ? "" : "  error: " + r.error());
+            out.printf(format, r.time(), r.name(), r.phase(), r.action() == null ? "" : r.action(), content, cause);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.elephant.app.audit;
+
+import dev.elephant.events.DnsMutation;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.InstanceIds;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The history of DNS changes for a record name, an instance (or ECS task) or a meeting, each change
+ * with the event that caused it: the answer to "why does this name point there?" and "when did that
+ * record disappear?". Pure: it reads the lists it is given.
+ */
+public final class AuditReport {
+
+    /** One audited step, with its cause resolved when the causing event is in the log. */
+    public record Row(Instant time, String name, String phase, String action, String content, String previousContent,
+                      String instanceId, String causeId, String cause, String error, String mutationId) {}
+
+    public enum SubjectKind { RECORD, INSTANCE, MEETING }
+
+    private AuditReport() {}
+
+    public static SubjectKind kindOf(String subject) {
+        if (InstanceIds.isValid(subject)) {
+            return SubjectKind.INSTANCE;
+        }
+        return subject.contains(".") ? SubjectKind.RECORD : SubjectKind.MEETING;
+    }
+
+    /**
+     * @param meetingTag the tag naming an instance's meeting (to find a meeting's instances)
+     * @param since      only steps at or after this time, or null for all
+     */
+    public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
+                                  String meetingTag, Instant since) {
+        SubjectKind kind = kindOf(subject);
+        Map<String, InstanceEvent> byEventId = new HashMap<>();
+        Set<String> meetingInstances = new HashSet<>();
+        for (InstanceEvent e : events) {
+            if (e.eventId() != null) {
+                byEventId.putIfAbsent(e.eventId(), e);
+            }
+            if (kind == SubjectKind.MEETING && subject.equals(e.tags().get(meetingTag))) {
+                meetingInstances.add(e.instanceId());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (DnsMutation m : mutations) {
+            boolean about = switch (kind) {
+                case RECORD -> subject.equalsIgnoreCase(m.name());
+                case INSTANCE -> subject.equals(m.instanceId());
+                case MEETING -> meetingInstances.contains(m.instanceId());
+            };
+            if (!about || (since != null && m.time() != null && m.time().isBefore(since))) {
+                continue;
+            }
+            rows.add(new Row(m.time(), m.name(), wire(m.phase()), m.action() == null ? null : wire(m.action()),
+                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId())),
+                    m.error(), m.mutationId()));
+        }
+        rows.sort(Comparator.comparing(Row::time, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return rows;
+    }
+
+    private static String describe(InstanceEvent e) {
+        if (e == null) {
+            return null;
+        }
+        String what = e.isEcs() ? "ECS task " + e.state() + " (desired " + e.desiredStatus() + ", version " + e.version() + ")"
+                : "EC2 " + e.state();
+        return what + " at " + e.time() + (e.sweep() ? " (inventory sweep)" : "");
+    }
+
+    private static String wire(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}
