@@ -286,7 +286,7 @@ class WalkingSkeletonTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void restartOnTheSameDataResumesWithItsStateAndMakesNoProviderWrite() throws Exception {
         List<String> before = stack.cloudflare().records().stream().map(r -> r.name() + " " + r.content()).sorted().toList();
         stack.close();
@@ -304,7 +304,19 @@ class WalkingSkeletonTest {
     }
 
     @Test
-    @Order(9)
+    @Order(8)
+    void metricsShowIngestProviderCallsLatencyAndSinkLag() throws Exception {
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("elephant_ingest_events_total{outcome=\"accepted\",source=\"aws.ec2\"}")
+                .contains("elephant_ingest_events_total{outcome=\"malformed-json\"")
+                .contains("elephant_provider_calls_seconds_count{operation=\"batch\",outcome=\"ok\"")
+                .contains("elephant_dns_event_to_applied_seconds_bucket")
+                .contains("kafka_consumer_fetch_manager_records_lag")
+                .contains("kafka_stream_");
+    }
+
+    @Test
+    @Order(11)
     void auditTellsWhenTheStudentsRecordCameAndWentAndWhy() {
         java.io.StringWriter out = new java.io.StringWriter();
         int exit = new picocli.CommandLine(new AuditCommand()).setOut(new java.io.PrintWriter(out))

@@ -20,4 +20,7 @@ public record DesiredRecord(
      * carry it, and a deletion must still be traceable to its cause.
      */
     public static final String CAUSE_HEADER = "elephant-cause-id";
+
+    /** Header with the event time (ISO-8601) of the cause: the start of the event-to-record latency. */
+    public static final String EVENT_TIME_HEADER = "elephant-event-time";
 }

@@ -128,6 +128,7 @@ public final class Elephant implements AutoCloseable {
         sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler, zone,
                 s.reconcileInterval());
         resources.push(sink);
+        sink.bindMetrics(metrics);
         sink.start();
 
         Ec2Client ec2 = ec2Client(s);

@@ -39,6 +39,7 @@ final class BatchExecutor {
     private final String owner;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final Timer eventToApplied;
 
     BatchExecutor(DnsProvider provider, MutationAudit audit, ProviderView view, int maxBatch, String owner, Clock clock,
                   MeterRegistry metrics) {
@@ -49,6 +50,10 @@ final class BatchExecutor {
         this.owner = owner;
         this.clock = clock;
         this.metrics = metrics;
+        this.eventToApplied = Timer.builder("elephant.dns.event.to.applied")
+                .description("from the event that changed a record (its event time) to the provider applying it")
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
     Leftovers execute(List<Step> steps, DnsMutation.Phase success) throws RetryLater, MutationAudit.AuditUnavailable {
@@ -115,6 +120,14 @@ final class BatchExecutor {
         }
         audit.recordAll(outcomes);
         count(chunk, success == DnsMutation.Phase.APPLIED ? "applied" : "drift-repaired");
+        if (success == DnsMutation.Phase.APPLIED) {
+            java.time.Instant now = clock.instant();
+            for (Step s : chunk) {
+                if (s.desired().eventTime() != null) {
+                    eventToApplied.record(java.time.Duration.between(s.desired().eventTime(), now));
+                }
+            }
+        }
     }
 
     /** The batch lists deletes, patches and posts in the order of the chunk within each kind. */

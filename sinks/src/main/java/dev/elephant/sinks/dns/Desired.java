@@ -4,9 +4,13 @@ import dev.elephant.events.DesiredRecord;
 
 /**
  * The desired state of one name: a record, or none ({@code record == null}), with the event that
- * caused it (for a tombstone it comes from the record's header).
+ * caused it and that event's time (from the record's headers; a tombstone has nothing else).
  */
-public record Desired(String name, DesiredRecord record, String causeId) {
+public record Desired(String name, DesiredRecord record, String causeId, java.time.Instant eventTime) {
+
+    public Desired(String name, DesiredRecord record, String causeId) {
+        this(name, record, causeId, null);
+    }
 
     public String instanceId() {
         if (record != null) {

@@ -122,7 +122,7 @@ public final class DnsSink implements AutoCloseable {
                 for (var r : latest.values()) {
                     DesiredRecord record = parse(r);
                     desired.add(new Desired(r.key(), record, record != null && record.causeId() != null
-                            ? record.causeId() : causeOf(r)));
+                            ? record.causeId() : causeOf(r), eventTimeOf(r)));
                 }
                 if (!desired.isEmpty() && !reconcileUntilDone(desired)) {
                     return; // stopping: offsets stay uncommitted, the batch is replayed next start
@@ -179,6 +179,20 @@ public final class DnsSink implements AutoCloseable {
     private static String causeOf(ConsumerRecord<String, byte[]> r) {
         Header h = r.headers().lastHeader(DesiredRecord.CAUSE_HEADER);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static java.time.Instant eventTimeOf(ConsumerRecord<String, byte[]> r) {
+        Header h = r.headers().lastHeader(DesiredRecord.EVENT_TIME_HEADER);
+        try {
+            return h == null ? null : java.time.Instant.parse(new String(h.value(), StandardCharsets.UTF_8));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Binds the sink consumer's metrics (its lag among them) to the registry. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
     }
 
     private boolean reconcileUntilDone(List<Desired> desired) {

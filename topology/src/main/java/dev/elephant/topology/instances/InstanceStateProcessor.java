@@ -38,8 +38,9 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
                 : lifecycle.confirm(current, input.outcome());
         next.ifPresent(state -> {
             store.put(record.key(), state);
-            Headers headers = new RecordHeaders().add(DesiredRecord.CAUSE_HEADER,
-                    state.causeId().getBytes(StandardCharsets.UTF_8));
+            Headers headers = new RecordHeaders()
+                    .add(DesiredRecord.CAUSE_HEADER, state.causeId().getBytes(StandardCharsets.UTF_8))
+                    .add(DesiredRecord.EVENT_TIME_HEADER, state.stateTime().toString().getBytes(StandardCharsets.UTF_8));
             context.forward(record.withValue(new InstanceChange(current, state)).withHeaders(headers));
         });
     }
