@@ -26,14 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * At start the DNS sink compares the zone with the desired state: it settles intents a crash left
@@ -65,14 +58,7 @@ class DnsRecoveryTest {
     }
 
     private String launch() {
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
-            return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
-                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
-                            .tags(Tag.builder().key("Project").value("Elephant").build()).build()))
-                    .instances().get(0).instanceId();
-        }
+        return Ec2Launcher.launch(stack.aws(), "Project", "Elephant");
     }
 
     private Map<String, String> zone() {
@@ -156,9 +142,7 @@ class DnsRecoveryTest {
 
         stack.aws().loseEvents("shutting-down", 1);
         stack.aws().loseEvents("terminated", 1);
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+        try (Ec2Client ec2 = Ec2Launcher.client(stack.aws())) {
             ec2.terminateInstances(t -> t.instanceIds(id));
         }
         await().atMost(WITHIN).until(() -> stack.aws().instances().stream()

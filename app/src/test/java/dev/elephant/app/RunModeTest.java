@@ -19,14 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * `elephant run` as production runs it: configured by a YAML file and the environment, the Cloudflare
@@ -104,15 +96,7 @@ class RunModeTest {
         elephant = Elephant.start(RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-run"),
                 new SecretsManagerReader()));
 
-        String id;
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(aws.endpoint()).region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
-            id = ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
-                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
-                            .tags(Tag.builder().key("Project").value("Elephant").build()).build()))
-                    .instances().get(0).instanceId();
-        }
+        String id = Ec2Launcher.launch(aws, "Project", "Elephant");
         await().atMost(Duration.ofSeconds(60)).until(() -> cloudflare.records().stream()
                 .anyMatch(r -> r.name().equals(id + ".meet.example.com")));
         assertThat(cloudflare.records()).allSatisfy(r -> assertThat(r.comment()).isEqualTo("managed-by=elephant owner=prod"));

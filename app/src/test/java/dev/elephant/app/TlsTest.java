@@ -21,14 +21,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /** Elephant serves HTTPS from PEM files, as an API destination requires; EventBridge deliveries arrive over it. */
 class TlsTest {
@@ -57,15 +49,7 @@ class TlsTest {
                 Duration.ofMinutes(10), Duration.ofMinutes(5), resource("tls-cert.pem"), resource("tls-key.pem")));
         assertThat(stack.apiUrl().getScheme()).isEqualTo("https");
 
-        String id;
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
-            id = ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
-                    .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
-                            .tags(Tag.builder().key("Project").value("Elephant").build()).build()))
-                    .instances().get(0).instanceId();
-        }
+        String id = Ec2Launcher.launch(stack.aws(), "Project", "Elephant");
         await().atMost(Duration.ofSeconds(60)).until(() -> stack.cloudflare().records().stream()
                 .anyMatch(r -> r.name().equals(id + ".elephant.test")));
 

@@ -45,15 +45,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * Issue 2's acceptance, end to end: EC2 launches through the real AWS SDK against the stand-in,
@@ -88,12 +81,7 @@ class WalkingSkeletonTest {
         DevStack s = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0, 0,
                 DOMAIN, KEY_HEADER, Secret.of(KEY), "eventbridge", Secret.of("basic-pass-1"), ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 "test", prefix, prefix + "app", 3, Duration.ofMillis(300), Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
-        ec2 = Ec2Client.builder()
-                .endpointOverride(s.aws().endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
+        ec2 = Ec2Launcher.client(s.aws());
         return s;
     }
 
@@ -108,13 +96,7 @@ class WalkingSkeletonTest {
     }
 
     private String launch(String... tags) {
-        var tagList = new java.util.ArrayList<Tag>();
-        for (int i = 0; i < tags.length; i += 2) {
-            tagList.add(Tag.builder().key(tags[i]).value(tags[i + 1]).build());
-        }
-        return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
-                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tagList).build()))
-                .instances().get(0).instanceId();
+        return Ec2Launcher.launch(ec2, tags);
     }
 
     private Instance describe(String id) {

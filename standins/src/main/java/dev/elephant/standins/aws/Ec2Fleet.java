@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.Json;
+import dev.elephant.standins.http.StateFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -245,15 +245,8 @@ final class Ec2Fleet {
         if (storeFile == null) {
             return;
         }
-        try {
-            Files.createDirectories(storeFile.getParent());
-            Path tmp = storeFile.resolveSibling(storeFile.getFileName() + ".tmp");
-            Json.mapper().writeValue(tmp.toFile(), new Stored(addressCounter, new ArrayList<>(instances.values()),
-                    new ArrayList<>(networkInterfaces.values())));
-            Files.move(tmp, storeFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the EC2 stand-in's instances to " + storeFile, e);
-        }
+        StateFile.write(storeFile, new Stored(addressCounter, new ArrayList<>(instances.values()),
+                new ArrayList<>(networkInterfaces.values())), "the EC2 stand-in's instances");
     }
 
     Instant now() {

@@ -2,13 +2,13 @@ package dev.elephant.standins.cloudflare;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.elephant.events.Json;
+import dev.elephant.standins.http.StateFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -309,14 +309,7 @@ public final class Zone {
         if (storeFile == null) {
             return;
         }
-        try {
-            Files.createDirectories(storeFile.getParent());
-            Path tmp = storeFile.resolveSibling(storeFile.getFileName() + ".tmp");
-            Json.mapper().writeValue(tmp.toFile(), new ArrayList<>(records.values()));
-            Files.move(tmp, storeFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the stand-in zone to " + storeFile, e);
-        }
+        StateFile.write(storeFile, new ArrayList<>(records.values()), "the stand-in zone");
     }
 
     /** Fields of a create, patch or put request; null means "not sent". */

@@ -1,0 +1,46 @@
+package dev.elephant.app;
+
+import dev.elephant.standins.aws.AwsStandIn;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/** The real AWS SDK v2 EC2 client, pointed at the EC2 stand-in, as the tests drive it. */
+final class Ec2Launcher {
+
+    private Ec2Launcher() {}
+
+    static Ec2Client client(AwsStandIn aws) {
+        return Ec2Client.builder()
+                .endpointOverride(aws.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    /** Launches one instance with these tags (key, value, key, value, …) and returns its id. */
+    static String launch(Ec2Client ec2, String... tags) {
+        List<Tag> tagList = new ArrayList<>();
+        for (int i = 0; i < tags.length; i += 2) {
+            tagList.add(Tag.builder().key(tags[i]).value(tags[i + 1]).build());
+        }
+        return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
+                        .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                                .tags(tagList).build()))
+                .instances().get(0).instanceId();
+    }
+
+    static String launch(AwsStandIn aws, String... tags) {
+        try (Ec2Client ec2 = client(aws)) {
+            return launch(ec2, tags);
+        }
+    }
+}
