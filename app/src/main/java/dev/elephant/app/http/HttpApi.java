@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /** Elephant's HTTP API on the JDK's HTTP server: ingest, queries, health and metrics. */
@@ -33,7 +35,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** @param tls the server's TLS context (HTTPS), or null for plain HTTP behind a TLS-terminating proxy */
     public static HttpApi start(String host, int port, SSLContext tls, IngestHandler eventBridge, IngestHandler meetings,
-                                StateQueries queries, TopologyConfig config, BooleanSupplier ready,
+                                StateQueries queries, TopologyConfig config, Supplier<Map<String, String>> readiness,
                                 PrometheusMeterRegistry metrics) throws IOException {
         HttpServer server;
         if (tls == null) {
@@ -61,8 +63,11 @@ public final class HttpApi implements AutoCloseable {
         });
         server.createContext("/readyz", exchange -> {
             try (exchange) {
-                boolean ok = ready.getAsBoolean();
-                Responses.text(exchange, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+                Map<String, String> problems = readiness.get();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ready", problems.isEmpty());
+                body.put("problems", problems);
+                Responses.json(exchange, problems.isEmpty() ? 200 : 503, body);
             }
         });
         server.createContext("/metrics", exchange -> {

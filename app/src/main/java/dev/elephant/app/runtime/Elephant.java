@@ -23,6 +23,7 @@ import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.sinks.dns.provider.HealthTrackingProvider;
 import dev.elephant.topology.ElephantTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.HashMap;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -72,6 +75,7 @@ public final class Elephant implements AutoCloseable {
     private HttpApi http;
     private PrometheusMeterRegistry metrics;
     private InventorySweep sweep;
+    private HealthTrackingProvider providerHealth;
 
     private Elephant() {}
 
@@ -117,8 +121,9 @@ public final class Elephant implements AutoCloseable {
         Timer rateLimitWait = metrics.timer("elephant.provider.ratelimit.wait", "provider", "cloudflare");
         RequestBudget budget = RequestBudget.perWindow(s.cloudflareRequestsPer5Minutes(), Duration.ofMinutes(5),
                 rateLimitWait::record);
-        CloudflareProvider provider = new CloudflareProvider(s.cloudflareApiBaseUrl(), s.cloudflareZoneId(),
-                s.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, budget);
+        HealthTrackingProvider provider = new HealthTrackingProvider(new CloudflareProvider(s.cloudflareApiBaseUrl(),
+                s.cloudflareZoneId(), s.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, budget), Clock.systemUTC());
+        providerHealth = provider;
         OwnershipMark mark = new OwnershipMark(s.ownerId());
         DnsPlanner planner = new DnsPlanner(mark, s.topology().domain());
         DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, s.ownerId(), s.cloudflareMaxBatch(),
@@ -160,7 +165,7 @@ public final class Elephant implements AutoCloseable {
         http = HttpApi.start(s.httpHost(), s.httpPort(), tls,
                 new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
                 new IngestHandler(auth, meetings::ingest, deadLetters, MeetingIngest.SOURCE),
-                new StateQueries(streams), s.topology(), this::isReady, metrics);
+                new StateQueries(streams), s.topology(), this::readinessProblems, metrics);
         resources.push(http);
         log.info("Elephant HTTP API on {}://{}:{} (domain {}, topics {}*)", tls == null ? "http" : "https",
                 s.httpHost(), http.port(),
@@ -212,9 +217,26 @@ public final class Elephant implements AutoCloseable {
         return sweep.sweepOnce();
     }
 
-    /** Streams running and the DNS sink's thread alive. */
+    /** How long the DNS provider may fail before Elephant reports itself not ready. */
+    static final Duration PROVIDER_GRACE = Duration.ofSeconds(60);
+
+    /** Each readiness check and what it found; ready when none has a problem. */
+    public Map<String, String> readinessProblems() {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
+            problems.put("streams", streams == null ? "not started" : streams.state().toString());
+        }
+        if (sink == null || !sink.isAlive()) {
+            problems.put("dnsSink", "not running");
+        }
+        if (providerHealth != null) {
+            providerHealth.failingFor(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));
+        }
+        return problems;
+    }
+
     public boolean isReady() {
-        return streams != null && streams.state() == KafkaStreams.State.RUNNING && sink != null && sink.isAlive();
+        return readinessProblems().isEmpty();
     }
 
     public KafkaStreams.State streamsState() {
