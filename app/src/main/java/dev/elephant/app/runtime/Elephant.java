@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.HashMap;
@@ -76,11 +77,22 @@ public final class Elephant implements AutoCloseable {
     private PrometheusMeterRegistry metrics;
     private InventorySweep sweep;
     private HealthTrackingProvider providerHealth;
+    private boolean replay;
 
     private Elephant() {}
 
     public static Elephant start(ElephantSettings s) throws IOException {
+        return start(s, false);
+    }
+
+    /**
+     * @param replay the topology starts over from the log (after {@code ReplayReset}): the DNS sink waits
+     *               until the topology has caught up, so it acts on the final desired state only and
+     *               a provider that already matches sees no write
+     */
+    public static Elephant start(ElephantSettings s, boolean replay) throws IOException {
         Elephant e = new Elephant();
+        e.replay = replay;
         try {
             e.startAll(s);
             return e;
@@ -134,7 +146,13 @@ public final class Elephant implements AutoCloseable {
                 s.reconcileInterval());
         resources.push(sink);
         sink.bindMetrics(metrics);
-        sink.start();
+        if (replay) {
+            Thread waiter = new Thread(() -> startSinkOnceCaughtUp(s), "elephant-replay");
+            waiter.setDaemon(true);
+            waiter.start();
+        } else {
+            sink.start();
+        }
 
         Ec2Client ec2 = ec2Client(s);
         resources.push(ec2);
@@ -200,6 +218,24 @@ public final class Elephant implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("elephant-local", "elephant-local"))
                 : DefaultCredentialsProvider.builder().build());
         return builder.build();
+    }
+
+    private void startSinkOnceCaughtUp(ElephantSettings s) {
+        int caughtUpChecks = 0;
+        try (Admin admin = Admin.create(new HashMap<>(s.kafka()))) {
+            while (caughtUpChecks < 2) {
+                Thread.sleep(500);
+                caughtUpChecks = streams.state() == KafkaStreams.State.RUNNING
+                        && TopologyLag.isCaughtUp(admin, s.applicationId(), List.of(s.topics().instanceEvents(),
+                        s.topics().meetingEvents(), s.topics().dnsMutations())) ? caughtUpChecks + 1 : 0;
+            }
+            log.info("replay: the topology caught up with the log; starting the DNS sink");
+            sink.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("replay: cannot tell whether the topology caught up: {}", e.toString());
+        }
     }
 
     private void sweepQuietly() {

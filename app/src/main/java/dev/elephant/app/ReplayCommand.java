@@ -1,0 +1,96 @@
+package dev.elephant.app;
+
+import dev.elephant.app.config.RunConfig;
+import dev.elephant.app.config.SecretsManagerReader;
+import dev.elephant.app.replay.ReplayReset;
+import dev.elephant.app.runtime.Elephant;
+import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.sinks.dns.PlanPreview;
+import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
+import dev.elephant.sinks.dns.plan.DnsPlanner;
+import dev.elephant.sinks.dns.plan.OwnershipMark;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code elephant replay}: rebuilds every table from the retained log and runs on, letting the DNS
+ * sink converge once the topology has caught up. Against a provider that already matches it makes
+ * no provider write. With {@code --dry-run} it prints what it would reset and the DNS plan, and
+ * changes nothing.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Rebuilds Elephant's tables from the retained log (every Elephant instance must be stopped),",
+                "then runs as `elephant run` does. --dry-run prints the reset and the DNS plan and changes nothing."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", description = "YAML configuration file, as for `elephant run`.")
+    Path config;
+
+    @Option(names = "--from", description = "Replay events from this instant on (2026-11-22T00:00:00Z); default: the whole log.")
+    String from;
+
+    @Option(names = "--dry-run", description = "Print what would be reset and the DNS plan; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Instant fromTime;
+        try {
+            fromTime = from == null ? null : Instant.parse(from);
+        } catch (DateTimeParseException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--from must be an instant such as 2026-11-22T00:00:00Z");
+        }
+        ElephantSettings settings;
+        try {
+            settings = RunConfig.load(config, System.getenv(), new SecretsManagerReader());
+        } catch (RunConfig.Invalid e) {
+            err.println("elephant: the configuration has " + e.problems().size() + " problem(s):");
+            e.problems().forEach(p -> err.println("  - " + p));
+            err.flush();
+            return 2;
+        }
+        new ReplayReset(settings, out).reset(fromTime, dryRun);
+        if (dryRun) {
+            printPlan(settings, out);
+            out.flush();
+            return 0;
+        }
+        out.flush();
+        Elephant elephant = Elephant.start(settings, true);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            elephant.close();
+            stopped.countDown();
+        }, "elephant-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static void printPlan(ElephantSettings settings, PrintWriter out) throws Exception {
+        OwnershipMark mark = new OwnershipMark(settings.ownerId());
+        CloudflareProvider provider = new CloudflareProvider(settings.cloudflareApiBaseUrl(), settings.cloudflareZoneId(),
+                settings.cloudflareToken());
+        List<String> lines = PlanPreview.describe(PlanPreview.preview(settings.kafka(), settings.topics().dnsDesired(),
+                provider, new DnsPlanner(mark, settings.topology().domain()), mark));
+        out.println("DNS plan against the desired state on " + settings.topics().dnsDesired() + ":");
+        if (lines.isEmpty()) {
+            out.println("  no change: the provider already matches");
+        }
+        lines.forEach(l -> out.println("  " + l));
+    }
+}

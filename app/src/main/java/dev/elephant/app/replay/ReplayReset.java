@@ -1,0 +1,132 @@
+package dev.elephant.app.replay;
+
+import dev.elephant.app.runtime.ElephantSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+/**
+ * Makes the topology start over from the retained log, as Kafka's streams reset tool does: the
+ * application's committed input offsets go back (to the beginning, or to a time), its internal
+ * topics and its local state are removed. Refuses while any instance of the application runs.
+ */
+public final class ReplayReset {
+
+    private final ElephantSettings settings;
+    private final PrintWriter out;
+
+    public ReplayReset(ElephantSettings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** @param from replay events from this time on, or null for the whole log */
+    public void reset(Instant from, boolean dryRun) throws IOException {
+        String app = settings.applicationId();
+        List<String> inputs = List.of(settings.topics().instanceEvents(), settings.topics().meetingEvents(),
+                settings.topics().dnsMutations());
+        try (Admin admin = Admin.create(new HashMap<>(settings.kafka()))) {
+            requireStopped(admin, app);
+            List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(app + "-") && (t.endsWith("-changelog") || t.endsWith("-repartition")))
+                    .sorted().toList();
+            Path state = settings.stateDir().resolve(app);
+            out.println((dryRun ? "would reset" : "resetting") + " application " + app + ":");
+            out.println("  input offsets of " + inputs + " -> " + (from == null ? "the beginning" : from));
+            out.println("  internal topics deleted: " + (internal.isEmpty() ? "none" : String.join(", ", internal)));
+            out.println("  local state deleted: " + state);
+            if (dryRun) {
+                return;
+            }
+            if (from == null) {
+                try {
+                    admin.deleteConsumerGroups(List.of(app)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                }
+            } else {
+                admin.alterConsumerGroupOffsets(app, offsetsAt(admin, inputs, from)).all().get(30, TimeUnit.SECONDS);
+            }
+            if (!internal.isEmpty()) {
+                admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
+            }
+            deleteRecursively(state);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("cannot reset " + app + " on " + settings.kafka().get("bootstrap.servers") + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void requireStopped(Admin admin, String app)
+            throws ExecutionException, InterruptedException, TimeoutException, IOException {
+        Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(List.of(app)).all()
+                .get(30, TimeUnit.SECONDS);
+        ConsumerGroupDescription group = groups.get(app);
+        if (group != null && !group.members().isEmpty()) {
+            throw new IOException("application " + app + " still has " + group.members().size()
+                    + " running member(s) (state " + group.groupState() + "); stop every Elephant instance first");
+        }
+        if (group != null && group.groupState() != GroupState.EMPTY && group.groupState() != GroupState.DEAD) {
+            throw new IOException("application " + app + " is " + group.groupState() + "; stop every Elephant instance first");
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> offsetsAt(Admin admin, List<String> topics, Instant from)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var e : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).entrySet()) {
+            e.getValue().partitions().forEach(p -> request.put(new TopicPartition(e.getKey(), p.partition()),
+                    OffsetSpec.forTimestamp(from.toEpochMilli())));
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        var found = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (var e : found.entrySet()) {
+            if (e.getValue().offset() >= 0) {
+                offsets.put(e.getKey(), new OffsetAndMetadata(e.getValue().offset()));
+            } else {
+                ends.put(e.getKey(), OffsetSpec.latest()); // nothing at or after the time: start at the end
+            }
+        }
+        if (!ends.isEmpty()) {
+            admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+        }
+        return offsets;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : all) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.elephant.app.config.RunConfig;
+import dev.elephant.app.dev.FreePort;
+import dev.elephant.app.replay.ReplayReset;
+import dev.elephant.app.runtime.Elephant;
+import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.events.Json;
+import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.cloudflare.CloudflareStandIn;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/** `elephant replay` rebuilds the tables from the log; against a provider that matches it writes nothing. */
+class ReplayTest {
+
+    private static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private CloudflareStandIn cloudflare;
+    private AwsStandIn aws;
+    private Elephant elephant;
+
+    @AfterEach
+    void stop() {
+        if (elephant != null) {
+            elephant.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+        if (cloudflare != null) {
+            cloudflare.close();
+        }
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
+    private ElephantSettings settings(int httpPort, String prefix) throws Exception {
+        Path config = dir.resolve("elephant.yaml");
+        Files.writeString(config, """
+                kafka:
+                  bootstrap.servers: %s
+                applicationId: %sapp
+                stateDir: %s
+                topics:
+                  prefix: %s
+                  partitions: 3
+                  replicationFactor: 1
+                domain: meet.example.com
+                ownerId: prod
+                http:
+                  host: 127.0.0.1
+                  port: %d
+                aws:
+                  region: us-east-1
+                  endpoint: %s
+                cloudflare:
+                  apiBaseUrl: %s
+                  zoneId: %s
+                """.formatted(SharedKafka.bootstrapServers(), prefix, dir.resolve("state"), prefix, httpPort,
+                aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
+        System.setProperty("aws.accessKeyId", "replay-test");
+        System.setProperty("aws.secretAccessKey", "replay-test");
+        return RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-replay", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-replay"),
+                (id, region, endpoint) -> null);
+    }
+
+    private JsonNode instance(int port, String id) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/v1/instances/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
+    }
+
+    private boolean confirmed(int port, String id) throws Exception {
+        JsonNode n = instance(port, id);
+        return n != null && n.get("record").get("status").asText().equals("confirmed");
+    }
+
+    @Test
+    void replayRebuildsTheTablesAndMakesNoProviderWrite() throws Exception {
+        int port = FreePort.find();
+        cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE,
+                "meet.example.com", "cf-replay", null));
+        aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
+                URI.create("http://127.0.0.1:" + port + "/v1/eventbridge"), null, "X-Elephant-Key", "k-replay",
+                Duration.ofMillis(300), null));
+        ElephantSettings settings = settings(port, "replay-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        elephant = Elephant.start(settings);
+
+        String kept;
+        String stopped;
+        try (Ec2Client ec2 = Ec2Launcher.client(aws)) {
+            kept = Ec2Launcher.launch(ec2, "Project", "Elephant");
+            stopped = Ec2Launcher.launch(ec2, "Project", "Elephant");
+            await().atMost(WITHIN).until(() -> confirmed(port, kept) && confirmed(port, stopped));
+            ec2.stopInstances(r -> r.instanceIds(stopped));
+        }
+        await().atMost(WITHIN).until(() -> cloudflare.records().size() == 1);
+        await().atMost(WITHIN).until(() -> instance(port, stopped).get("state").asText().equals("stopped"));
+        elephant.close();
+        elephant = null;
+        long changes = cloudflare.changesApplied();
+        long writes = cloudflare.writeRequestCount();
+
+        StringWriter dry = new StringWriter();
+        new ReplayReset(settings, new PrintWriter(dry, true)).reset(null, true);
+        ReplayCommand.printPlan(settings, new PrintWriter(dry, true));
+        assertThat(dry.toString()).contains("would reset application").contains("no change: the provider already matches");
+
+        new ReplayReset(settings, new PrintWriter(new StringWriter())).reset(null, false);
+        elephant = Elephant.start(settings, true);
+
+        await().atMost(WITHIN).until(() -> confirmed(port, kept));
+        await().atMost(WITHIN).until(() -> elephant.isReady());
+        assertThat(instance(port, stopped).get("state").asText()).isEqualTo("stopped");
+        assertThat(cloudflare.changesApplied()).as("provider changes during the replay").isEqualTo(changes);
+        assertThat(cloudflare.writeRequestCount()).isEqualTo(writes);
+
+        // The dry run's plan shows what a difference would cost.
+        cloudflare.deleteRecord(cloudflare.records().get(0).id());
+        StringWriter plan = new StringWriter();
+        ReplayCommand.printPlan(settings, new PrintWriter(plan, true));
+        assertThat(plan.toString()).contains("create  " + kept + ".meet.example.com A");
+    }
+}
