@@ -116,6 +116,10 @@ class ReplayTest {
             ec2.stopInstances(r -> r.instanceIds(stopped));
         }
         await().atMost(WITHIN).until(() -> cloudflare.records().size() == 1);
+        StringWriter refused = new StringWriter();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new ReplayReset(settings, new PrintWriter(refused)).reset(null, true))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("stop every Elephant instance first");
         await().atMost(WITHIN).until(() -> instance(port, stopped).get("state").asText().equals("stopped"));
         elephant.close();
         elephant = null;

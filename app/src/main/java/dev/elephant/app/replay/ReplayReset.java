@@ -45,6 +45,7 @@ public final class ReplayReset {
                 settings.topics().dnsMutations());
         try (Admin admin = Admin.create(new HashMap<>(settings.kafka()))) {
             requireStopped(admin, app);
+            requireStopped(admin, app + "-dns-sink");
             List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                     .filter(t -> t.startsWith(app + "-") && (t.endsWith("-changelog") || t.endsWith("-repartition")))
                     .sorted().toList();
@@ -82,15 +83,23 @@ public final class ReplayReset {
 
     private static void requireStopped(Admin admin, String app)
             throws ExecutionException, InterruptedException, TimeoutException, IOException {
-        Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(List.of(app)).all()
-                .get(30, TimeUnit.SECONDS);
+        Map<String, ConsumerGroupDescription> groups;
+        try {
+            groups = admin.describeConsumerGroups(List.of(app)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return;
+            }
+            throw e;
+        }
         ConsumerGroupDescription group = groups.get(app);
         if (group != null && !group.members().isEmpty()) {
-            throw new IOException("application " + app + " still has " + group.members().size()
+            throw new IOException("consumer group " + app + " still has " + group.members().size()
                     + " running member(s) (state " + group.groupState() + "); stop every Elephant instance first");
         }
         if (group != null && group.groupState() != GroupState.EMPTY && group.groupState() != GroupState.DEAD) {
-            throw new IOException("application " + app + " is " + group.groupState() + "; stop every Elephant instance first");
+            throw new IOException("consumer group " + app + " is " + group.groupState()
+                    + "; stop every Elephant instance first");
         }
     }
 
