@@ -22,7 +22,9 @@ public final class InstanceStates {
                                                          KStream<String, DnsMutation> outcomes) {
         String store = ElephantTopology.INSTANCE_STATE_STORE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                Serdes.String(), JsonSerde.of(InstanceState.class)));
+                Serdes.String(), JsonSerde.of(InstanceState.class))
+                // Puts of the same key within a commit interval reach RocksDB and the changelog once.
+                .withCachingEnabled());
         InstanceLifecycle lifecycle = new InstanceLifecycle(config);
         return events.mapValues(InstanceInput::of, Named.as("instance-event-input"))
                 .merge(outcomes.mapValues(InstanceInput::of, Named.as("instance-outcome-input")), Named.as("instance-inputs"))

@@ -1,0 +1,155 @@
+package dev.elephant.bench;
+
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.Json;
+import dev.elephant.events.Topics;
+import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
+import dev.elephant.topology.ElephantTopology;
+import dev.elephant.topology.TopologyConfig;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The topology's throughput on a real broker with exactly-once, beside a raw consume→produce pass-through
+ * of the same records on the same broker in the same run. The topology run is a replay: it starts from
+ * the beginning of a log of EC2 lifecycles (pending, running, stopping, stopped, pending, running,
+ * shutting-down, terminated per instance, each with a new address when started again). Prints a table.
+ */
+public final class TopologyBenchmark {
+
+    private static final String[] LIFECYCLE = {"pending", "running", "stopping", "stopped", "pending", "running",
+        "shutting-down", "terminated"};
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int instances = Math.max(1, events / LIFECYCLE.length);
+        Topics topics = new Topics("bench.");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-topology"),
+                freePort(), freePort(), Duration.ofSeconds(90))) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                List<NewTopic> created = new ArrayList<>();
+                for (String t : List.of(topics.instanceEvents(), topics.meetingEvents(), topics.dnsDesired(),
+                        topics.dnsMutations(), topics.meetingReady(), topics.deadLetter(), "bench.passthrough")) {
+                    created.add(new NewTopic(t, 3, (short) 1));
+                }
+                admin.createTopics(created).all().get();
+            }
+            long produced = produce(bootstrap, topics, instances);
+            double passThrough = passThrough(bootstrap, topics.instanceEvents(), "bench.passthrough", produced);
+            double topology = topology(bootstrap, topics, produced);
+            System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
+                    + "(%d instances x %d lifecycle events)%n%n", produced, instances, LIFECYCLE.length);
+            System.out.printf(Locale.ROOT, "| %-52s | %10s |%n", "run", "events/s");
+            System.out.println("|------------------------------------------------------|------------|");
+            System.out.printf(Locale.ROOT, "| %-52s | %10.0f |%n", "raw consume -> produce pass-through (acks=all)", passThrough);
+            System.out.printf(Locale.ROOT, "| %-52s | %10.0f |%n", "Elephant topology, exactly_once_v2, replay from start", topology);
+            System.out.printf(Locale.ROOT, "| %-52s | %10.2f |%n", "ratio", topology / passThrough);
+        }
+    }
+
+    private static long produce(String bootstrap, Topics topics, int instances) {
+        long count = 0;
+        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "linger.ms", 20, "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < instances; i++) {
+                String id = "i-" + HexFormat.of().toHexDigits(i) + "000000000";
+                for (int s = 0; s < LIFECYCLE.length; s++) {
+                    String eventId = id + "-" + s;
+                    boolean up = LIFECYCLE[s].equals("pending") || LIFECYCLE[s].equals("running");
+                    String ip = up ? "198.18." + (s < 4 ? 0 : 1) + "." + (i % 250 + 1) : null;
+                    InstanceEvent e = new InstanceEvent(1, eventId, eventId, InstanceEvent.SOURCE_EC2, id, LIFECYCLE[s],
+                            t0.plusSeconds(i + s * 60L), ip, "10.0.0." + (i % 250 + 1),
+                            Map.of("Project", "Elephant"), true, null, null, false);
+                    producer.send(new ProducerRecord<>(topics.instanceEvents(), id, Json.toBytes(e)));
+                    count++;
+                }
+            }
+            producer.flush();
+        }
+        return count;
+    }
+
+    private static double passThrough(String bootstrap, String from, String to, long expected) {
+        Map<String, Object> consumerProps = Map.of("bootstrap.servers", bootstrap, "group.id", "bench-passthrough",
+                "auto.offset.reset", "earliest", "enable.auto.commit", false, "max.poll.records", 2000);
+        long start = System.nanoTime();
+        long seen = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                     "acks", "all", "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
+            consumer.subscribe(List.of(from));
+            while (seen < expected) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+                    seen++;
+                }
+                producer.flush();
+                consumer.commitSync();
+            }
+        }
+        return expected / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double topology(String bootstrap, Topics topics, long expected) throws Exception {
+        Properties p = new Properties();
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-topology");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("elephant-bench-state").toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.getInteger("commit.interval.ms", 100));
+        TopologyConfig config = new TopologyConfig(topics, "elephant.test", TopologyConfig.DEFAULT_LINK_TEMPLATE,
+                TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
+        long start = System.nanoTime();
+        try (KafkaStreams streams = new KafkaStreams(ElephantTopology.build(config), p);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            streams.start();
+            List<TopicPartition> input = List.of(0, 1, 2).stream()
+                    .map(i -> new TopicPartition(topics.instanceEvents(), i)).toList();
+            while (true) {
+                Thread.sleep(200);
+                var committed = admin.listConsumerGroupOffsets("bench-topology").partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+                long done = 0;
+                for (TopicPartition tp : input) {
+                    var c = committed.get(tp);
+                    done += c == null ? 0 : c.offset();
+                }
+                if (done >= expected) {
+                    break;
+                }
+            }
+            return expected / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
