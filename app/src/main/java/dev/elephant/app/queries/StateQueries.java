@@ -4,13 +4,19 @@ import dev.elephant.topology.ElephantTopology;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
 
-/** Reads the materialized tables of this instance's Kafka Streams. */
+/**
+ * Reads the materialized tables through Interactive Queries v2: a key query on the one partition that
+ * holds the key, answered by this instance when it is that partition's active owner.
+ */
 public final class StateQueries {
 
     private final KafkaStreams streams;
@@ -19,24 +25,39 @@ public final class StateQueries {
         this.streams = streams;
     }
 
-    /** @throws StoreUnavailable while the store is being restored or rebalanced */
+    /** @throws StoreUnavailable while the store is being restored or rebalanced, or lives elsewhere */
     public Optional<InstanceState> instance(String id) throws StoreUnavailable {
-        return Optional.ofNullable(this.<InstanceState>store(ElephantTopology.INSTANCE_STATE_STORE).get(id));
+        return Optional.ofNullable(this.<InstanceState>get(ElephantTopology.INSTANCE_STATE_STORE, id));
     }
 
     public Optional<MeetingState> meeting(String id) throws StoreUnavailable {
-        return Optional.ofNullable(this.<MeetingState>store(ElephantTopology.MEETING_STATE_STORE).get(id));
+        return Optional.ofNullable(this.<MeetingState>get(ElephantTopology.MEETING_STATE_STORE, id));
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) throws StoreUnavailable {
+    private <V> V get(String store, String key) throws StoreUnavailable {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new StoreUnavailable("Kafka Streams is " + streams.state());
         }
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-        } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailable(name + " is not queryable now: " + e.getMessage());
+        KeyQueryMetadata where = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new StoreUnavailable(store + " has no owner for the key right now");
         }
+        StateQueryRequest<V> request = StateQueryRequest.inStore(store)
+                .withQuery(KeyQuery.<String, V>withKey(key))
+                .withPartitions(Set.of(where.partition()))
+                .requireActive();
+        StateQueryResult<V> result = streams.query(request);
+        QueryResult<V> answer = result.getPartitionResults().get(where.partition());
+        if (answer == null) {
+            // Several instances share the work; forwarding to the owner is not built yet.
+            throw new StoreUnavailable(store + " partition " + where.partition() + " is served by "
+                    + where.activeHost().host() + ":" + where.activeHost().port());
+        }
+        if (answer.isFailure()) {
+            throw new StoreUnavailable(store + " partition " + where.partition() + ": " + answer.getFailureReason()
+                    + (answer.getFailureMessage() == null ? "" : " (" + answer.getFailureMessage() + ")"));
+        }
+        return answer.getResult();
     }
 
     public static final class StoreUnavailable extends Exception {
