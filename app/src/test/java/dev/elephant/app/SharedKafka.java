@@ -12,13 +12,13 @@ import java.time.Duration;
  * One real Kafka broker (KRaft) for the whole test JVM: started by the first test that asks, stopped
  * when the JVM exits. Tests isolate themselves with their own topic prefix and application id.
  */
-final class SharedKafka {
+public final class SharedKafka {
 
     private static EmbeddedKafkaBroker broker;
 
     private SharedKafka() {}
 
-    static synchronized String bootstrapServers() {
+    public static synchronized String bootstrapServers() {
         if (broker == null) {
             try {
                 Path dir = Files.createTempDirectory("elephant-test-kafka");

@@ -8,7 +8,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.io.IOException;
+import java.util.HashMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -25,7 +29,7 @@ final class TopicSetup {
     private TopicSetup() {}
 
     static void ensure(Admin admin, Topics topics, int partitions, short replication)
-            throws ExecutionException, InterruptedException, TimeoutException {
+            throws ExecutionException, InterruptedException, TimeoutException, IOException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
         for (String t : topics.retained()) {
@@ -42,9 +46,14 @@ final class TopicSetup {
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             }
         }
-        if (missing.isEmpty()) {
-            return;
+        if (!missing.isEmpty()) {
+            create(admin, missing);
         }
+        verify(admin, topics);
+    }
+
+    private static void create(Admin admin, List<NewTopic> missing)
+            throws ExecutionException, InterruptedException, TimeoutException {
         for (var entry : admin.createTopics(missing).values().entrySet()) {
             try {
                 entry.getValue().get(30, TimeUnit.SECONDS);
@@ -54,6 +63,42 @@ final class TopicSetup {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Topics users manage themselves must still fit: the source of truth and the audit must not be
+     * compacted away, the latest-value topics must be compacted, and every topic needs the same
+     * partition count (the topology joins them, and the DNS sink finds a name's audit records in the
+     * partition of the same number).
+     */
+    static void verify(Admin admin, Topics topics) throws ExecutionException, InterruptedException, TimeoutException,
+            IOException {
+        List<String> all = new ArrayList<>(topics.retained());
+        all.addAll(topics.compacted());
+        Map<String, Integer> partitions = new HashMap<>();
+        admin.describeTopics(all).allTopicNames().get(30, TimeUnit.SECONDS)
+                .forEach((name, d) -> partitions.put(name, d.partitions().size()));
+        List<ConfigResource> resources = all.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        List<String> problems = new ArrayList<>();
+        for (String t : all) {
+            String policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t))
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            boolean compacted = policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+            if (topics.compacted().contains(t) && !compacted) {
+                problems.add(t + " must have cleanup.policy=compact (it has " + policy + ")");
+            }
+            if (topics.retained().contains(t) && compacted) {
+                problems.add(t + " must not be compacted: it is " + (t.equals(topics.dnsMutations()) ? "the audit trail"
+                        : "a log Elephant replays") + " (cleanup.policy is " + policy + ")");
+            }
+        }
+        if (partitions.values().stream().distinct().count() > 1) {
+            problems.add("Elephant's topics must all have the same number of partitions; they have " + partitions);
+        }
+        if (!problems.isEmpty()) {
+            throw new IOException("Elephant's topics do not fit: " + String.join("; ", problems));
         }
     }
 }
