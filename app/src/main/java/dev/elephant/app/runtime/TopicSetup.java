@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,18 @@ final class TopicSetup {
         if (!missing.isEmpty()) {
             create(admin, missing);
         }
-        verify(admin, topics);
+        // Topics just created take a moment to show in metadata everywhere.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                verify(admin, topics);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 20) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 
     private static void create(Admin admin, List<NewTopic> missing)
