@@ -78,6 +78,7 @@ public final class Elephant implements AutoCloseable {
     private InventorySweep sweep;
     private HealthTrackingProvider providerHealth;
     private boolean replay;
+    private KafkaReachability kafkaCheck;
 
     private Elephant() {}
 
@@ -117,6 +118,8 @@ public final class Elephant implements AutoCloseable {
             throw new IOException("interrupted while creating topics", e);
         }
 
+        kafkaCheck = new KafkaReachability(s.kafka());
+        resources.push(kafkaCheck);
         streams = new KafkaStreams(ElephantTopology.build(s.topology()), streamsProperties(s));
         // Leave the group on close, so a restart is assigned its partitions at once instead of after the
         // old member's session times out.
@@ -280,6 +283,9 @@ public final class Elephant implements AutoCloseable {
         }
         if (providerHealth != null) {
             providerHealth.failingFor(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));
+        }
+        if (kafkaCheck != null) {
+            kafkaCheck.problem().ifPresent(p -> problems.put("kafka", p));
         }
         return problems;
     }

@@ -1,0 +1,76 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.elephant.app.dev.DevStack;
+import dev.elephant.app.dev.FreePort;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.Secret;
+import dev.elephant.standins.aws.EventBridgeSamples;
+import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
+import dev.elephant.topology.TopologyConfig;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kafka going away: readiness says so, ingest answers 503 so EventBridge retries, and both recover. */
+class BrokerOutageTest {
+
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EmbeddedKafkaBroker broker;
+    private DevStack stack;
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private int status(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(stack.apiUrl().resolve(path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpResponse<String> ingest() throws Exception {
+        return http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/eventbridge"))
+                .header("X-Elephant-Key", "k-outage")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EventBridgeSamples.read("ec2-running.json"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void readinessAndIngestFollowTheBroker() throws Exception {
+        int port = FreePort.find();
+        int controller = FreePort.find();
+        Path kafkaDir = dir.resolve("kafka");
+        broker = EmbeddedKafkaBroker.start(kafkaDir, port, controller, Duration.ofSeconds(60));
+        stack = DevStack.start(new DevStack.Options(dir.resolve("dev"), broker.bootstrapServers(), "127.0.0.1", 0, 0, 0,
+                0, 0, 0, "elephant.test", "X-Elephant-Key", Secret.of("k-outage"), null, null, ProjectFilter.defaults(),
+                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", "outage.", "outage-app", 3, Duration.ofMillis(300),
+                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
+        await().atMost(Duration.ofSeconds(60)).until(() -> status("/readyz") == 200);
+
+        broker.close();
+        broker = null;
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("/readyz") == 503);
+        HttpResponse<String> refused = ingest();
+        assertThat(refused.statusCode()).as("EventBridge retries a 503").isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+
+        broker = EmbeddedKafkaBroker.start(kafkaDir, port, controller, Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(90)).until(() -> status("/readyz") == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ingest().statusCode() == 202);
+    }
+}
