@@ -1,7 +1,5 @@
 package dev.elephant.app;
 
-import dev.elephant.app.config.RunConfig;
-import dev.elephant.app.config.SecretsManagerReader;
 import dev.elephant.app.replay.ReplayReset;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
@@ -15,7 +13,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,13 +52,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--from must be an instant such as 2026-11-22T00:00:00Z");
         }
-        ElephantSettings settings;
-        try {
-            settings = RunConfig.load(config, System.getenv(), new SecretsManagerReader());
-        } catch (RunConfig.Invalid e) {
-            err.println("elephant: the configuration has " + e.problems().size() + " problem(s):");
-            e.problems().forEach(p -> err.println("  - " + p));
-            err.flush();
+        ElephantSettings settings = RunCommand.loadOrReport(config, err);
+        if (settings == null) {
             return 2;
         }
         new ReplayReset(settings, out).reset(fromTime, dryRun);
@@ -71,13 +63,7 @@ final class ReplayCommand implements Callable<Integer> {
             return 0;
         }
         out.flush();
-        Elephant elephant = Elephant.start(settings, true);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            elephant.close();
-            stopped.countDown();
-        }, "elephant-shutdown"));
-        stopped.await();
+        RunCommand.runUntilStopped(Elephant.start(settings, true));
         return 0;
     }
 

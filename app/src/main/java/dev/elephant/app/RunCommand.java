@@ -27,23 +27,33 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        ElephantSettings settings;
+        ElephantSettings settings = loadOrReport(config, spec.commandLine().getErr());
+        if (settings == null) {
+            return 2;
+        }
+        runUntilStopped(Elephant.start(settings));
+        return 0;
+    }
+
+    /** The settings, or null after printing every problem of the configuration. */
+    static ElephantSettings loadOrReport(Path config, PrintWriter err) throws java.io.IOException {
         try {
-            settings = RunConfig.load(config, System.getenv(), new SecretsManagerReader());
+            return RunConfig.load(config, System.getenv(), new SecretsManagerReader());
         } catch (RunConfig.Invalid e) {
             err.println("elephant: the configuration has " + e.problems().size() + " problem(s):");
             e.problems().forEach(p -> err.println("  - " + p));
             err.flush();
-            return 2;
+            return null;
         }
-        Elephant elephant = Elephant.start(settings);
+    }
+
+    /** Blocks until the process is asked to stop (SIGTERM, Ctrl-C), then stops Elephant cleanly. */
+    static void runUntilStopped(Elephant elephant) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             elephant.close();
             stopped.countDown();
         }, "elephant-shutdown"));
         stopped.await();
-        return 0;
     }
 }
