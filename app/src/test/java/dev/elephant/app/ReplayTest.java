@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.app.config.RunConfig;
-import dev.elephant.app.dev.FreePort;
 import dev.elephant.app.replay.ReplayReset;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.events.Json;
-import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,11 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,58 +27,17 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 /** `elephant replay` rebuilds the tables from the log; against a provider that matches it writes nothing. */
 class ReplayTest {
 
-    private static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
     private static final Duration WITHIN = Duration.ofSeconds(60);
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
-    private CloudflareStandIn cloudflare;
-    private AwsStandIn aws;
-    private Elephant elephant;
+    private RunFixture run;
 
     @AfterEach
     void stop() {
-        if (elephant != null) {
-            elephant.close();
+        if (run != null) {
+            run.close();
         }
-        if (aws != null) {
-            aws.close();
-        }
-        if (cloudflare != null) {
-            cloudflare.close();
-        }
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-    }
-
-    private ElephantSettings settings(int httpPort, String prefix) throws Exception {
-        Path config = dir.resolve("elephant.yaml");
-        Files.writeString(config, """
-                kafka:
-                  bootstrap.servers: %s
-                applicationId: %sapp
-                stateDir: %s
-                topics:
-                  prefix: %s
-                  partitions: 3
-                  replicationFactor: 1
-                domain: meet.example.com
-                ownerId: prod
-                http:
-                  host: 127.0.0.1
-                  port: %d
-                aws:
-                  region: us-east-1
-                  endpoint: %s
-                cloudflare:
-                  apiBaseUrl: %s
-                  zoneId: %s
-                """.formatted(SharedKafka.bootstrapServers(), prefix, dir.resolve("state"), prefix, httpPort,
-                aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
-        System.setProperty("aws.accessKeyId", "replay-test");
-        System.setProperty("aws.secretAccessKey", "replay-test");
-        return RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-replay", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-replay"),
-                (id, region, endpoint) -> null);
     }
 
     private JsonNode instance(int port, String id) throws Exception {
@@ -98,18 +53,16 @@ class ReplayTest {
 
     @Test
     void replayRebuildsTheTablesAndMakesNoProviderWrite() throws Exception {
-        int port = FreePort.find();
-        cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE,
-                "meet.example.com", "cf-replay", null));
-        aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
-                URI.create("http://127.0.0.1:" + port + "/v1/eventbridge"), null, "X-Elephant-Key", "k-replay",
-                Duration.ofMillis(300), null));
-        ElephantSettings settings = settings(port, "replay-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        elephant = Elephant.start(settings);
+        run = new RunFixture("replay", "cf-replay", "k-replay");
+        int port = run.httpPort;
+        CloudflareStandIn cloudflare = run.cloudflare;
+        ElephantSettings settings = RunConfig.load(run.config(dir, ""), Map.of("ELEPHANT_INGEST_KEY", "k-replay",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-replay"), (id, region, endpoint) -> null);
+        run.elephant = Elephant.start(settings);
 
         String kept;
         String stopped;
-        try (Ec2Client ec2 = Ec2Launcher.client(aws)) {
+        try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {
             kept = Ec2Launcher.launch(ec2, "Project", "Elephant");
             stopped = Ec2Launcher.launch(ec2, "Project", "Elephant");
             await().atMost(WITHIN).until(() -> confirmed(port, kept) && confirmed(port, stopped));
@@ -121,8 +74,8 @@ class ReplayTest {
                 () -> new ReplayReset(settings, new PrintWriter(refused)).reset(null, true))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("stop every Elephant instance first");
         await().atMost(WITHIN).until(() -> instance(port, stopped).get("state").asText().equals("stopped"));
-        elephant.close();
-        elephant = null;
+        run.elephant.close();
+        run.elephant = null;
         long changes = cloudflare.changesApplied();
         long writes = cloudflare.writeRequestCount();
 
@@ -132,10 +85,10 @@ class ReplayTest {
         assertThat(dry.toString()).contains("would reset application").contains("no change: the provider already matches");
 
         new ReplayReset(settings, new PrintWriter(new StringWriter())).reset(null, false);
-        elephant = Elephant.start(settings, true);
+        run.elephant = Elephant.start(settings, true);
 
         await().atMost(WITHIN).until(() -> confirmed(port, kept));
-        await().atMost(WITHIN).until(() -> elephant.isReady());
+        await().atMost(WITHIN).until(() -> run.elephant.isReady());
         assertThat(instance(port, stopped).get("state").asText()).isEqualTo("stopped");
         assertThat(cloudflare.changesApplied()).as("provider changes during the replay").isEqualTo(changes);
         assertThat(cloudflare.writeRequestCount()).isEqualTo(writes);

@@ -8,22 +8,17 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.elephant.app.config.RunConfig;
-import dev.elephant.app.dev.FreePort;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.events.Topics;
-import dev.elephant.standins.aws.AwsStandIn;
-import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,29 +33,18 @@ class SecretsStayOutTest {
 
     private static final String TOKEN = "TOKEN-4f1c9e-NEVER-PRINT";
     private static final String KEY = "KEY-9b2d7a-NEVER-PRINT";
-    private static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
     @TempDir
     Path dir;
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final HttpClient http = HttpClient.newHttpClient();
-    private CloudflareStandIn cloudflare;
-    private AwsStandIn aws;
-    private Elephant elephant;
+    private RunFixture run;
 
     @AfterEach
     void stop() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-        if (elephant != null) {
-            elephant.close();
+        if (run != null) {
+            run.close();
         }
-        if (aws != null) {
-            aws.close();
-        }
-        if (cloudflare != null) {
-            cloudflare.close();
-        }
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
     }
 
     private HttpResponse<String> post(int port, String key, String body) throws Exception {
@@ -76,38 +60,19 @@ class SecretsStayOutTest {
     void noSecretInLogsTopicsMetricsOrAnswers() throws Exception {
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        int port = FreePort.find();
-        // The provider will refuse the token at first: errors are where secrets like to leak.
-        cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE,
-                "meet.example.com", "a-different-token", null));
-        aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
-                URI.create("http://127.0.0.1:" + port + "/v1/eventbridge"), null, "X-Elephant-Key", KEY,
-                Duration.ofMillis(300), null));
-        String prefix = "secrets-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Path config = dir.resolve("elephant.yaml");
-        Files.writeString(config, """
-                kafka:
-                  bootstrap.servers: %s
-                applicationId: %sapp
-                stateDir: %s
-                topics: {prefix: %s, partitions: 3, replicationFactor: 1}
-                domain: meet.example.com
-                ownerId: prod
-                http: {host: 127.0.0.1, port: %d}
-                aws: {region: us-east-1, endpoint: %s}
-                cloudflare: {apiBaseUrl: %s, zoneId: %s}
-                """.formatted(SharedKafka.bootstrapServers(), prefix, dir.resolve("state"), prefix, port,
-                aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
-        System.setProperty("aws.accessKeyId", "secrets-test");
-        System.setProperty("aws.secretAccessKey", "secrets-test");
-        elephant = Elephant.start(RunConfig.load(config,
+        // The provider will refuse the token: errors are where secrets like to leak.
+        run = new RunFixture("secrets", "a-different-token", KEY);
+        int port = run.httpPort;
+        String prefix = run.prefix;
+        run.elephant = Elephant.start(RunConfig.load(run.config(dir, ""),
                 Map.of("ELEPHANT_INGEST_KEY", KEY, "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN), (id, r, e) -> null));
+        Elephant elephant = run.elephant;
 
         List<String> answers = new ArrayList<>();
         answers.add(post(port, KEY + "x", "{}").body());
         answers.add(post(port, null, "{}").body());
         answers.add(post(port, KEY, "{\"not\":\"an event with " + KEY.substring(0, 4) + "\"}").body());
-        String id = Ec2Launcher.launch(aws, "Project", "Elephant");
+        String id = Ec2Launcher.launch(run.aws, "Project", "Elephant");
         // The sink tries, is refused (10000), and keeps going; wait until it has tried.
         await().atMost(Duration.ofSeconds(60)).until(() -> logs.list.stream()
                 .anyMatch(e -> e.getFormattedMessage().contains("10000")));

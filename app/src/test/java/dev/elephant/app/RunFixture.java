@@ -1,0 +1,83 @@
+package dev.elephant.app;
+
+import dev.elephant.app.dev.FreePort;
+import dev.elephant.app.runtime.Elephant;
+import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.cloudflare.CloudflareStandIn;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * What `elephant run` runs against in a test: the Cloudflare and AWS stand-ins, the test JVM's broker,
+ * and a YAML configuration pointing at them (topics under a prefix of their own). AWS credentials come
+ * from the default chain's system properties, as an operator's environment would give them.
+ */
+final class RunFixture implements AutoCloseable {
+
+    static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+    static final String DOMAIN = "meet.example.com";
+    final int httpPort = FreePort.find();
+    final String prefix;
+    final CloudflareStandIn cloudflare;
+    final AwsStandIn aws;
+    Elephant elephant;
+
+    /** @param cloudflareToken the token the Cloudflare stand-in accepts */
+    RunFixture(String name, String cloudflareToken, String ingestKey) throws IOException {
+        this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        this.cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE, DOMAIN,
+                cloudflareToken, null));
+        this.aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
+                URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge"), null, "X-Elephant-Key", ingestKey,
+                Duration.ofMillis(300), null));
+        System.setProperty("aws.accessKeyId", "run-fixture");
+        System.setProperty("aws.secretAccessKey", "run-fixture");
+    }
+
+    /** Writes the configuration, with {@code cloudflareExtra} (indented YAML lines) under {@code cloudflare:}. */
+    Path config(Path dir, String cloudflareExtra) throws IOException {
+        Path config = dir.resolve("elephant.yaml");
+        Files.writeString(config, """
+                kafka:
+                  bootstrap.servers: %s
+                applicationId: %sapp
+                stateDir: %s
+                topics:
+                  prefix: %s
+                  partitions: 3
+                  replicationFactor: 1
+                domain: %s
+                ownerId: prod
+                http:
+                  host: 127.0.0.1
+                  port: %d
+                aws:
+                  region: us-east-1
+                  endpoint: %s
+                cloudflare:
+                  apiBaseUrl: %s
+                  zoneId: %s
+                %s""".formatted(SharedKafka.bootstrapServers(), prefix, dir.resolve("state"), prefix, DOMAIN, httpPort,
+                aws.endpoint(), cloudflare.apiBaseUrl(), ZONE, cloudflareExtra));
+        return config;
+    }
+
+    URI api(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    @Override
+    public void close() {
+        if (elephant != null) {
+            elephant.close();
+        }
+        aws.close();
+        cloudflare.close();
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+}
