@@ -5,6 +5,7 @@ import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.dns.TopicSnapshot;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,30 +97,20 @@ final class AuditCommand implements Callable<Integer> {
 
     private static void readAll(Map<String, Object> props, String topic, RecordSink sink) {
         Map<String, Object> p = new HashMap<>(props);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-audit");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist on " + p.get("bootstrap.servers"));
-            }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null && r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        try {
-                            sink.accept(r);
-                        } catch (RuntimeException e) {
-                            // a record Elephant cannot read is not part of its history; skip it
-                        }
-                    }
+        try {
+            for (ConsumerRecord<String, byte[]> r : TopicSnapshot.readTopic(p, topic, Duration.ofSeconds(60)).records()) {
+                if (r.value() == null) {
+                    continue;
+                }
+                try {
+                    sink.accept(r);
+                } catch (RuntimeException e) {
+                    // a record Elephant cannot read is not part of its history; skip it
                 }
             }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("could not read " + topic + " to its end: " + e.getMessage(), e);
         }
     }
 

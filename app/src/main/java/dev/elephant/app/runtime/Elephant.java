@@ -294,10 +294,6 @@ public final class Elephant implements AutoCloseable {
         return readinessProblems().isEmpty();
     }
 
-    public KafkaStreams.State streamsState() {
-        return streams.state();
-    }
-
     public int httpPort() {
         return http.port();
     }

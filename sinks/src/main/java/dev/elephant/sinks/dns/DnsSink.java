@@ -1,9 +1,6 @@
 package dev.elephant.sinks.dns;
 
-import dev.elephant.events.DesiredRecord;
-import dev.elephant.events.Json;
 import dev.elephant.sinks.dns.audit.MutationAudit;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -120,9 +116,7 @@ public final class DnsSink implements AutoCloseable {
                 }
                 List<Desired> desired = new ArrayList<>();
                 for (var r : latest.values()) {
-                    DesiredRecord record = parse(r);
-                    desired.add(new Desired(r.key(), record, record != null && record.causeId() != null
-                            ? record.causeId() : causeOf(r), eventTimeOf(r)));
+                    desired.add(Desired.of(r));
                 }
                 if (!desired.isEmpty() && !reconcileUntilDone(desired)) {
                     return; // stopping: offsets stay uncommitted, the batch is replayed next start
@@ -167,27 +161,6 @@ public final class DnsSink implements AutoCloseable {
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         return false;
-    }
-
-    private static DesiredRecord parse(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) {
-            return null;
-        }
-        return Json.fromBytes(r.value(), DesiredRecord.class);
-    }
-
-    private static String causeOf(ConsumerRecord<String, byte[]> r) {
-        Header h = r.headers().lastHeader(DesiredRecord.CAUSE_HEADER);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static java.time.Instant eventTimeOf(ConsumerRecord<String, byte[]> r) {
-        Header h = r.headers().lastHeader(DesiredRecord.EVENT_TIME_HEADER);
-        try {
-            return h == null ? null : java.time.Instant.parse(new String(h.value(), StandardCharsets.UTF_8));
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
     }
 
     /** Binds the sink consumer's metrics (its lag among them) to the registry. */

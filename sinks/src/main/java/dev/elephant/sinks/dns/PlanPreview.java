@@ -17,10 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the DNS sink would change if the provider had to match the whole desired state now: the plan
@@ -34,14 +30,9 @@ public final class PlanPreview {
     public static List<DnsPlan> preview(Map<String, Object> kafka, String desiredTopic, DnsProvider provider,
                                         DnsPlanner planner, OwnershipMark mark)
             throws TimeoutException, ProviderException {
-        List<TopicPartition> partitions;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            partitions = c.partitionsFor(desiredTopic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(desiredTopic, p.partition())).toList();
-        }
         Map<String, DesiredRecord> desired = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> r : TopicSnapshot.read(kafka, partitions, Duration.ofSeconds(60)).records()) {
+        for (ConsumerRecord<String, byte[]> r : TopicSnapshot.readTopic(kafka, desiredTopic, Duration.ofSeconds(60))
+                .records()) {
             desired.put(r.key(), r.value() == null ? null : Json.fromBytes(r.value(), DesiredRecord.class));
         }
         Map<String, List<ProviderRecord>> owned = provider.recordsWithComment(mark.comment()).stream()

@@ -16,7 +16,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
 /** Every committed record of some partitions of a topic, from the beginning to the end they had when read. */
-record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> endOffsets) {
+public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> endOffsets) {
+
+    /** Every partition of {@code topic}; a topic that does not exist is an error that names it. */
+    public static TopicSnapshot readTopic(Map<String, Object> clientProperties, String topic, Duration timeout)
+            throws TimeoutException {
+        List<TopicPartition> partitions;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clientProperties, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var infos = c.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist on "
+                        + clientProperties.get("bootstrap.servers"));
+            }
+            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        }
+        return read(clientProperties, partitions, timeout);
+    }
 
     static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
                               Duration timeout) throws TimeoutException {
@@ -24,7 +40,7 @@ record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<TopicPart
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink-snapshot");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink-snapshot");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.assign(partitions);

@@ -1,6 +1,5 @@
 package dev.elephant.sinks.dns;
 
-import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Json;
 import dev.elephant.sinks.dns.audit.MutationAudit;
@@ -8,7 +7,6 @@ import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.sinks.dns.provider.DnsProvider;
 import dev.elephant.sinks.dns.provider.ProviderException;
 import dev.elephant.sinks.dns.provider.ProviderRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,19 +93,13 @@ public final class ZoneReconciliation {
         }
         latest.forEach((name, r) -> {
             if (r.value() != null || names.containsKey(name)) {
-                DesiredRecord desired = r.value() == null ? null : Json.fromBytes(r.value(), DesiredRecord.class);
-                names.put(name, new Desired(name, desired, desired != null ? desired.causeId() : causeOf(r)));
+                names.put(name, Desired.of(r));
             }
         });
         reconciler.repair(names.values());
         log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant",
                 partitions.size(), desiredTopic, names.size());
         return new Snapshot(latest, snapshot.endOffsets());
-    }
-
-    private static String causeOf(ConsumerRecord<String, byte[]> r) {
-        Header h = r.headers().lastHeader(DesiredRecord.CAUSE_HEADER);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /**
