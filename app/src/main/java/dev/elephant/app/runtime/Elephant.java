@@ -49,6 +49,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +129,12 @@ public final class Elephant implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         resources.push(streamsMetrics::close);
+        // A broker that comes back can briefly report Elephant's topics missing (INCOMPLETE_SOURCE_TOPIC_METADATA);
+        // left to the default, that ends the whole client. A fresh stream thread rejoins and carries on.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("a stream thread failed; replacing it: {}", e.toString());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         streams.start();
 
         MutationAudit audit = new MutationAudit(s.kafka(), s.topics().dnsMutations(), s.topics().deadLetter(),
