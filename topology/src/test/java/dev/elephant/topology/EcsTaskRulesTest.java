@@ -59,6 +59,17 @@ class EcsTaskRulesTest {
     }
 
     @Test
+    void stoppedAfterDeprovisioningIsRecordedButNothingBringsTheRecordBack() {
+        f.sendTask(TASK, 4, "RUNNING", "RUNNING", T0, "203.0.113.9");
+        f.sendTask(TASK, 7, "DEPROVISIONING", "STOPPED", T0.plusSeconds(50), null);
+        f.sendTask(TASK, 8, "STOPPED", "STOPPED", T0.plusSeconds(60), null);
+        f.sendTask(TASK, 9, "RUNNING", "RUNNING", T0.plusSeconds(70), "203.0.113.9");
+
+        assertThat(f.instance(TASK).state()).isEqualTo("STOPPED");
+        assertThat(f.instance(TASK).recordContent()).isNull();
+    }
+
+    @Test
     void taskIdOutsideTheGrammarIsDeadLettered() {
         f.sendTask("C13B4CB40F1F4FE4A2971F76AE5A47AD", 1, "RUNNING", "RUNNING", T0, "203.0.113.9");
         f.sendTask("i-0123456789abcdef0", 1, "RUNNING", "RUNNING", T0, "203.0.113.9");

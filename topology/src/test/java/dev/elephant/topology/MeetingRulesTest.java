@@ -86,4 +86,83 @@ class MeetingRulesTest {
         assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.ENDED);
         assertThat(f.ready.isEmpty()).isTrue();
     }
+
+    @Test
+    void secondReadyInstanceForARoleDoesNotMoveThePublishedLink() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        String published = f.ready.readValue().links().get("teacher");
+
+        f.confirm(launch("i-00000000000000001", "teacher", "203.0.113.3"), T0.plusSeconds(2));
+
+        assertThat(f.ready.isEmpty()).as("the teacher already has this link").isTrue();
+        assertThat(f.meeting("m-1").readyLinks()).containsEntry("teacher", published);
+    }
+
+    @Test
+    void replacedInstancePublishesTheReplacementsLink() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        f.ready.readRecordsToList();
+
+        f.send(TEACHER, "terminated", T0.plusSeconds(60), null,
+                tags("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher"));
+        assertThat(f.ready.isEmpty()).as("nothing is retracted until the meeting ends").isTrue();
+        f.send("i-00000000000000001", "running", T0.plusSeconds(90), "203.0.113.3",
+                tags("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher"));
+        f.confirm(f.desiredTable().get("i-00000000000000001.elephant.test"), T0.plusSeconds(91));
+
+        assertThat(f.ready.readValue().links())
+                .containsEntry("teacher", "https://i-00000000000000001.elephant.test:8443");
+    }
+
+    /**
+     * The link names the record, not the address: after a stop/start the record follows the new IP
+     * and the link stays what it was, so nothing is published again.
+     */
+    @Test
+    void stopStartOfTheServingInstanceKeepsTheLinkAndPublishesNothingNew() {
+        Map<String, String> teacherTags = tags("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher");
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        f.ready.readRecordsToList();
+
+        f.send(TEACHER, "stopped", T0.plusSeconds(30), null, teacherTags);
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.LAUNCHING);
+        f.send(TEACHER, "running", T0.plusSeconds(60), "198.51.100.4", teacherTags);
+        f.confirm(f.desiredTable().get(TEACHER + ".elephant.test"), T0.plusSeconds(61));
+
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.READY);
+        assertThat(f.ready.isEmpty()).isTrue();
+    }
+
+    @Test
+    void meetingEndedWithInstancesStillRunningIsEndedAndTheirRecordsStay() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        f.ready.readRecordsToList();
+
+        f.end("m-1", T0.plusSeconds(10));
+
+        assertThat(f.ready.readRecord().value()).isNull();
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.ENDED);
+        assertThat(f.desired.isEmpty()).as("the instance's record lives as long as the instance").isTrue();
+    }
+
+    @Test
+    void olderScheduleArrivingLateDoesNotUndoAReschedule() {
+        f.schedule("m-1", List.of("teacher", "student"), T0.plusSeconds(60));
+        f.schedule("m-1", List.of("teacher"), T0);
+
+        assertThat(f.meeting("m-1").roles()).containsExactly("teacher", "student");
+    }
+
+    @Test
+    void scheduleArrivingAfterTheEndFillsInTheRolesWithoutReopening() {
+        f.end("m-1", T0.plusSeconds(60));
+        f.schedule("m-1", List.of("teacher"), T0);
+
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.ENDED);
+        assertThat(f.meeting("m-1").roles()).containsExactly("teacher");
+    }
 }

@@ -28,6 +28,8 @@ final class TopologyFixture implements AutoCloseable {
     static final String DOMAIN = "elephant.test";
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
+    private static final String STATE_DIR = stateDir();
+
     final TopologyConfig config = TopologyConfig.defaults(DOMAIN);
     final TopologyTestDriver driver;
     final TestInputTopic<String, InstanceEvent> instanceEvents;
@@ -42,6 +44,8 @@ final class TopologyFixture implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "elephant-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, STATE_DIR);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         driver = new TopologyTestDriver(ElephantTopology.build(config), props);
         Topics t = config.topics();
         var str = Serdes.String();
@@ -118,6 +122,16 @@ final class TopologyFixture implements AutoCloseable {
     MeetingState meeting(String id) {
         KeyValueStore<String, MeetingState> store = driver.getKeyValueStore(ElephantTopology.MEETING_STATE_STORE);
         return store.get(id);
+    }
+
+    private static String stateDir() {
+        try {
+            // Under target/, not the OS temp directory (which Streams warns may be cleared under it).
+            java.nio.file.Path parent = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
+            return java.nio.file.Files.createTempDirectory(parent, "topology-state").toAbsolutePath().toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Map<String, String> tags(String... kv) {

@@ -27,13 +27,15 @@ public final class InstanceLifecycle {
      */
     public Optional<InstanceState> apply(InstanceState current, InstanceEvent event) {
         if (current != null) {
-            if (current.isFinal()) {
-                return Optional.empty();
-            }
             if (Objects.equals(current.lastEventId(), event.eventId())) {
                 return Optional.empty();
             }
             if (!isNewer(event, current)) {
+                return Optional.empty();
+            }
+            // A final state never gives the record back; only a newer final state may follow it (a task
+            // reported DEPROVISIONING and then, one version on, STOPPED).
+            if (current.isFinal() && !isFinal(event)) {
                 return Optional.empty();
             }
         }
@@ -67,6 +69,11 @@ public final class InstanceLifecycle {
         }
         int byTime = event.time().compareTo(current.stateTime());
         return byTime > 0 || (byTime == 0 && rank(event.state()) > rank(current.state()));
+    }
+
+    private static boolean isFinal(InstanceEvent event) {
+        return event.isEcs() ? EcsStatus.fromWireName(event.state()).map(EcsStatus::isFinal).orElse(false)
+                : Ec2State.fromWireName(event.state()).map(Ec2State::isFinal).orElse(false);
     }
 
     private static int rank(String state) {

@@ -19,26 +19,30 @@ public final class MeetingRules {
     public Step apply(String meetingId, MeetingState current, MeetingInput input) {
         MeetingState base = current != null ? current
                 : new MeetingState(MeetingState.SCHEMA_VERSION, meetingId, MeetingStatus.UNSCHEDULED, null, null,
-                        null, Map.of(), null, null);
+                        null, Map.of(), null, null, null);
         MeetingState next = input.meeting() != null ? onMeeting(base, input.meeting()) : onInstance(base, input.instance());
         return publish(next);
     }
 
+    /**
+     * Ended and cancelled are final: nothing reopens the meeting. A "scheduled" event sets roles and
+     * times unless a newer one already did (a meeting may be rescheduled; delivery order is not event
+     * order); arriving after the end, it still fills in what the meeting was, without reopening it.
+     */
     private static MeetingState onMeeting(MeetingState s, MeetingEvent event) {
-        if (s.lifecycle() == MeetingStatus.ENDED || s.lifecycle() == MeetingStatus.CANCELLED) {
-            return s; // final: a late "scheduled" does not reopen a meeting
-        }
+        boolean over = s.lifecycle() == MeetingStatus.ENDED || s.lifecycle() == MeetingStatus.CANCELLED;
         if (event instanceof MeetingEvent.Scheduled e) {
-            return new MeetingState(s.schemaVersion(), s.meetingId(), MeetingStatus.SCHEDULED, e.roles(), e.startsAt(),
-                    e.endsAt(), s.instances(), s.publishedLinks(), e.eventId());
+            if (s.scheduledTime() != null && !e.time().isAfter(s.scheduledTime())) {
+                return s;
+            }
+            return over ? s.withSchedule(s.lifecycle(), e).withLifecycle(s.lifecycle(), s.causeId())
+                    : s.withSchedule(MeetingStatus.SCHEDULED, e);
         }
-        MeetingStatus over = event instanceof MeetingEvent.Ended ? MeetingStatus.ENDED : MeetingStatus.CANCELLED;
-        return withLifecycle(s, over, event.eventId());
-    }
-
-    private static MeetingState withLifecycle(MeetingState s, MeetingStatus lifecycle, String causeId) {
-        return new MeetingState(s.schemaVersion(), s.meetingId(), lifecycle, s.roles(), s.startsAt(), s.endsAt(),
-                s.instances(), s.publishedLinks(), causeId);
+        if (over) {
+            return s;
+        }
+        MeetingStatus end = event instanceof MeetingEvent.Ended ? MeetingStatus.ENDED : MeetingStatus.CANCELLED;
+        return s.withLifecycle(end, event.eventId());
     }
 
     private static MeetingState onInstance(MeetingState s, InstanceSlot slot) {
@@ -48,8 +52,7 @@ public final class MeetingRules {
         } else {
             instances.put(slot.instanceId(), slot);
         }
-        return new MeetingState(s.schemaVersion(), s.meetingId(), s.lifecycle(), s.roles(), s.startsAt(), s.endsAt(),
-                instances, s.publishedLinks(), s.causeId());
+        return s.withInstances(instances);
     }
 
     private static Step publish(MeetingState s) {
@@ -58,7 +61,7 @@ public final class MeetingRules {
             if (s.publishedLinks() == null) {
                 return new Step(s, null);
             }
-            return new Step(withPublished(s, null), new Publication(null));
+            return new Step(s.withPublished(null), new Publication(null));
         }
         Map<String, String> links = s.readyLinks();
         if (links == null || links.equals(s.publishedLinks())) {
@@ -72,11 +75,6 @@ public final class MeetingRules {
             causeId = chosen.causeId();
         }
         MeetingReady ready = new MeetingReady(MeetingReady.SCHEMA_VERSION, s.meetingId(), links, instances, causeId);
-        return new Step(withPublished(s, links), new Publication(ready));
-    }
-
-    private static MeetingState withPublished(MeetingState s, Map<String, String> links) {
-        return new MeetingState(s.schemaVersion(), s.meetingId(), s.lifecycle(), s.roles(), s.startsAt(), s.endsAt(),
-                s.instances(), links, s.causeId());
+        return new Step(s.withPublished(links), new Publication(ready));
     }
 }

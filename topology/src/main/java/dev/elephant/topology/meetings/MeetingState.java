@@ -1,5 +1,6 @@
 package dev.elephant.topology.meetings;
 
+import dev.elephant.events.MeetingEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.TreeMap;
  * @param lifecycle      what the meeting service said last: UNSCHEDULED, SCHEDULED, ENDED or CANCELLED
  * @param instances      the meeting's instances by instance id
  * @param publishedLinks the links last published on {@code meeting-ready}, null when nothing is published
+ * @param scheduledTime  event time of the "scheduled" event that set roles and times: an older one arriving
+ *                       late changes nothing
  */
 public record MeetingState(
         int schemaVersion,
@@ -22,7 +25,8 @@ public record MeetingState(
         Instant endsAt,
         Map<String, InstanceSlot> instances,
         Map<String, String> publishedLinks,
-        String causeId) {
+        String causeId,
+        Instant scheduledTime) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -30,6 +34,26 @@ public record MeetingState(
         roles = roles == null ? List.of() : List.copyOf(roles);
         instances = instances == null ? Map.of() : Map.copyOf(instances);
         publishedLinks = publishedLinks == null ? null : Map.copyOf(publishedLinks);
+    }
+
+    MeetingState withSchedule(MeetingStatus lifecycle, MeetingEvent.Scheduled e) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, e.roles(), e.startsAt(), e.endsAt(), instances,
+                publishedLinks, e.eventId(), e.time());
+    }
+
+    MeetingState withLifecycle(MeetingStatus lifecycle, String causeId) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
+                publishedLinks, causeId, scheduledTime);
+    }
+
+    MeetingState withInstances(Map<String, InstanceSlot> instances) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
+                publishedLinks, causeId, scheduledTime);
+    }
+
+    MeetingState withPublished(Map<String, String> links) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances, links,
+                causeId, scheduledTime);
     }
 
     /** The status derived from the lifecycle and the instances. */
