@@ -88,6 +88,10 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--sweep-interval", defaultValue = "${env:ELEPHANT_SWEEP_INTERVAL:-PT5M}", description = "How often the connector lists the project's EC2 instances to repair state changes EC2 never delivered, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration sweepInterval;
 
+    @Option(names = "--address", defaultValue = "${env:ELEPHANT_ADDRESS:-public}",
+            description = "Which address a record points at: public, or private for a zone served inside the VPC (default: ${DEFAULT-VALUE}).")
+    String address;
+
     @Option(names = "--tls-cert", defaultValue = "${env:ELEPHANT_TLS_CERT}", description = "Serve the HTTP API over HTTPS with this PEM certificate chain (an EventBridge API destination must be HTTPS).")
     Path tlsCert;
 
@@ -101,12 +105,19 @@ final class DevCommand implements Callable<Integer> {
         if (eq <= 0 || eq == projectTag.length() - 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--project-tag must be KEY=VALUE");
         }
+        TopologyConfig.AddressKind addressKind = switch (address) {
+            case "public" -> TopologyConfig.AddressKind.PUBLIC;
+            case "private" -> TopologyConfig.AddressKind.PRIVATE;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--address must be public or private, not '" + address + "'");
+        };
         boolean defaultKey = ingestKey == null;
         DevStack.Options options = new DevStack.Options(dataDir, kafkaBootstrap, bind, kafkaPort, controllerPort, awsPort,
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
                 basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
-                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey);
+                Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey,
+                addressKind);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);

@@ -133,4 +133,24 @@ class InstanceRulesTest {
 
         assertThat(f.instance(ID).recordStatus()).isEqualTo(RecordStatus.PENDING);
     }
+
+    @Test
+    void privateAddressConfigurationPointsTheRecordAtThePrivateIp() {
+        TopologyConfig d = TopologyConfig.defaults(TopologyFixture.DOMAIN);
+        TopologyConfig privateZone = new TopologyConfig(d.topics(), d.domain(), d.linkTemplate(),
+                TopologyConfig.AddressKind.PRIVATE, d.meetingIdTag(), d.roleTag(), d.ttl());
+        try (TopologyFixture fixture = new TopologyFixture(privateZone)) {
+            InstanceEvent running = fixture.send(ID, "running", T0, "203.0.113.7", Map.of());
+
+            assertThat(fixture.desiredTable().get(NAME).content()).isEqualTo(running.privateIp());
+        }
+    }
+
+    @Test
+    void instanceWithoutTheChosenAddressHasNoRecordYet() {
+        f.send(ID, "running", T0, null, Map.of());
+
+        assertThat(f.desiredTable()).isEmpty();
+        assertThat(f.instance(ID).recordStatus()).isEqualTo(RecordStatus.NONE);
+    }
 }

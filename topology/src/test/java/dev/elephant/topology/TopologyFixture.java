@@ -28,9 +28,7 @@ final class TopologyFixture implements AutoCloseable {
     static final String DOMAIN = "elephant.test";
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-    private static final String STATE_DIR = stateDir();
-
-    final TopologyConfig config = TopologyConfig.defaults(DOMAIN);
+    final TopologyConfig config;
     final TopologyTestDriver driver;
     final TestInputTopic<String, InstanceEvent> instanceEvents;
     final TestInputTopic<String, MeetingEvent> meetingEvents;
@@ -41,10 +39,15 @@ final class TopologyFixture implements AutoCloseable {
     private int eventCounter;
 
     TopologyFixture() {
+        this(TopologyConfig.defaults(DOMAIN));
+    }
+
+    TopologyFixture(TopologyConfig config) {
+        this.config = config;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "elephant-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, STATE_DIR);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir()); // one per driver: two may be open at once
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         driver = new TopologyTestDriver(ElephantTopology.build(config), props);
         Topics t = config.topics();

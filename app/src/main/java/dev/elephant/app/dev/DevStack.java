@@ -43,12 +43,28 @@ public final class DevStack implements AutoCloseable {
      * @param externalBootstrap an existing broker to use, or null to start one
      * @param bind              the address the HTTP API and the stand-ins listen on
      * @param transitionDelay   how long the EC2 stand-in's pending/stopping/shutting-down last
+     * @param address           which of an instance's addresses its record points at
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
-                          Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey) {}
+                          Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
+                          TopologyConfig.AddressKind address) {
+
+        /** Records point at public addresses. */
+        public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
+                       int awsPort, int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
+                       Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter,
+                       String linkTemplate, String ownerId, String topicPrefix, String applicationId, int partitions,
+                       Duration transitionDelay, Duration reconcileInterval, Duration sweepInterval,
+                       Path tlsCertificate, Path tlsKey) {
+            this(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort, dnsPort,
+                    httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
+                    ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
+                    tlsCertificate, tlsKey, TopologyConfig.AddressKind.PUBLIC);
+        }
+    }
 
     private DevStack(Options options) {
         this.options = options;
@@ -92,7 +108,7 @@ public final class DevStack implements AutoCloseable {
         started.push(aws);
         Topics topics = new Topics(o.topicPrefix());
         TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
-                TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
+                o.address(), "MeetingId", "Role", 60);
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
                 o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort,
