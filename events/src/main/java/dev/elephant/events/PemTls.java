@@ -16,7 +16,9 @@ import java.util.Base64;
 import java.util.Collection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /** TLS from PEM files, as operators have them: a certificate chain and a PKCS#8 private key. */
 public final class PemTls {
@@ -48,6 +50,17 @@ public final class PemTls {
     /** A client context that trusts exactly the certificates in {@code trusted}. */
     public static SSLContext trusting(Path trusted) throws IOException {
         try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager(trusted)}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust " + trusted + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A trust manager that trusts exactly the certificates in {@code trusted}. */
+    public static X509TrustManager trustManager(Path trusted) throws IOException {
+        try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             int n = 0;
@@ -56,9 +69,12 @@ public final class PemTls {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new GeneralSecurityException("no X.509 trust manager");
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot trust " + trusted + ": " + e.getMessage(), e);
         }

@@ -44,6 +44,7 @@ public final class RunConfig {
         KEYS.put("ownerId", "");
         KEYS.put("http.host", "0.0.0.0");
         KEYS.put("http.port", "8080");
+        KEYS.put("http.advertisedHost", "");
         KEYS.put("http.tlsCert", "");
         KEYS.put("http.tlsKey", "");
         KEYS.put("ingest.keyHeader", "X-Elephant-Key");
@@ -232,7 +233,7 @@ public final class RunConfig {
             return new ElephantSettings(kafka, value("applicationId"), Path.of(value("stateDir")),
                     topology.topics(), partitions, (short) replication, topology, project, value("ingest.keyHeader"),
                     Secret.of(ingestKey), basicUser, basicPassword == null ? null : Secret.of(basicPassword), ownerId,
-                    value("http.host"), port, tlsCert, tlsKey, awsEndpoint, region, false,
+                    value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
                     value("cloudflare.apiBaseUrl"), zoneId, Secret.of(token), share, maxBatch, reconcile, sweep);
         }
 

@@ -111,7 +111,7 @@ public final class DevStack implements AutoCloseable {
                 o.address(), "MeetingId", "Role", 60);
         ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
-                o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort,
+                o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, null,
                 o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval(), o.sweepInterval());
         elephant = bind("--http-port", () -> Elephant.start(settings));

@@ -8,7 +8,9 @@ import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.topology.TopologyConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import dev.elephant.events.PemTls;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.LinkedHashMap;
@@ -26,26 +28,42 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService threads;
+    private final QueryForwarder.TlsPeers tlsPeers;
+    private ExecutorService threads;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private HttpApi(HttpServer server, ExecutorService threads) {
+    private HttpApi(HttpServer server, QueryForwarder.TlsPeers tlsPeers) {
         this.server = server;
-        this.threads = threads;
+        this.tlsPeers = tlsPeers;
     }
 
-    /** @param tls the server's TLS context (HTTPS), or null for plain HTTP behind a TLS-terminating proxy */
-    public static HttpApi start(String host, int port, SSLContext tls, IngestHandler eventBridge, IngestHandler meetings,
-                                StateQueries queries, TopologyConfig config, Supplier<Map<String, String>> readiness,
-                                PrometheusMeterRegistry metrics) throws IOException {
-        HttpServer server;
-        if (tls == null) {
-            server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        } else {
-            HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 128);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls));
-            server = https;
+    /**
+     * Binds the port, serving nothing yet: the port is known (also when 0 asked for any) before Kafka
+     * Streams starts and must be told where this instance answers queries.
+     *
+     * @param tlsCertificate PEM certificate chain to serve HTTPS with, or null for plain HTTP behind a
+     *                       TLS-terminating proxy
+     */
+    public static HttpApi bind(String host, int port, Path tlsCertificate, Path tlsKey) throws IOException {
+        if (tlsCertificate == null) {
+            return new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 128), null);
         }
-        QueryHandler query = new QueryHandler(queries, config);
+        SSLContext tls = PemTls.server(tlsCertificate, tlsKey);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 128);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return new HttpApi(https, new QueryForwarder.TlsPeers(PemTls.trusting(tlsCertificate),
+                PemTls.trustManager(tlsCertificate)));
+    }
+
+    public boolean isHttps() {
+        return tlsPeers != null;
+    }
+
+    /** @param self this instance's {@code application.server}: where the other instances forward queries to */
+    public void serve(IngestHandler eventBridge, IngestHandler meetings, StateQueries queries, String self,
+                      TopologyConfig config, Supplier<Map<String, String>> readiness,
+                      PrometheusMeterRegistry metrics) {
+        QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
         server.createContext("/v1/eventbridge", eventBridge);
         server.createContext("/v1/meetings", exchange -> {
             // POST /v1/meetings takes meeting events; GET /v1/meetings/{id}[/join] reads them.
@@ -82,14 +100,13 @@ public final class HttpApi implements AutoCloseable {
         });
         // Ingest handlers wait on an EC2 lookup and a Kafka acknowledgement; concurrency, not CPU, bounds
         // them below ~60 parallel requests (docs/BENCHMARKS.md).
-        ExecutorService threads = Executors.newFixedThreadPool(64, r -> {
+        threads = Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "elephant-http");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(threads);
         server.start();
-        return new HttpApi(server, threads);
     }
 
     public int port() {
@@ -98,7 +115,12 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(1);
-        threads.shutdownNow();
+        if (threads != null) {
+            threads.shutdownNow();
+        }
     }
 }

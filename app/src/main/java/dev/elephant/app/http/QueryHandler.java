@@ -34,10 +34,12 @@ final class QueryHandler implements HttpHandler {
 
     private final StateQueries queries;
     private final TopologyConfig config;
+    private final QueryForwarder forwarder;
 
-    QueryHandler(StateQueries queries, TopologyConfig config) {
+    QueryHandler(StateQueries queries, TopologyConfig config, QueryForwarder forwarder) {
         this.queries = queries;
         this.config = config;
+        this.forwarder = forwarder;
     }
 
     @Override
@@ -59,6 +61,14 @@ final class QueryHandler implements HttpHandler {
                     instance(exchange, m.group(1));
                 } else {
                     Responses.error(exchange, 404, "not-found", "no such resource");
+                }
+            } catch (StateQueries.OwnedElsewhere e) {
+                if (QueryForwarder.wasForwarded(exchange)) {
+                    // The forwarding instance thought this one owned the key; ownership is moving.
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    Responses.error(exchange, 503, "state-moving", e.getMessage());
+                } else {
+                    forwarder.forward(exchange, e.owner());
                 }
             } catch (StateQueries.StoreUnavailable e) {
                 exchange.getResponseHeaders().set("Retry-After", "1");

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
@@ -15,17 +16,24 @@ import org.apache.kafka.streams.query.StateQueryResult;
 
 /**
  * Reads the materialized tables through Interactive Queries v2: a key query on the one partition that
- * holds the key, answered by this instance when it is that partition's active owner.
+ * holds the key, answered by this instance when it is that partition's active owner. When another
+ * instance owns it, {@link OwnedElsewhere} names that instance's HTTP endpoint ({@code application.server}).
  */
 public final class StateQueries {
 
     private final KafkaStreams streams;
+    private final HostInfo self;
 
-    public StateQueries(KafkaStreams streams) {
+    /** @param self this instance's {@code application.server}, as the other instances see it */
+    public StateQueries(KafkaStreams streams, HostInfo self) {
         this.streams = streams;
+        this.self = self;
     }
 
-    /** @throws StoreUnavailable while the store is being restored or rebalanced, or lives elsewhere */
+    /**
+     * @throws OwnedElsewhere   when another instance is the key's active owner
+     * @throws StoreUnavailable while the store is being restored or rebalanced
+     */
     public Optional<InstanceState> instance(String id) throws StoreUnavailable {
         return Optional.ofNullable(this.<InstanceState>get(ElephantTopology.INSTANCE_STATE_STORE, id));
     }
@@ -42,6 +50,10 @@ public final class StateQueries {
         if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new StoreUnavailable(store + " has no owner for the key right now");
         }
+        if (!where.activeHost().equals(self)) {
+            throw new OwnedElsewhere(where.activeHost(), store + " partition " + where.partition() + " is served by "
+                    + where.activeHost().host() + ":" + where.activeHost().port());
+        }
         StateQueryRequest<V> request = StateQueryRequest.inStore(store)
                 .withQuery(KeyQuery.<String, V>withKey(key))
                 .withPartitions(Set.of(where.partition()))
@@ -49,9 +61,7 @@ public final class StateQueries {
         StateQueryResult<V> result = streams.query(request);
         QueryResult<V> answer = result.getPartitionResults().get(where.partition());
         if (answer == null) {
-            // Several instances share the work; forwarding to the owner is not built yet.
-            throw new StoreUnavailable(store + " partition " + where.partition() + " is served by "
-                    + where.activeHost().host() + ":" + where.activeHost().port());
+            throw new StoreUnavailable(store + " partition " + where.partition() + " gave no answer");
         }
         if (answer.isFailure()) {
             throw new StoreUnavailable(store + " partition " + where.partition() + ": " + answer.getFailureReason()
@@ -60,9 +70,23 @@ public final class StateQueries {
         return answer.getResult();
     }
 
-    public static final class StoreUnavailable extends Exception {
+    public static class StoreUnavailable extends Exception {
         public StoreUnavailable(String message) {
             super(message);
+        }
+    }
+
+    /** The key lives on another instance: ask it there. */
+    public static final class OwnedElsewhere extends StoreUnavailable {
+        private final transient HostInfo owner;
+
+        OwnedElsewhere(HostInfo owner, String message) {
+            super(message);
+            this.owner = owner;
+        }
+
+        public HostInfo owner() {
+            return owner;
         }
     }
 }

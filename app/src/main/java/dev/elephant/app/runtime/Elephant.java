@@ -13,7 +13,6 @@ import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
 import dev.elephant.connector.meetings.MeetingIngest;
-import dev.elephant.events.PemTls;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
 import dev.elephant.sinks.dns.ZoneReconciliation;
@@ -43,10 +42,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -121,7 +120,10 @@ public final class Elephant implements AutoCloseable {
 
         kafkaCheck = new KafkaReachability(s.kafka());
         resources.push(kafkaCheck);
-        streams = new KafkaStreams(ElephantTopology.build(s.topology()), streamsProperties(s));
+        http = HttpApi.bind(s.httpHost(), s.httpPort(), s.tlsCertificate(), s.tlsKey());
+        resources.push(http);
+        HostInfo self = new HostInfo(advertisedHost(s), http.port());
+        streams = new KafkaStreams(ElephantTopology.build(s.topology()), streamsProperties(s, self));
         // Leave the group on close, so a restart is assigned its partitions at once instead of after the
         // old member's session times out.
         resources.push(() -> streams.close(CloseOptions.groupMembershipOperation(
@@ -189,18 +191,17 @@ public final class Elephant implements AutoCloseable {
         if (s.ingestBasicUser() != null) {
             auth = auth.orBasic(s.ingestBasicUser(), s.ingestBasicPassword());
         }
-        SSLContext tls = s.tlsCertificate() == null ? null : PemTls.server(s.tlsCertificate(), s.tlsKey());
-        http = HttpApi.start(s.httpHost(), s.httpPort(), tls,
-                new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
+        http.serve(new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
                 new IngestHandler(auth, meetings::ingest, deadLetters, MeetingIngest.SOURCE),
-                new StateQueries(streams), s.topology(), this::readinessProblems, metrics);
-        resources.push(http);
-        log.info("Elephant HTTP API on {}://{}:{} (domain {}, topics {}*)", tls == null ? "http" : "https",
-                s.httpHost(), http.port(),
+                new StateQueries(streams, self), self.host() + ":" + self.port(), s.topology(), this::readinessProblems,
+                metrics);
+        resources.push(http); // again: on close, stop taking requests before anything behind them stops
+        log.info("Elephant HTTP API on {}://{}:{}, advertised to other instances as {}:{} (domain {}, topics {}*)",
+                http.isHttps() ? "https" : "http", s.httpHost(), http.port(), self.host(), self.port(),
                 s.topology().domain(), s.topics().prefix());
     }
 
-    private static Properties streamsProperties(ElephantSettings s) {
+    private static Properties streamsProperties(ElephantSettings s, HostInfo self) {
         Properties p = new Properties();
         p.putAll(s.kafka());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
@@ -209,7 +210,7 @@ public final class Elephant implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // Where this instance answers queries: Streams then knows which instance holds each key.
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost(s.httpHost()) + ":" + s.httpPort());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         // Bad records are dead-lettered and skipped (KIP-1034) instead of stopping the pipeline.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, s.topics().deadLetter());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
@@ -218,7 +219,11 @@ public final class Elephant implements AutoCloseable {
         return p;
     }
 
-    private static String advertisedHost(String bindHost) {
+    private static String advertisedHost(ElephantSettings s) {
+        if (s.httpAdvertisedHost() != null) {
+            return s.httpAdvertisedHost();
+        }
+        String bindHost = s.httpHost();
         if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::")) {
             return bindHost;
         }

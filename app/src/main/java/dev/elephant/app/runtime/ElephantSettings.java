@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * @param kafka          Kafka client properties shared by every client (bootstrap servers, security)
  * @param ingestBasicUser HTTP Basic user also accepted by the ingest endpoints, or null (API key only)
+ * @param httpAdvertisedHost the host other instances reach this one's HTTP API at (forwarded queries), or
+ *                       null: the bind address, or this machine's name when bound to every interface
  * @param tlsCertificate PEM certificate chain to serve HTTPS with (an API destination must be HTTPS), or null
  * @param tlsKey         its PKCS#8 PEM private key, or null
  * @param awsEndpoint    EC2 endpoint override (the local stand-in, a proxy), or null for AWS itself
@@ -41,6 +43,7 @@ public record ElephantSettings(
         String ownerId,
         String httpHost,
         int httpPort,
+        String httpAdvertisedHost,
         Path tlsCertificate,
         Path tlsKey,
         URI awsEndpoint,
