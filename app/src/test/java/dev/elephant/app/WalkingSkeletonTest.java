@@ -159,6 +159,7 @@ class WalkingSkeletonTest {
     @Test
     @Order(2)
     void launchedInstanceResolvesToItsPublicIpAndTheMeetingBecomesReady() throws Exception {
+        stack.aws().throttlePutEvents(2); // the link publisher must retry until EventBridge takes the event
         teacher = launch("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher");
         student = launch("Project", "Elephant", "MeetingId", "m-1", "Role", "student");
 
@@ -192,6 +193,22 @@ class WalkingSkeletonTest {
         assertThat(last.links()).isEqualTo(Map.of(
                 "teacher", "https://" + teacher + ".elephant.test:8443",
                 "student", "https://" + student + ".elephant.test:8443"));
+    }
+
+    @Test
+    @Order(3)
+    void meetingLinksArePutOnEventBridgeOnceDespiteThrottling() throws Exception {
+        await().atMost(WITHIN).until(() -> stack.aws().putEvents().stream()
+                .anyMatch(e -> e.detailType().equals("Meeting Ready")));
+        List<dev.elephant.standins.aws.PutEvent> put = stack.aws().putEvents().stream()
+                .filter(e -> e.detailType().equals("Meeting Ready")).toList();
+        assertThat(put).hasSize(1);
+        assertThat(put.get(0).source()).isEqualTo("elephant");
+        var detail = Json.mapper().readTree(put.get(0).detail());
+        assertThat(detail.get("meetingId").asText()).isEqualTo("m-1");
+        assertThat(detail.get("eventId").asText()).startsWith("m-1/ready/");
+        assertThat(detail.get("links").get("teacher").asText()).isEqualTo("https://" + teacher + ".elephant.test:8443");
+        assertThat(get("/metrics").body()).containsPattern("elephant_meeting_scheduled_to_ready_seconds_count 1(\\.0)?\\n");
     }
 
     @Test

@@ -15,6 +15,9 @@ public record MeetingReady(
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** Header with the event time (ISO-8601) of the meeting's "scheduled": the start of scheduled-to-ready. */
+    public static final String SCHEDULED_TIME_HEADER = "elephant-scheduled-time";
+
     public MeetingReady {
         links = Map.copyOf(links);
         instances = Map.copyOf(instances);

@@ -62,6 +62,8 @@ public final class RunConfig {
         KEYS.put("cloudflare.maxBatch", "200");
         KEYS.put("dns.reconcileInterval", "PT10M");
         KEYS.put("sweepInterval", "PT5M");
+        KEYS.put("meetingLinks.eventBus", "");
+        KEYS.put("meetingLinks.source", "elephant");
     }
 
     private RunConfig() {}
@@ -234,7 +236,8 @@ public final class RunConfig {
                     topology.topics(), partitions, (short) replication, topology, project, value("ingest.keyHeader"),
                     Secret.of(ingestKey), basicUser, basicPassword == null ? null : Secret.of(basicPassword), ownerId,
                     value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
-                    value("cloudflare.apiBaseUrl"), zoneId, Secret.of(token), share, maxBatch, reconcile, sweep);
+                    value("cloudflare.apiBaseUrl"), zoneId, Secret.of(token), share, maxBatch, reconcile, sweep,
+                    value("meetingLinks.eventBus"), value("meetingLinks.source"));
         }
 
         /** From the environment (or file), else from Secrets Manager; never echoed in a message. */

@@ -6,9 +6,9 @@ import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InventorySweep;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
 import dev.elephant.connector.ec2.WrittenInstances;
-import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
+import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
@@ -16,14 +16,17 @@ import dev.elephant.connector.meetings.MeetingIngest;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
 import dev.elephant.sinks.dns.ZoneReconciliation;
-import dev.elephant.sinks.dns.ratelimit.RequestBudget;
-import io.micrometer.core.instrument.Timer;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.sinks.dns.provider.HealthTrackingProvider;
+import dev.elephant.sinks.dns.ratelimit.RequestBudget;
+import dev.elephant.sinks.links.EventBridgeLinkPublisher;
+import dev.elephant.sinks.links.MeetingLinkPublisher;
+import dev.elephant.sinks.links.MeetingReadyFollower;
 import dev.elephant.topology.ElephantTopology;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,33 +35,36 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * One running Elephant: the connector behind the HTTP API, the topology on Kafka Streams, and the DNS
@@ -73,6 +79,7 @@ public final class Elephant implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private KafkaStreams streams;
     private DnsSink sink;
+    private MeetingReadyFollower links;
     private HttpApi http;
     private PrometheusMeterRegistry metrics;
     private InventorySweep sweep;
@@ -166,7 +173,18 @@ public final class Elephant implements AutoCloseable {
             sink.start();
         }
 
-        Ec2Client ec2 = ec2Client(s);
+        MeetingLinkPublisher linkPublisher = null;
+        if (s.meetingLinksEventBus() != null) {
+            EventBridgeClient eventBridge = aws(EventBridgeClient.builder(), s, Duration.ofSeconds(5));
+            resources.push(eventBridge);
+            linkPublisher = new EventBridgeLinkPublisher(eventBridge, s.meetingLinksEventBus(), s.meetingLinksSource());
+        }
+        links = new MeetingReadyFollower(s.kafka(), s.applicationId() + "-meeting-links", s.topics().meetingReady(),
+                linkPublisher, metrics);
+        resources.push(links);
+        links.start();
+
+        Ec2Client ec2 = aws(Ec2Client.builder(), s, Duration.ofMillis(1_200));
         resources.push(ec2);
         KafkaEventLog eventLog = new KafkaEventLog(s.kafka());
         resources.push(eventLog);
@@ -234,12 +252,12 @@ public final class Elephant implements AutoCloseable {
         }
     }
 
-    private static Ec2Client ec2Client(ElephantSettings s) {
-        var builder = Ec2Client.builder()
-                .region(Region.of(s.awsRegion()))
+    /** An AWS SDK client for the configured region and endpoint, with a bound on every call. */
+    private static <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C aws(B builder,
+            ElephantSettings s, Duration callTimeout) {
+        builder.region(Region.of(s.awsRegion()))
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(1)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofMillis(1_200)).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build());
         if (s.awsEndpoint() != null) {
             builder.endpointOverride(s.awsEndpoint());
         }
@@ -293,6 +311,9 @@ public final class Elephant implements AutoCloseable {
         }
         if (sink == null || !sink.isAlive()) {
             problems.put("dnsSink", "not running");
+        }
+        if (links == null || !links.isAlive()) {
+            problems.put("meetingLinks", "not running");
         }
         if (providerHealth != null) {
             providerHealth.failingFor(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));

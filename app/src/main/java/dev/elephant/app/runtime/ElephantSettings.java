@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param cloudflareMaxBatch most writes in one batch request: 200 on the Free plan, 3,500 on paid plans
  * @param reconcileInterval how often the DNS sink compares the whole zone with the desired state
  * @param sweepInterval  how often the connector lists the project's instances to repair lost events
+ * @param meetingLinksEventBus EventBridge bus (name or ARN) to put meeting links on, or null for Kafka only
+ * @param meetingLinksSource the {@code source} of those events
  */
 public record ElephantSettings(
         Map<String, Object> kafka,
@@ -55,7 +57,9 @@ public record ElephantSettings(
         int cloudflareRequestsPer5Minutes,
         int cloudflareMaxBatch,
         Duration reconcileInterval,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        String meetingLinksEventBus,
+        String meetingLinksSource) {
 
     public ElephantSettings {
         kafka = Map.copyOf(kafka);

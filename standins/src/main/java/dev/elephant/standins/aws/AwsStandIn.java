@@ -36,12 +36,13 @@ public final class AwsStandIn implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final EventBridgeDelivery delivery;
     private final Ec2Fleet fleet;
-
     private final SecretsManagerApi secrets;
+    private final EventBridgeApi events;
 
     private AwsStandIn(HttpServer http, ExecutorService httpThreads, ScheduledExecutorService scheduler,
-                       EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets) {
+                       EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets, EventBridgeApi events) {
         this.secrets = secrets;
+        this.events = events;
         this.http = http;
         this.httpThreads = httpThreads;
         this.scheduler = scheduler;
@@ -74,11 +75,14 @@ public final class AwsStandIn implements AutoCloseable {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(s.bind()), s.port()), 64);
         Ec2QueryApi ec2 = new Ec2QueryApi(fleet);
         SecretsManagerApi secrets = new SecretsManagerApi(s.region(), Clock.systemUTC());
+        EventBridgeApi events = new EventBridgeApi(Clock.systemUTC());
         // One endpoint, as LocalStack-style stand-ins do: the JSON protocols name their operation in a header.
         http.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             if (target != null && target.startsWith("secretsmanager.")) {
                 secrets.handle(exchange, target);
+            } else if (target != null && target.startsWith("AWSEvents.")) {
+                events.handle(exchange, target);
             } else {
                 ec2.handle(exchange);
             }
@@ -92,7 +96,7 @@ public final class AwsStandIn implements AutoCloseable {
         http.start();
         log.info("AWS stand-in: EC2 Query API on http://127.0.0.1:{}, EventBridge events to {}",
                 http.getAddress().getPort(), s.eventTarget());
-        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets);
+        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events);
     }
 
     public URI endpoint() {
@@ -110,6 +114,16 @@ public final class AwsStandIn implements AutoCloseable {
     /** Stores a secret, as {@code aws secretsmanager create-secret} would. */
     public void putSecret(String name, String value) {
         secrets.put(name, value);
+    }
+
+    /** Events put on an EventBridge bus of this stand-in with {@code PutEvents}, oldest first. */
+    public List<PutEvent> putEvents() {
+        return events.events();
+    }
+
+    /** The next {@code count} PutEvents entries fail with ThrottlingException. */
+    public void throttlePutEvents(int count) {
+        events.throttleEntries(count);
     }
 
     /** A network interface such as an ECS task on Fargate gets, with a public address. */

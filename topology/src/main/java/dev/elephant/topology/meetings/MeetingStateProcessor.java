@@ -1,7 +1,10 @@
 package dev.elephant.topology.meetings;
 
 import dev.elephant.events.MeetingReady;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,7 +36,13 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
             store.put(record.key(), step.state());
         }
         if (step.publication() != null) {
-            context.forward(record.withValue(step.publication().ready()));
+            Headers headers = new RecordHeaders();
+            if (step.state().scheduledTime() != null) {
+                // Where "scheduled to ready" starts; the record's timestamp (the confirming outcome's) is its end.
+                headers.add(MeetingReady.SCHEDULED_TIME_HEADER,
+                        step.state().scheduledTime().toString().getBytes(StandardCharsets.UTF_8));
+            }
+            context.forward(record.withValue(step.publication().ready()).withHeaders(headers));
         }
     }
 }
