@@ -49,6 +49,7 @@ final class CloudflareApi implements HttpHandler {
     private final int maxBatchOperations;
     private final long rateWindowMillis;
     private final Deque<Long> recentRequests = new ArrayDeque<>();
+    private long blockedUntil = Long.MIN_VALUE;
     private final Deque<Integer> injectedFaults = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<LoggedRequest> requestLog = new ConcurrentLinkedQueue<>();
     /** How many records the request being answered changed (a batch changes several). */
@@ -91,8 +92,8 @@ final class CloudflareApi implements HttpHandler {
             status = route(exchange, method, path);
         } catch (CloudflareError e) {
             status = e.status();
-            if (e.code() == CODE_RATE_LIMITED) {
-                exchange.getResponseHeaders().set("Retry-After", String.valueOf(rateWindowMillis / 1000));
+            if (e.code() == CODE_RATE_LIMITED && !exchange.getResponseHeaders().containsKey("Retry-After")) {
+                exchange.getResponseHeaders().set("Retry-After", String.valueOf(rateWindowMillis / 1000)); // injected
             }
             respond(exchange, e.status(), failure(e.code(), e.getMessage()));
         } catch (IOException | RuntimeException e) {
@@ -109,7 +110,7 @@ final class CloudflareApi implements HttpHandler {
             throw new CloudflareError(fault, fault == 429 ? CODE_RATE_LIMITED : 10001, "injected fault");
         }
         authenticate(exchange);
-        countAgainstRateLimit();
+        countAgainstRateLimit(exchange);
         Matcher batch = BATCH.matcher(path);
         if (batch.matches()) {
             requireZone(batch.group(1));
@@ -200,15 +201,41 @@ final class CloudflareApi implements HttpHandler {
         }
     }
 
-    private synchronized void countAgainstRateLimit() {
+    /**
+     * Counts the request against the token's limit and says where it stands in the headers Cloudflare
+     * always returns: {@code Ratelimit: "default";r=REMAINING;t=SECONDS-TO-RESET} and
+     * {@code Ratelimit-Policy: "default";q=LIMIT;w=WINDOW}. Going over the limit blocks every call
+     * for the next five minutes (the window's length), each answered 429 with {@code Retry-After}.
+     */
+    private synchronized void countAgainstRateLimit(HttpExchange exchange) {
         long now = clock.millis();
         while (!recentRequests.isEmpty() && recentRequests.peekFirst() <= now - rateWindowMillis) {
             recentRequests.pollFirst();
         }
-        if (recentRequests.size() >= rateLimit) {
+        boolean blocked = now < blockedUntil;
+        if (!blocked && recentRequests.size() >= rateLimit) {
+            blockedUntil = now + rateWindowMillis;
+            blocked = true;
+        }
+        if (!blocked) {
+            recentRequests.addLast(now);
+        }
+        long resetMillis = blocked ? blockedUntil - now
+                : recentRequests.isEmpty() ? rateWindowMillis : recentRequests.peekFirst() + rateWindowMillis - now;
+        long resetSeconds = (resetMillis + 999) / 1000;
+        int remaining = blocked ? 0 : rateLimit - recentRequests.size();
+        exchange.getResponseHeaders().set("Ratelimit", "\"default\";r=" + remaining + ";t=" + resetSeconds);
+        exchange.getResponseHeaders().set("Ratelimit-Policy", "\"default\";q=" + rateLimit + ";w="
+                + rateWindowMillis / 1000);
+        if (blocked) {
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(resetSeconds));
             throw new CloudflareError(429, CODE_RATE_LIMITED, "You have exceeded your allowed rate limit.");
         }
-        recentRequests.addLast(now);
+    }
+
+    /** True while the token is blocked for having gone over the limit. */
+    synchronized boolean isBlocked() {
+        return clock.millis() < blockedUntil;
     }
 
     private void requireZone(String zoneId) {

@@ -129,6 +129,11 @@ public final class CloudflareStandIn implements AutoCloseable {
     }
 
     /** The next {@code times} API requests are answered with {@code status}. */
+    /** True while the token is blocked (every call 429) for having gone over the rate limit. */
+    public boolean isRateLimitBlocked() {
+        return api.isBlocked();
+    }
+
     public void injectFault(int status, int times) {
         api.injectFault(status, times);
     }

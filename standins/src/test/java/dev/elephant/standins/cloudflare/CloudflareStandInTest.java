@@ -124,6 +124,47 @@ class CloudflareStandInTest {
     }
 
     @Test
+    void everyAnswerCarriesTheRateLimitHeaders() throws Exception {
+        HttpResponse<String> first = list();
+        HttpResponse<String> second = list();
+
+        assertThat(first.headers().firstValue("Ratelimit")).hasValueSatisfying(v -> assertThat(v).matches(
+                "\"default\";r=1199;t=(300|299)"));
+        assertThat(second.headers().firstValue("Ratelimit")).hasValueSatisfying(v -> assertThat(v).startsWith(
+                "\"default\";r=1198;"));
+        assertThat(first.headers().firstValue("Ratelimit-Policy")).contains("\"default\";q=1200;w=300");
+        assertThat(first.headers().firstValue("Retry-After")).isEmpty();
+    }
+
+    @Test
+    void goingOverTheLimitBlocksEveryCallForAWholeWindow() throws Exception {
+        cf.close();
+        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE_ID, "elephant.test", TOKEN,
+                null, 3, 100, 3, 4_000, 200));
+        for (int i = 0; i < 3; i++) {
+            assertThat(list().statusCode()).isEqualTo(200);
+        }
+        Thread.sleep(2_000);
+        HttpResponse<String> over = list();
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.headers().firstValue("Retry-After")).contains("4");
+        assertThat(over.headers().firstValue("Ratelimit")).hasValueSatisfying(v -> assertThat(v).contains(";r=0;"));
+        assertThat(cf.isRateLimitBlocked()).isTrue();
+
+        Thread.sleep(2_300); // the first three calls left the window, but the block lasts a window from the excess
+        assertThat(list().statusCode()).isEqualTo(429);
+
+        Thread.sleep(2_000);
+        assertThat(list().statusCode()).isEqualTo(200);
+        assertThat(cf.isRateLimitBlocked()).isFalse();
+    }
+
+    private HttpResponse<String> list() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(cf.apiBaseUrl() + "/zones/" + ZONE_ID + "/dns_records"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void injectedFaultsAnswerBeforeAnythingHappens() throws Exception {
         cf.injectFault(429, 1);
         Answer limited = create("a.elephant.test", "198.18.0.1");

@@ -8,7 +8,8 @@ import okhttp3.Response;
 
 /**
  * Spends one unit of a {@link RequestBudget} on every HTTP request, pages of a listing included, and
- * pauses the budget when the provider answers 429 with {@code Retry-After}.
+ * pauses the budget when the provider answers 429 with {@code Retry-After} or its {@code Ratelimit}
+ * header says the token's other users need what is left of the window.
  */
 public final class BudgetInterceptor implements Interceptor {
 
@@ -27,6 +28,7 @@ public final class BudgetInterceptor implements Interceptor {
             throw new InterruptedIOException("interrupted while waiting for the rate limit");
         }
         Response response = chain.proceed(chain.request());
+        budget.observe(RateLimitHeaders.parse(response.header("Ratelimit"), response.header("Ratelimit-Policy")));
         if (response.code() == 429) {
             budget.pause(retryAfter(response.header("Retry-After")));
         }

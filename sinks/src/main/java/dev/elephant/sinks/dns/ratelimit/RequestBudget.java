@@ -3,6 +3,7 @@ package dev.elephant.sinks.dns.ratelimit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -11,6 +12,11 @@ import java.util.function.LongSupplier;
  * (1,200 requests per 5 minutes per token), enforced on our side so the provider never has to block
  * us. The configured limit is Elephant's share, below the provider's, leaving room for other users
  * of the same token. A 429 from the provider pauses every request until its {@code Retry-After}.
+ *
+ * <p>Elephant's own count cannot see the token's other users. The provider's {@code Ratelimit}
+ * header can: when what remains of the token's window is no more than the part left to others
+ * (quota − Elephant's share), the budget pauses until the window resets, so Elephant never spends
+ * their part and never runs the token into the provider's block.
  */
 public final class RequestBudget {
 
@@ -72,6 +78,18 @@ public final class RequestBudget {
     /** The provider said to wait: nothing is sent before {@code retryAfter} has passed. */
     public synchronized void pause(Duration retryAfter) {
         pausedUntil = Math.max(pausedUntil, nanoClock.getAsLong() + retryAfter.toNanos());
+    }
+
+    /** What the provider says remains of the token's limits, after each answer. */
+    public synchronized void observe(List<RateLimitHeaders.Limit> limits) {
+        for (RateLimitHeaders.Limit l : limits) {
+            boolean sameShape = l.windowSeconds().isPresent() && l.windowSeconds().getAsLong() * 1_000_000_000L == windowNanos
+                    && l.quota().isPresent() && l.quota().getAsLong() > limit;
+            long reserved = sameShape ? l.quota().getAsLong() - limit : 0;
+            if (l.remaining() <= reserved) {
+                pausedUntil = Math.max(pausedUntil, nanoClock.getAsLong() + l.reset().toNanos());
+            }
+        }
     }
 
     public int limit() {

@@ -10,6 +10,7 @@ import dev.elephant.sinks.dns.provider.RecordSpec;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import java.io.IOException;
 import dev.elephant.sinks.dns.provider.RecordBatch;
+import dev.elephant.sinks.dns.ratelimit.RequestBudget;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +68,35 @@ class CloudflareProviderTest {
         CloudflareProvider smallPages = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN), 50, null);
         assertThat(smallPages.recordsAt(NAME)).hasSize(120);
         assertThat(smallPages.recordsWithComment("MANAGED-BY=elephant owner=dev")).hasSize(60);
+    }
+
+    /**
+     * Other users of the token spent most of its window; Elephant's own count cannot know. The
+     * provider's Ratelimit header tells it, and Elephant waits for the reset instead of spending the
+     * others' part and running the token into the provider's block.
+     */
+    @Test
+    void otherUsersOfTheTokenAreLeftTheirPartAndTheTokenIsNeverBlocked() throws Exception {
+        cf.close();
+        cf = CloudflareStandIn.start(new CloudflareStandIn.Settings("127.0.0.1", 0, 0, ZONE, "elephant.test", TOKEN,
+                null, 200, 100, 10, 3_000, 200));
+        RequestBudget budget = new RequestBudget(8, Duration.ofSeconds(3), System::nanoTime,
+                n -> Thread.sleep(n / 1_000_000, (int) (n % 1_000_000)), w -> { });
+        provider = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN), 100, budget);
+        CloudflareProvider otherUser = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN));
+        for (int i = 0; i < 7; i++) {
+            otherUser.recordsAt(NAME);
+        }
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            provider.recordsAt(NAME);
+        }
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for the token's window to reset")
+                .isGreaterThan(Duration.ofSeconds(1));
+        assertThat(cf.requestsAnswered(429)).isZero();
+        assertThat(cf.isRateLimitBlocked()).isFalse();
     }
 
     @Test

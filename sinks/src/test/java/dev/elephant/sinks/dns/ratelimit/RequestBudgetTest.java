@@ -46,4 +46,39 @@ class RequestBudgetTest {
         budget.acquire();
         assertThat(now).isEqualTo(Duration.ofSeconds(300).toNanos());
     }
+
+    @Test
+    void whenWhatRemainsOfTheTokensWindowIsOthersPartTheBudgetPausesUntilTheReset() throws InterruptedException {
+        // The provider allows 5 per 10 s; Elephant's share is 3, so 2 are left to others.
+        budget.observe(RateLimitHeaders.parse("\"default\";r=2;t=7", "\"default\";q=5;w=10"));
+        budget.acquire();
+        assertThat(now).isEqualTo(Duration.ofSeconds(7).toNanos());
+    }
+
+    @Test
+    void plentyLeftInTheTokensWindowChangesNothing() throws InterruptedException {
+        budget.observe(RateLimitHeaders.parse("\"default\";r=3;t=7", "\"default\";q=5;w=10"));
+        budget.acquire();
+        assertThat(now).isZero();
+    }
+
+    @Test
+    void anotherLimitPausesOnlyWhenExhausted() throws InterruptedException {
+        budget.observe(RateLimitHeaders.parse("\"burst\";r=1;t=4", "\"burst\";q=100;w=60"));
+        budget.acquire();
+        assertThat(now).isZero();
+
+        budget.observe(RateLimitHeaders.parse("\"default\";r=40;t=9, \"burst\";r=0;t=4", "\"burst\";q=100;w=60"));
+        budget.acquire();
+        assertThat(now).isEqualTo(Duration.ofSeconds(4).toNanos());
+    }
+
+    @Test
+    void headersThatDoNotParseAreIgnored() {
+        assertThat(RateLimitHeaders.parse("garbage", null)).isEmpty();
+        assertThat(RateLimitHeaders.parse("\"default\";r=x;t=1", "\"default\";q=5;w=10")).isEmpty();
+        assertThat(RateLimitHeaders.parse(null, "\"default\";q=5;w=10")).isEmpty();
+        assertThat(RateLimitHeaders.parse("default;r=5;t=2", null)).singleElement()
+                .satisfies(l -> assertThat(l.quota()).isEmpty());
+    }
 }
