@@ -70,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     static void printPlan(ElephantSettings settings, PrintWriter out) throws Exception {
         OwnershipMark mark = new OwnershipMark(settings.ownerId());
         CloudflareProvider provider = new CloudflareProvider(settings.cloudflareApiBaseUrl(), settings.cloudflareZoneId(),
-                settings.cloudflareToken());
+                settings.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, null);
         List<String> lines = PlanPreview.describe(PlanPreview.preview(settings.kafka(), settings.topics().dnsDesired(),
                 provider, new DnsPlanner(mark, settings.topology().domain()), mark));
         out.println("DNS plan against the desired state on " + settings.topics().dnsDesired() + ":");

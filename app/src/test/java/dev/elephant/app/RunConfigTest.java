@@ -72,7 +72,7 @@ class RunConfigTest {
                 .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
                 .containsEntry("client.id", "elephant-prod");
         assertThat(s.ownerId()).isEqualTo("prod");
-        assertThat(s.cloudflareToken().reveal()).isEqualTo("cf-token");
+        assertThat(s.cloudflareToken().current().reveal()).isEqualTo("cf-token");
         assertThat(s.localAws()).isFalse();
     }
 
@@ -105,7 +105,7 @@ class RunConfigTest {
         ElephantSettings s = RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "k",
                 "ELEPHANT_CLOUDFLARE_TOKEN_SECRET", "elephant/cloudflare",
                 "ELEPHANT_CLOUDFLARE_TOKEN_SECRET_FIELD", "token"), secrets);
-        assertThat(s.cloudflareToken().reveal()).isEqualTo("cf-from-secrets-manager");
+        assertThat(s.cloudflareToken().current().reveal()).isEqualTo("cf-from-secrets-manager");
         assertThat(s.toString()).doesNotContain("cf-from-secrets-manager");
 
         assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "ingest-secret-value",

@@ -48,4 +48,26 @@ class RunModeTest {
         assertThat(run.cloudflare.records())
                 .allSatisfy(r -> assertThat(r.comment()).isEqualTo("managed-by=elephant owner=prod"));
     }
+
+    @Test
+    void aTokenRotatedInSecretsManagerIsReadAgainWhenCloudflareRefusesTheOldOne() throws Exception {
+        String token = "cf-" + UUID.randomUUID();
+        run = new RunFixture("rotate", token, "k-rotate");
+        run.aws.putSecret("elephant/cloudflare", token);
+        Path config = run.config(dir, "  tokenSecret: elephant/cloudflare\n");
+        run.elephant = Elephant.start(RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-rotate"),
+                new SecretsManagerReader()));
+        String first = Ec2Launcher.launch(run.aws, "Project", "Elephant");
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.cloudflare.records().stream()
+                .anyMatch(r -> r.name().equals(first + "." + RunFixture.DOMAIN)));
+
+        String rotated = "cf-" + UUID.randomUUID();
+        run.aws.putSecret("elephant/cloudflare", rotated);
+        run.cloudflare.rotateToken(rotated);
+        String second = Ec2Launcher.launch(run.aws, "Project", "Elephant");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.cloudflare.records().stream()
+                .anyMatch(r -> r.name().equals(second + "." + RunFixture.DOMAIN)));
+        assertThat(run.cloudflare.requestsAnswered(403)).as("the old token was refused, then replaced").isPositive();
+    }
 }

@@ -4,6 +4,7 @@ import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.topology.TopologyConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -214,7 +215,7 @@ public final class RunConfig {
             if ((basicUser == null) != (basicPassword == null)) {
                 problems.add("ingest.basicUser and ingest.basicPassword: set both or neither");
             }
-            String token = cloudflareToken(region, awsEndpoint);
+            CloudflareToken token = cloudflareToken(region, awsEndpoint);
             TopologyConfig topology = null;
             if (domain != null) {
                 try {
@@ -236,52 +237,36 @@ public final class RunConfig {
                     topology.topics(), partitions, (short) replication, topology, project, value("ingest.keyHeader"),
                     Secret.of(ingestKey), basicUser, basicPassword == null ? null : Secret.of(basicPassword), ownerId,
                     value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
-                    value("cloudflare.apiBaseUrl"), zoneId, Secret.of(token), share, maxBatch, reconcile, sweep,
+                    value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch, reconcile, sweep,
                     value("meetingLinks.eventBus"), value("meetingLinks.source"));
         }
 
         /** From the environment (or file), else from Secrets Manager; never echoed in a message. */
-        private String cloudflareToken(String region, URI endpoint) {
+        private CloudflareToken cloudflareToken(String region, URI endpoint) {
             String token = value("cloudflare.token");
             String secret = value("cloudflare.tokenSecret");
+            CloudflareToken missing = CloudflareToken.fixed(Secret.of("missing"));
             if (token != null && secret != null) {
                 problems.add("cloudflare.token and cloudflare.tokenSecret: set one, not both");
-                return token;
+                return missing;
             }
             if (token != null) {
-                return token;
+                return CloudflareToken.fixed(Secret.of(token));
             }
             if (secret == null) {
                 problems.add("cloudflare.token (ELEPHANT_CLOUDFLARE_TOKEN) or cloudflare.tokenSecret "
                         + "(ELEPHANT_CLOUDFLARE_TOKEN_SECRET, a Secrets Manager ARN or name): missing");
-                return "missing";
+                return missing;
             }
             if (region == null) {
-                return "missing"; // reported as aws.region
+                return missing; // reported as aws.region
             }
             try {
-                String read = secrets.read(secret, region, endpoint);
-                String field = value("cloudflare.tokenSecretField");
-                if (field != null && read != null) {
-                    com.fasterxml.jackson.databind.JsonNode json = dev.elephant.events.Json.mapper().readTree(read);
-                    read = json != null && json.path(field).isTextual() ? json.path(field).asText() : null;
-                    if (read == null) {
-                        problems.add("cloudflare.tokenSecretField: the secret " + secret + " is not JSON with a text field "
-                                + field);
-                        return "missing";
-                    }
-                }
-                if (read == null || read.isBlank()) {
-                    problems.add("cloudflare.tokenSecret: the secret " + secret + " is empty");
-                    return "missing";
-                }
-                return read.trim();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                problems.add("cloudflare.tokenSecretField: the secret " + secret + " is not JSON");
-                return "missing";
-            } catch (IOException e) {
-                problems.add("cloudflare.tokenSecret: cannot read " + secret + " from Secrets Manager: " + e.getMessage());
-                return "missing";
+                return new SecretsManagerToken(secrets, secret, value("cloudflare.tokenSecretField"), region, endpoint,
+                        java.time.Clock.systemUTC());
+            } catch (SecretsManagerToken.Unreadable e) {
+                problems.add(e.getMessage());
+                return missing;
             }
         }
     }

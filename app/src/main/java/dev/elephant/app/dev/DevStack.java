@@ -6,6 +6,7 @@ import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.PemTls;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
@@ -113,7 +114,7 @@ public final class DevStack implements AutoCloseable {
                 o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
                 o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, null,
                 o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
-                true, cloudflare.apiBaseUrl(), zoneId, cloudflareToken, 1000, 200, o.reconcileInterval(), o.sweepInterval(),
+                true, cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken), 1000, 200, o.reconcileInterval(), o.sweepInterval(),
                 "default", "elephant"); // links also go to the AWS stand-in's EventBridge, as in AWS
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);

@@ -3,6 +3,7 @@ package dev.elephant.app.runtime;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.topology.TopologyConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public record ElephantSettings(
         boolean localAws,
         String cloudflareApiBaseUrl,
         String cloudflareZoneId,
-        Secret cloudflareToken,
+        CloudflareToken cloudflareToken,
         int cloudflareRequestsPer5Minutes,
         int cloudflareMaxBatch,
         Duration reconcileInterval,

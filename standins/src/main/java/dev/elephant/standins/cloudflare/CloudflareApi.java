@@ -43,7 +43,7 @@ final class CloudflareApi implements HttpHandler {
     private static final Pattern RECORD = Pattern.compile("/client/v4/zones/([^/]+)/dns_records/([^/]+)/?");
 
     private final Zone zone;
-    private final byte[] token;
+    private volatile byte[] token;
     private final Clock clock;
     private final int rateLimit;
     private final int maxBatchOperations;
@@ -231,6 +231,11 @@ final class CloudflareApi implements HttpHandler {
             exchange.getResponseHeaders().set("Retry-After", String.valueOf(resetSeconds));
             throw new CloudflareError(429, CODE_RATE_LIMITED, "You have exceeded your allowed rate limit.");
         }
+    }
+
+    /** The token is rotated: from now on only {@code newToken} is accepted. */
+    void rotateToken(String newToken) {
+        token = newToken.getBytes(StandardCharsets.UTF_8);
     }
 
     /** True while the token is blocked for having gone over the limit. */

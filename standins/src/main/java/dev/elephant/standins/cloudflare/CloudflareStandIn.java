@@ -129,6 +129,11 @@ public final class CloudflareStandIn implements AutoCloseable {
     }
 
     /** The next {@code times} API requests are answered with {@code status}. */
+    /** Rotates the API token: the old one is refused from now on (HTTP 403, code 10000). */
+    public void rotateToken(String newToken) {
+        api.rotateToken(newToken);
+    }
+
     /** True while the token is blocked (every call 429) for having gone over the rate limit. */
     public boolean isRateLimitBlocked() {
         return api.isBlocked();

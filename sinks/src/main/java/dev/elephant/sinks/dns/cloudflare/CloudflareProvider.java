@@ -37,19 +37,27 @@ public final class CloudflareProvider implements DnsProvider {
     private static final int CODE_RECORD_EXISTS = 81057;
     private static final int CODE_IDENTICAL_EXISTS = 81058;
     private static final int CODE_RECORD_NOT_FOUND = 81044;
+    /** "Authentication error" and "Invalid request headers" (a malformed or revoked token). */
+    private static final int CODE_AUTH = 10000;
+    private static final int CODE_AUTH_HEADER = 9109;
 
     private final OkHttpClient http;
     private final HttpUrl records;
-    private final Secret token;
+    private final CloudflareToken token;
     private final int pageSize;
 
     /** Without a client-side rate limit; for tests that look at one call at a time. */
     public CloudflareProvider(String apiBaseUrl, String zoneId, Secret token) {
-        this(apiBaseUrl, zoneId, token, DEFAULT_PAGE_SIZE, null);
+        this(apiBaseUrl, zoneId, CloudflareToken.fixed(token), DEFAULT_PAGE_SIZE, null);
+    }
+
+    public CloudflareProvider(String apiBaseUrl, String zoneId, Secret token, int pageSize, RequestBudget budget) {
+        this(apiBaseUrl, zoneId, CloudflareToken.fixed(token), pageSize, budget);
     }
 
     /** @param budget every request (each page too) is spent from it; null for none */
-    public CloudflareProvider(String apiBaseUrl, String zoneId, Secret token, int pageSize, RequestBudget budget) {
+    public CloudflareProvider(String apiBaseUrl, String zoneId, CloudflareToken token, int pageSize,
+                              RequestBudget budget) {
         this.pageSize = pageSize;
         HttpUrl base = HttpUrl.parse(apiBaseUrl);
         if (base == null) {
@@ -120,7 +128,7 @@ public final class CloudflareProvider implements DnsProvider {
     }
 
     private Request.Builder request(HttpUrl url) {
-        return new Request.Builder().url(url).header("Authorization", "Bearer " + token.reveal());
+        return new Request.Builder().url(url);
     }
 
     private static ObjectNode fields(RecordSpec spec) {
@@ -134,7 +142,20 @@ public final class CloudflareProvider implements DnsProvider {
     }
 
     private JsonNode call(String operation, Request request) throws ProviderException {
-        try (Response response = http.newCall(request).execute()) {
+        try {
+            return send(operation, request);
+        } catch (ProviderException e) {
+            // A refused token may have been rotated in the secret store: read it again, try once more.
+            if (e.isAuthFailure() && token.reread()) {
+                return send(operation, request);
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode send(String operation, Request request) throws ProviderException {
+        Request authorized = request.newBuilder().header("Authorization", "Bearer " + token.current().reveal()).build();
+        try (Response response = http.newCall(authorized).execute()) {
             ResponseBody rb = response.body();
             String text = rb == null ? "" : rb.string();
             JsonNode body = parse(text);
@@ -171,6 +192,9 @@ public final class CloudflareProvider implements DnsProvider {
         }
         if (code == CODE_RECORD_EXISTS || code == CODE_IDENTICAL_EXISTS || code == CODE_RECORD_NOT_FOUND) {
             return new ProviderException(ProviderException.Kind.ALREADY_DONE, what, null, null);
+        }
+        if (status == 401 || status == 403 || code == CODE_AUTH || code == CODE_AUTH_HEADER) {
+            return new ProviderException(ProviderException.Kind.PERMANENT, what, null, null, true);
         }
         return new ProviderException(ProviderException.Kind.PERMANENT, what, null, null);
     }

@@ -16,11 +16,22 @@ public final class ProviderException extends Exception {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final boolean authFailure;
 
     public ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+        this(kind, message, retryAfter, cause, false);
+    }
+
+    /** @param authFailure the provider refused the credentials (which may have been rotated since they were read) */
+    public ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean authFailure) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.authFailure = authFailure;
+    }
+
+    public boolean isAuthFailure() {
+        return authFailure;
     }
 
     public Kind kind() {
