@@ -28,11 +28,20 @@ final class RunFixture implements AutoCloseable {
 
     /** @param cloudflareToken the token the Cloudflare stand-in accepts */
     RunFixture(String name, String cloudflareToken, String ingestKey) throws IOException {
+        this(name, cloudflareToken, ingestKey, true);
+    }
+
+    /**
+     * @param deliverDirectly the AWS stand-in POSTs its EC2 events straight to Elephant; false: only
+     *                        where EventBridge rules and API destinations (`elephant aws install`) say
+     */
+    RunFixture(String name, String cloudflareToken, String ingestKey, boolean deliverDirectly) throws IOException {
         this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         this.cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE, DOMAIN,
                 cloudflareToken, null));
         this.aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
-                URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge"), null, "X-Elephant-Key", ingestKey,
+                deliverDirectly ? URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge") : null, null,
+                "X-Elephant-Key", ingestKey,
                 Duration.ofMillis(300), null));
         System.setProperty("aws.accessKeyId", "run-fixture");
         System.setProperty("aws.secretAccessKey", "run-fixture");

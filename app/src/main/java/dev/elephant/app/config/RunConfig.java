@@ -50,6 +50,7 @@ public final class RunConfig {
         KEYS.put("http.tlsKey", "");
         KEYS.put("ingest.keyHeader", "X-Elephant-Key");
         KEYS.put("ingest.key", "");
+        KEYS.put("ingest.keySecret", "");
         KEYS.put("ingest.basicUser", "");
         KEYS.put("ingest.basicPassword", "");
         KEYS.put("aws.region", "");
@@ -209,7 +210,7 @@ public final class RunConfig {
             if ((tlsCert == null) != (tlsKey == null)) {
                 problems.add("http.tlsCert and http.tlsKey: set both or neither");
             }
-            String ingestKey = required("ingest.key", "the key EventBridge's connection sends (ELEPHANT_INGEST_KEY)");
+            String ingestKey = ingestKey(region, awsEndpoint);
             String basicUser = value("ingest.basicUser");
             String basicPassword = value("ingest.basicPassword");
             if ((basicUser == null) != (basicPassword == null)) {
@@ -239,6 +240,33 @@ public final class RunConfig {
                     value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
                     value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch, reconcile, sweep,
                     value("meetingLinks.eventBus"), value("meetingLinks.source"));
+        }
+
+        /** The ingest key as given, or read from the secret `elephant aws install` keeps it in. */
+        private String ingestKey(String region, URI endpoint) {
+            String key = value("ingest.key");
+            String secret = value("ingest.keySecret");
+            if (key != null && secret != null) {
+                problems.add("ingest.key and ingest.keySecret: set one, not both");
+            }
+            if (key != null || secret == null) {
+                return key != null ? key : required("ingest.key", "the key EventBridge's connection sends "
+                        + "(ELEPHANT_INGEST_KEY), or ingest.keySecret naming the secret that holds it");
+            }
+            if (region == null) {
+                return "missing"; // reported as aws.region
+            }
+            try {
+                String read = secrets.read(secret, region, endpoint);
+                if (read == null || read.isBlank()) {
+                    problems.add("ingest.keySecret: the secret " + secret + " is empty");
+                    return "missing";
+                }
+                return read.trim();
+            } catch (IOException e) {
+                problems.add("ingest.keySecret: cannot read " + secret + " from Secrets Manager: " + e.getMessage());
+                return "missing";
+            }
         }
 
         /** From the environment (or file), else from Secrets Manager; never echoed in a message. */

@@ -68,14 +68,15 @@ public final class AwsStandIn implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        EventBridgeRules rules = new EventBridgeRules();
         EventBridgeDelivery delivery = new EventBridgeDelivery(s.eventTarget(), s.targetTls(), s.apiKeyHeader(),
-                s.apiKey());
+                s.apiKey(), rules);
         Ec2Fleet fleet = new Ec2Fleet(s.region(), s.transitionDelay(), scheduler, delivery, s.storeFile(),
                 Clock.systemUTC());
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(s.bind()), s.port()), 64);
         Ec2QueryApi ec2 = new Ec2QueryApi(fleet);
         SecretsManagerApi secrets = new SecretsManagerApi(s.region(), Clock.systemUTC());
-        EventBridgeApi events = new EventBridgeApi(Clock.systemUTC());
+        EventBridgeApi events = new EventBridgeApi(Clock.systemUTC(), s.region(), rules);
         // One endpoint, as LocalStack-style stand-ins do: the JSON protocols name their operation in a header.
         http.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -114,6 +115,11 @@ public final class AwsStandIn implements AutoCloseable {
     /** Stores a secret, as {@code aws secretsmanager create-secret} would. */
     public void putSecret(String name, String value) {
         secrets.put(name, value);
+    }
+
+    /** A secret's current value, as {@code aws secretsmanager get-secret-value} would show it. */
+    public java.util.Optional<String> secret(String name) {
+        return secrets.get(name);
     }
 
     /** Events put on an EventBridge bus of this stand-in with {@code PutEvents}, oldest first. */

@@ -1,5 +1,6 @@
 package dev.elephant.standins.aws;
 
+import dev.elephant.events.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events the way an EventBridge rule with an API destination does: one event JSON per POST,
+ * Delivers events the way an EventBridge rule with an API destination does. Where to: once rules
+ * target API destinations ({@code elephant aws install} made them), to every destination whose rule
+ * matches the event, with its connection's key; before that, to the target given at start. How: one event JSON per POST,
  * {@code Content-Type: application/json; charset=utf-8}, {@code User-Agent: Amazon/EventBridge/ApiDestinations},
  * the connection's API key header, a 5 s timeout, and retries with backoff on 429, 5xx and network
  * errors (other 4xx are not retried). Source: ../shared/fixtures/eventbridge/README.md.
@@ -38,7 +41,10 @@ final class EventBridgeDelivery implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    EventBridgeDelivery(URI target, SSLContext tls, String keyHeader, String key) {
+    private final EventBridgeRules rules;
+
+    EventBridgeDelivery(URI target, SSLContext tls, String keyHeader, String key, EventBridgeRules rules) {
+        this.rules = rules;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
         if (tls != null) {
             builder.sslContext(tls);
@@ -50,24 +56,37 @@ final class EventBridgeDelivery implements AutoCloseable {
     }
 
     void deliver(String eventJson) {
-        if (target == null || closed) {
+        if (closed) {
             return;
         }
-        sender.submit(() -> send(eventJson));
+        if (rules.routesToApiDestinations()) {
+            try {
+                for (EventBridgeRules.Route route : rules.routes(Json.mapper().readTree(eventJson))) {
+                    sender.submit(() -> send(eventJson, route.endpoint(), route.headerName(), route.headerValue()));
+                }
+            } catch (IOException e) {
+                log.warn("EventBridge stand-in: cannot route an event it made: {}", e.toString());
+            }
+            return;
+        }
+        if (target != null) {
+            sender.submit(() -> send(eventJson, target, keyHeader, key));
+        }
     }
 
-    private void send(String eventJson) {
+    private void send(String eventJson, URI target, String keyHeader, String key) {
         Duration backoff = Duration.ofMillis(100);
         while (!closed) {
             try {
-                HttpRequest request = HttpRequest.newBuilder(target)
+                HttpRequest.Builder request = HttpRequest.newBuilder(target)
                         .timeout(TIMEOUT)
                         .header("Content-Type", "application/json; charset=utf-8")
                         .header("User-Agent", "Amazon/EventBridge/ApiDestinations")
-                        .header(keyHeader, key)
-                        .POST(HttpRequest.BodyPublishers.ofString(eventJson))
-                        .build();
-                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        .POST(HttpRequest.BodyPublishers.ofString(eventJson));
+                if (keyHeader != null && key != null) {
+                    request.header(keyHeader, key);
+                }
+                int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status < 300) {
                     return;
                 }

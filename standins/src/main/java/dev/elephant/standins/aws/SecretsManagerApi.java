@@ -12,7 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Secrets Manager's {@code GetSecretValue} and {@code CreateSecret} over the AWS JSON 1.1 protocol
+ * Secrets Manager's {@code GetSecretValue}, {@code CreateSecret} and {@code PutSecretValue} over the AWS JSON 1.1 protocol
  * ({@code X-Amz-Target: secretsmanager.…}), as the AWS SDK v2 calls them. Source: AWS Secrets Manager
  * API Reference, GetSecretValue / CreateSecret and "Common errors".
  */
@@ -30,6 +30,10 @@ final class SecretsManagerApi {
 
     void put(String name, String value) {
         secrets.put(name, value);
+    }
+
+    java.util.Optional<String> get(String name) {
+        return java.util.Optional.ofNullable(secrets.get(name));
     }
 
     void handle(HttpExchange exchange, String target) throws IOException {
@@ -61,6 +65,20 @@ final class SecretsManagerApi {
                     return;
                 }
                 ObjectNode out = Json.mapper().createObjectNode().put("ARN", arn(name)).put("Name", name);
+                Exchanges.respond(exchange, 200, CONTENT_TYPE, Json.toBytes(out));
+            }
+            case "PutSecretValue" -> {
+                String id = body.path("SecretId").asText(null);
+                String name = id != null && id.startsWith("arn:") ? nameOf(id) : id;
+                if (name == null || !secrets.containsKey(name)) {
+                    error(exchange, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+                    return;
+                }
+                String value = body.path("SecretString").asText("");
+                secrets.put(name, value);
+                ObjectNode out = Json.mapper().createObjectNode().put("ARN", arn(name)).put("Name", name)
+                        .put("VersionId", UUID.nameUUIDFromBytes(value.getBytes()).toString());
+                out.putArray("VersionStages").add("AWSCURRENT");
                 Exchanges.respond(exchange, 200, CONTENT_TYPE, Json.toBytes(out));
             }
             default -> error(exchange, "UnknownOperationException", "Unknown operation " + operation);
