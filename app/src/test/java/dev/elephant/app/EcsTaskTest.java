@@ -83,8 +83,11 @@ class EcsTaskTest {
         assertThat(post(sample("ecs-task-stopping.json", taskId, eni.id(), "e-2"))).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> !zone().containsKey(name));
 
-        JsonNode state = Json.mapper().readTree(http.send(HttpRequest.newBuilder(
-                stack.apiUrl().resolve("/v1/instances/" + taskId)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        // Queries answer 503 while Kafka Streams rebalances, which a fresh application may still do here.
+        HttpRequest query = HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/instances/" + taskId)).build();
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.send(query, HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200);
+        JsonNode state = Json.mapper().readTree(http.send(query, HttpResponse.BodyHandlers.ofString()).body());
         assertThat(state.get("state").asText()).isEqualTo("DEPROVISIONING");
         assertThat(state.get("record").get("status").asText()).isEqualTo("none");
     }
