@@ -6,6 +6,8 @@ import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -25,9 +27,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML configuration file (optional when the environment sets everything).")
     Path config;
 
+    @Option(names = "--dry-run", description = "The DNS sink plans every write and audits it as dry-run on dns-mutations, "
+            + "but sends none to the provider (same as dns.dryRun: true).")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
-        ElephantSettings settings = loadOrReport(config, spec.commandLine().getErr());
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (dryRun) {
+            env.put("ELEPHANT_DNS_DRY_RUN", "true");
+        }
+        ElephantSettings settings = loadOrReport(config, env, spec.commandLine().getErr());
         if (settings == null) {
             return 2;
         }
@@ -37,8 +47,13 @@ final class RunCommand implements Callable<Integer> {
 
     /** The settings, or null after printing every problem of the configuration. */
     static ElephantSettings loadOrReport(Path config, PrintWriter err) throws java.io.IOException {
+        return loadOrReport(config, System.getenv(), err);
+    }
+
+    static ElephantSettings loadOrReport(Path config, Map<String, String> env, PrintWriter err)
+            throws java.io.IOException {
         try {
-            return RunConfig.load(config, System.getenv(), new SecretsManagerReader());
+            return RunConfig.load(config, env, new SecretsManagerReader());
         } catch (RunConfig.Invalid e) {
             err.println("elephant: the configuration has " + e.problems().size() + " problem(s):");
             e.problems().forEach(p -> err.println("  - " + p));

@@ -70,4 +70,23 @@ class RunModeTest {
                 .anyMatch(r -> r.name().equals(second + "." + RunFixture.DOMAIN)));
         assertThat(run.cloudflare.requestsAnswered(403)).as("the old token was refused, then replaced").isPositive();
     }
+
+    @Test
+    void aDryRunAuditsEveryWriteAsDryRunAndSendsNone() throws Exception {
+        run = new RunFixture("dry", "cf-dry", "k-dry");
+        Path config = run.config(dir, "");
+        run.elephant = Elephant.start(RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-dry",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-dry", "ELEPHANT_DNS_DRY_RUN", "true"), new SecretsManagerReader()));
+
+        String id = Ec2Launcher.launch(run.aws, "Project", "Elephant");
+        String name = id + "." + RunFixture.DOMAIN;
+        await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(SharedKafka.bootstrapServers(),
+                run.prefix + "dns-mutations").stream().anyMatch(r -> r.key().equals(name)));
+
+        var audit = TopicReader.readAll(SharedKafka.bootstrapServers(), run.prefix + "dns-mutations").stream()
+                .filter(r -> r.key().equals(name)).map(r -> r.value()).toList();
+        assertThat(audit).allSatisfy(v -> assertThat(v).contains("\"phase\":\"dry-run\"").contains("\"create\""));
+        assertThat(run.cloudflare.writeRequestCount()).isZero();
+        assertThat(run.cloudflare.records()).isEmpty();
+    }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
  * after it, sharing a {@code mutationId}; {@link Phase#NOOP} says the provider already matched, and
  * {@link Phase#DRIFT_REPAIRED} is the outcome of a write that repaired a difference found by looking
  * at the provider (a record deleted or changed by hand, one leaked, one lost with an event).
+ * {@link Phase#DRY_RUN} marks a write a dry run would have made.
  */
 public record DnsMutation(
         int schemaVersion,
@@ -33,10 +34,12 @@ public record DnsMutation(
         @JsonProperty("applied") APPLIED,
         @JsonProperty("failed") FAILED,
         @JsonProperty("noop") NOOP,
-        @JsonProperty("drift-repaired") DRIFT_REPAIRED;
+        @JsonProperty("drift-repaired") DRIFT_REPAIRED,
+        /** A write a dry run planned and did not send: no outcome follows it. */
+        @JsonProperty("dry-run") DRY_RUN;
 
         public boolean isOutcome() {
-            return this != INTENT;
+            return this != INTENT && this != DRY_RUN;
         }
     }
 

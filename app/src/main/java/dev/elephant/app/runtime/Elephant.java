@@ -158,7 +158,11 @@ public final class Elephant implements AutoCloseable {
         OwnershipMark mark = new OwnershipMark(s.ownerId());
         DnsPlanner planner = new DnsPlanner(mark, s.topology().domain());
         DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, s.ownerId(), s.cloudflareMaxBatch(),
-                Clock.systemUTC(), metrics);
+                Clock.systemUTC(), metrics, s.dnsDryRun());
+        if (s.dnsDryRun()) {
+            log.warn("DNS dry run: writes are planned and audited as dry-run on {}, none is sent to the provider",
+                    s.topics().dnsMutations());
+        }
         ZoneReconciliation zone = new ZoneReconciliation(s.kafka(), s.topics().dnsDesired(), s.topics().dnsMutations(),
                 provider, mark, audit, reconciler, Clock.systemUTC());
         sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler, zone,

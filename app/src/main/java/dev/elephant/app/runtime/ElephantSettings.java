@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param sweepInterval  how often the connector lists the project's instances to repair lost events
  * @param meetingLinksEventBus EventBridge bus (name or ARN) to put meeting links on, or null for Kafka only
  * @param meetingLinksSource the {@code source} of those events
+ * @param dnsDryRun      the DNS sink plans and audits writes as {@code dry-run} and sends none
  */
 public record ElephantSettings(
         Map<String, Object> kafka,
@@ -60,7 +61,8 @@ public record ElephantSettings(
         Duration reconcileInterval,
         Duration sweepInterval,
         String meetingLinksEventBus,
-        String meetingLinksSource) {
+        String meetingLinksSource,
+        boolean dnsDryRun) {
 
     public ElephantSettings {
         kafka = Map.copyOf(kafka);

@@ -40,9 +40,11 @@ final class BatchExecutor {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Timer eventToApplied;
+    private final boolean dryRun;
 
     BatchExecutor(DnsProvider provider, MutationAudit audit, ProviderView view, int maxBatch, String owner, Clock clock,
-                  MeterRegistry metrics) {
+                  MeterRegistry metrics, boolean dryRun) {
+        this.dryRun = dryRun;
         this.provider = provider;
         this.audit = audit;
         this.view = view;
@@ -71,9 +73,13 @@ final class BatchExecutor {
         for (Step s : chunk) {
             String id = UUID.randomUUID().toString();
             ids.add(id);
-            intents.add(mutation(id, DnsMutation.Phase.INTENT, s, null, null));
+            intents.add(mutation(id, dryRun ? DnsMutation.Phase.DRY_RUN : DnsMutation.Phase.INTENT, s, null, null));
         }
         audit.recordAll(intents);
+        if (dryRun) {
+            count(chunk, "dry-run");
+            return; // the view stays as the provider is: the same change is planned again while it is wanted
+        }
         RecordBatch batch = toBatch(chunk);
         RecordBatch.Result result;
         Timer.Sample sample = Timer.start(metrics);

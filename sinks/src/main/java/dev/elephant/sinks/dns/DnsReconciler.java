@@ -41,11 +41,20 @@ public final class DnsReconciler {
 
     public DnsReconciler(DnsProvider provider, DnsPlanner planner, MutationAudit audit, String owner, int maxBatch,
                          Clock clock, MeterRegistry metrics) {
+        this(provider, planner, audit, owner, maxBatch, clock, metrics, false);
+    }
+
+    /**
+     * @param dryRun plan and audit every write as {@code dry-run} without sending it: the provider is
+     *               only read
+     */
+    public DnsReconciler(DnsProvider provider, DnsPlanner planner, MutationAudit audit, String owner, int maxBatch,
+                         Clock clock, MeterRegistry metrics, boolean dryRun) {
         this.provider = provider;
         this.planner = planner;
         this.audit = audit;
         this.view = new ProviderView();
-        this.executor = new BatchExecutor(provider, audit, view, maxBatch, owner, clock, metrics);
+        this.executor = new BatchExecutor(provider, audit, view, maxBatch, owner, clock, metrics, dryRun);
         this.owner = owner;
         this.clock = clock;
         this.metrics = metrics;

@@ -97,7 +97,7 @@ public final class InstanceLifecycle {
         RecordStatus status = switch (outcome.phase()) {
             case APPLIED, NOOP, DRIFT_REPAIRED -> RecordStatus.CONFIRMED;
             case FAILED -> RecordStatus.FAILED;
-            case INTENT -> current.recordStatus();
+            case INTENT, DRY_RUN -> current.recordStatus();
         };
         return status == current.recordStatus() ? Optional.empty() : Optional.of(current.withRecordStatus(status));
     }
