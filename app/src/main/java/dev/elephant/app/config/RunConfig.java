@@ -64,6 +64,7 @@ public final class RunConfig {
         KEYS.put("cloudflare.maxBatch", "200");
         KEYS.put("dns.reconcileInterval", "PT10M");
         KEYS.put("dns.dryRun", "false");
+        KEYS.put("cloudflare.ownershipTags", "false");
         KEYS.put("sweepInterval", "PT5M");
         KEYS.put("meetingLinks.eventBus", "");
         KEYS.put("meetingLinks.source", "elephant");
@@ -196,11 +197,8 @@ public final class RunConfig {
             int maxBatch = intIn("cloudflare.maxBatch", 1, 3500);
             Duration reconcile = duration("dns.reconcileInterval");
             Duration sweep = duration("sweepInterval");
-            Boolean dryRun = parsed("dns.dryRun", v -> switch (v.toLowerCase(Locale.ROOT)) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                default -> throw new IllegalArgumentException();
-            }, "true or false");
+            Boolean dryRun = flag("dns.dryRun");
+            Boolean ownershipTags = flag("cloudflare.ownershipTags");
             URI awsEndpoint = parsed("aws.endpoint", URI::create, "a URL");
             TopologyConfig.AddressKind address = parsed("address",
                     s -> TopologyConfig.AddressKind.valueOf(s.toUpperCase(Locale.ROOT)), "public or private");
@@ -245,7 +243,16 @@ public final class RunConfig {
                     Secret.of(ingestKey), basicUser, basicPassword == null ? null : Secret.of(basicPassword), ownerId,
                     value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
                     value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch, reconcile, sweep,
-                    value("meetingLinks.eventBus"), value("meetingLinks.source"), Boolean.TRUE.equals(dryRun));
+                    value("meetingLinks.eventBus"), value("meetingLinks.source"), Boolean.TRUE.equals(dryRun),
+                    Boolean.TRUE.equals(ownershipTags));
+        }
+
+        private Boolean flag(String key) {
+            return parsed(key, v -> switch (v.toLowerCase(Locale.ROOT)) {
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> throw new IllegalArgumentException();
+            }, "true or false");
         }
 
         /** The ingest key as given, or read from the secret `elephant aws install` keeps it in. */

@@ -115,7 +115,7 @@ public final class DevStack implements AutoCloseable {
                 o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, null,
                 o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken), 1000, 200, o.reconcileInterval(), o.sweepInterval(),
-                "default", "elephant", false); // links also go to the AWS stand-in's EventBridge, as in AWS
+                "default", "elephant", false, false); // links also go to the AWS stand-in's EventBridge, as in AWS
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }

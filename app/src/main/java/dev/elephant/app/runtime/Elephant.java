@@ -152,10 +152,11 @@ public final class Elephant implements AutoCloseable {
         Timer rateLimitWait = metrics.timer("elephant.provider.ratelimit.wait", "provider", "cloudflare");
         RequestBudget budget = RequestBudget.perWindow(s.cloudflareRequestsPer5Minutes(), Duration.ofMinutes(5),
                 rateLimitWait::record);
-        HealthTrackingProvider provider = new HealthTrackingProvider(new CloudflareProvider(s.cloudflareApiBaseUrl(),
-                s.cloudflareZoneId(), s.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, budget), Clock.systemUTC());
-        providerHealth = provider;
         OwnershipMark mark = new OwnershipMark(s.ownerId());
+        HealthTrackingProvider provider = new HealthTrackingProvider(new CloudflareProvider(s.cloudflareApiBaseUrl(),
+                s.cloudflareZoneId(), s.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, budget,
+                s.cloudflareOwnershipTags() ? mark.tags() : List.of()), Clock.systemUTC());
+        providerHealth = provider;
         DnsPlanner planner = new DnsPlanner(mark, s.topology().domain());
         DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, s.ownerId(), s.cloudflareMaxBatch(),
                 Clock.systemUTC(), metrics, s.dnsDryRun());

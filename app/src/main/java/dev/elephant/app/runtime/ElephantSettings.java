@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param meetingLinksEventBus EventBridge bus (name or ARN) to put meeting links on, or null for Kafka only
  * @param meetingLinksSource the {@code source} of those events
  * @param dnsDryRun      the DNS sink plans and audits writes as {@code dry-run} and sends none
+ * @param cloudflareOwnershipTags also mark records with Cloudflare tags (paid plans only)
  */
 public record ElephantSettings(
         Map<String, Object> kafka,
@@ -62,7 +63,8 @@ public record ElephantSettings(
         Duration sweepInterval,
         String meetingLinksEventBus,
         String meetingLinksSource,
-        boolean dnsDryRun) {
+        boolean dnsDryRun,
+        boolean cloudflareOwnershipTags) {
 
     public ElephantSettings {
         kafka = Map.copyOf(kafka);

@@ -95,7 +95,12 @@ final class CloudflareApi implements HttpHandler {
             if (e.code() == CODE_RATE_LIMITED && !exchange.getResponseHeaders().containsKey("Retry-After")) {
                 exchange.getResponseHeaders().set("Retry-After", String.valueOf(rateWindowMillis / 1000)); // injected
             }
-            respond(exchange, e.status(), failure(e.code(), e.getMessage()));
+            ObjectNode failure = failure(e.code(), e.getMessage());
+            if (e.causeCode() != 0) {
+                ((ObjectNode) failure.get("errors").get(0)).putArray("error_chain").addObject()
+                        .put("code", e.causeCode()).put("message", e.causeMessage());
+            }
+            respond(exchange, e.status(), failure);
         } catch (IOException | RuntimeException e) {
             status = 400;
             respond(exchange, 400, failure(6007, "Malformed JSON in request body"));

@@ -41,7 +41,10 @@ public final class CloudflareStandIn implements AutoCloseable {
         this.zone = zone;
     }
 
-    /** Settings of the stand-in; the defaults are those of a Free plan zone. */
+    /** Tags a record may carry on a paid plan; the Free plan allows none. */
+    static final int PAID_PLAN_TAGS = 10;
+
+    /** Settings of the stand-in; the defaults are those of a Free plan zone. A zone with paid-plan comments also takes tags. */
     public record Settings(String bind, int httpPort, int dnsPort, String zoneId, String zoneName, String token, Path storeFile,
                            int recordQuota, int maxCommentLength, int rateLimit, long rateWindowMillis,
                            int maxBatchOperations) {
@@ -61,7 +64,8 @@ public final class CloudflareStandIn implements AutoCloseable {
 
     public static CloudflareStandIn start(Settings s) throws IOException {
         InetAddress address = InetAddress.getByName(s.bind());
-        Zone zone = new Zone(s.zoneId(), s.zoneName(), s.recordQuota(), s.maxCommentLength(), s.storeFile(),
+        Zone zone = new Zone(s.zoneId(), s.zoneName(), s.recordQuota(), s.maxCommentLength(),
+                s.maxCommentLength() > 100 ? PAID_PLAN_TAGS : 0, s.storeFile(),
                 Clock.systemUTC());
         CloudflareApi api = new CloudflareApi(zone, s.token(), Clock.systemUTC(), s.rateLimit(), s.rateWindowMillis(),
                 s.maxBatchOperations());

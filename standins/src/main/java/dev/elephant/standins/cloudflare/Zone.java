@@ -47,11 +47,19 @@ public final class Zone {
     private final String name;
     private final int recordQuota;
     private final int maxCommentLength;
+    private final int maxTags;
     private final Path storeFile;
     private final Clock clock;
     private final Map<String, DnsRecord> records = new LinkedHashMap<>();
 
     public Zone(String id, String name, int recordQuota, int maxCommentLength, Path storeFile, Clock clock) {
+        this(id, name, recordQuota, maxCommentLength, 0, storeFile, clock);
+    }
+
+    /** @param maxTags tags a record may carry: none on the Free plan, some on paid plans */
+    public Zone(String id, String name, int recordQuota, int maxCommentLength, int maxTags, Path storeFile,
+                Clock clock) {
+        this.maxTags = maxTags;
         this.id = id;
         this.name = name.toLowerCase(Locale.ROOT);
         this.recordQuota = recordQuota;
@@ -266,6 +274,13 @@ public final class Zone {
         if (comment != null && (comment.length() > maxCommentLength || comment.contains("\n"))) {
             throw validation("Comment is too long or has a newline (max " + maxCommentLength + " characters).");
         }
+        if (f.tags() != null && f.tags().size() > maxTags) {
+            throw new CloudflareError(400, CODE_VALIDATION, "DNS Validation Error", CODE_TAG_QUOTA,
+                    "DNS record has " + f.tags().size() + " tags, exceeding the quota of " + maxTags + ".");
+        }
+        if (f.tags() != null && f.tags().stream().anyMatch(t -> t.indexOf(':') <= 0)) {
+            throw validation("Tags must be name:value.");
+        }
         return new RecordFields(fqdn, f.type(), f.content(), ttl, proxied, comment, f.tags());
     }
 
@@ -288,6 +303,9 @@ public final class Zone {
             return false;
         }
     }
+
+    /** In the error_chain of a 1004: more tags than the zone's plan allows (none on Free). */
+    static final int CODE_TAG_QUOTA = 9300;
 
     private static CloudflareError validation(String message) {
         return new CloudflareError(400, CODE_VALIDATION, message);

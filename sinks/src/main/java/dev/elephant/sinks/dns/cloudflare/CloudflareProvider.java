@@ -44,6 +44,7 @@ public final class CloudflareProvider implements DnsProvider {
     private final OkHttpClient http;
     private final HttpUrl records;
     private final CloudflareToken token;
+    private final List<String> recordTags;
     private final int pageSize;
 
     /** Without a client-side rate limit; for tests that look at one call at a time. */
@@ -58,6 +59,13 @@ public final class CloudflareProvider implements DnsProvider {
     /** @param budget every request (each page too) is spent from it; null for none */
     public CloudflareProvider(String apiBaseUrl, String zoneId, CloudflareToken token, int pageSize,
                               RequestBudget budget) {
+        this(apiBaseUrl, zoneId, token, pageSize, budget, List.of());
+    }
+
+    /** @param recordTags tags put on every record written (paid plans only; the Free plan refuses any) */
+    public CloudflareProvider(String apiBaseUrl, String zoneId, CloudflareToken token, int pageSize,
+                              RequestBudget budget, List<String> recordTags) {
+        this.recordTags = List.copyOf(recordTags);
         this.pageSize = pageSize;
         HttpUrl base = HttpUrl.parse(apiBaseUrl);
         if (base == null) {
@@ -131,14 +139,19 @@ public final class CloudflareProvider implements DnsProvider {
         return new Request.Builder().url(url);
     }
 
-    private static ObjectNode fields(RecordSpec spec) {
-        return Json.mapper().createObjectNode()
+    private ObjectNode fields(RecordSpec spec) {
+        ObjectNode fields = Json.mapper().createObjectNode()
                 .put("type", spec.type())
                 .put("name", spec.name())
                 .put("content", spec.content())
                 .put("ttl", spec.ttl())
                 .put("proxied", false)
                 .put("comment", spec.comment());
+        if (!recordTags.isEmpty()) {
+            ArrayNode tags = fields.putArray("tags");
+            recordTags.forEach(tags::add);
+        }
+        return fields;
     }
 
     private JsonNode call(String operation, Request request) throws ProviderException {
@@ -182,8 +195,13 @@ public final class CloudflareProvider implements DnsProvider {
         int code = 0;
         String message = "";
         if (body != null && body.path("errors").size() > 0) {
-            code = body.path("errors").get(0).path("code").asInt();
-            message = body.path("errors").get(0).path("message").asText();
+            JsonNode first = body.path("errors").get(0);
+            code = first.path("code").asInt();
+            message = first.path("message").asText();
+            // 1004 "DNS Validation Error" says little; its error_chain says what (e.g. 9300, too many tags).
+            for (JsonNode cause : first.path("error_chain")) {
+                message += "; " + cause.path("code").asInt() + " " + cause.path("message").asText();
+            }
         }
         String what = "Cloudflare " + operation + " answered HTTP " + status + (code != 0 ? " code " + code : "")
                 + (message.isEmpty() ? "" : ": " + message);

@@ -23,6 +23,14 @@ public record OwnershipMark(String ownerId) {
         return "managed-by=elephant owner=" + ownerId;
     }
 
+    /**
+     * The same mark as Cloudflare record tags ({@code name:value}), for zones on paid plans, where
+     * tags can be filtered on in the dashboard; the comment stays the mark Elephant goes by.
+     */
+    public java.util.List<String> tags() {
+        return java.util.List.of("managed-by:elephant", "elephant-owner:" + ownerId);
+    }
+
     public boolean isOn(String comment) {
         // Cloudflare compares comment filters case-insensitively; so do we, to agree with a comment.exact list.
         return comment != null && comment.toLowerCase(Locale.ROOT).equals(comment());

@@ -100,6 +100,34 @@ class CloudflareProviderTest {
     }
 
     @Test
+    void onAPaidZoneRecordsCarryTheOwnershipTags() throws Exception {
+        cf.close();
+        cf = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0, ZONE, "elephant.test",
+                TOKEN, null));
+        List<String> tags = new dev.elephant.sinks.dns.plan.OwnershipMark("dev").tags();
+        provider = new CloudflareProvider(cf.apiBaseUrl(), ZONE, CloudflareToken.fixed(Secret.of(TOKEN)), 100, null,
+                tags);
+
+        create(spec("198.18.0.1"));
+
+        assertThat(cf.records()).singleElement().satisfies(r -> assertThat(r.tags())
+                .containsExactly("managed-by:elephant", "elephant-owner:dev"));
+    }
+
+    @Test
+    void onAFreeZoneTagsAreAClearPermanentError() {
+        provider = new CloudflareProvider(cf.apiBaseUrl(), ZONE, CloudflareToken.fixed(Secret.of(TOKEN)), 100, null,
+                List.of("managed-by:elephant"));
+
+        assertThatThrownBy(() -> create(spec("198.18.0.1")))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ProviderException.Kind.PERMANENT);
+                    assertThat(e.getMessage()).contains("1004").contains("9300").contains("exceeding the quota of 0");
+                });
+        assertThat(cf.records()).isEmpty();
+    }
+
+    @Test
     void rateLimitIsRetryableWithTheProvidersRetryAfter() {
         cf.injectFault(429, 1);
         assertThatThrownBy(() -> create(spec("198.18.0.1")))
