@@ -38,9 +38,12 @@ public final class AwsStandIn implements AutoCloseable {
     private final Ec2Fleet fleet;
     private final SecretsManagerApi secrets;
     private final EventBridgeApi events;
+    private final Ec2QueryApi ec2;
 
     private AwsStandIn(HttpServer http, ExecutorService httpThreads, ScheduledExecutorService scheduler,
-                       EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets, EventBridgeApi events) {
+                       EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets, EventBridgeApi events,
+                       Ec2QueryApi ec2) {
+        this.ec2 = ec2;
         this.secrets = secrets;
         this.events = events;
         this.http = http;
@@ -97,7 +100,7 @@ public final class AwsStandIn implements AutoCloseable {
         http.start();
         log.info("AWS stand-in: EC2 Query API on http://127.0.0.1:{}, EventBridge events to {}",
                 http.getAddress().getPort(), s.eventTarget());
-        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events);
+        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events, ec2);
     }
 
     public URI endpoint() {
@@ -115,6 +118,11 @@ public final class AwsStandIn implements AutoCloseable {
     /** Stores a secret, as {@code aws secretsmanager create-secret} would. */
     public void putSecret(String name, String value) {
         secrets.put(name, value);
+    }
+
+    /** The next {@code times} calls of an EC2 action (DescribeInstances, …) answer 503 RequestLimitExceeded. */
+    public void throttleEc2(String action, int times) {
+        ec2.throttle(action, times);
     }
 
     /** A secret's current value, as {@code aws secretsmanager get-secret-value} would show it. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,13 @@ final class Ec2QueryApi implements HttpHandler {
         this.fleet = fleet;
     }
 
+    private final Map<String, AtomicInteger> throttles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The next {@code times} calls of {@code action} are throttled. */
+    void throttle(String action, int times) {
+        throttles.computeIfAbsent(action, a -> new AtomicInteger()).set(times);
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         String requestId = UUID.randomUUID().toString();
@@ -45,6 +53,11 @@ final class Ec2QueryApi implements HttpHandler {
                 params.putAll(Exchanges.parseForm(new String(Exchanges.readBody(exchange, MAX_BODY), StandardCharsets.UTF_8)));
             }
             String action = params.getOrDefault("Action", "");
+            AtomicInteger throttled = throttles.get(action);
+            if (throttled != null && throttled.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                // EC2's throttling answer: HTTP 503, RequestLimitExceeded; the SDK backs off and retries it.
+                throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
+            }
             String xml = switch (action) {
                 case "RunInstances" -> runInstances(params, requestId);
                 case "DescribeInstances" -> describeInstances(params, requestId);
@@ -60,7 +73,7 @@ final class Ec2QueryApi implements HttpHandler {
             String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + esc(e.code())
                     + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error></Errors><RequestID>" + requestId
                     + "</RequestID></Response>";
-            Exchanges.respond(exchange, 400, "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
+            Exchanges.respond(exchange, e.status(), "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
         }
     }
 
