@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -58,6 +59,11 @@ final class BatchExecutor {
                 .register(metrics);
     }
 
+    /** Writes sent without an answer: their intents are on the audit trail, their outcomes not yet. */
+    private record Unanswered(List<String> ids, List<Step> chunk, DnsMutation.Phase success) {}
+
+    private final List<Unanswered> unanswered = new ArrayList<>();
+
     Leftovers execute(List<Step> steps, DnsMutation.Phase success) throws RetryLater, MutationAudit.AuditUnavailable {
         Leftovers left = new Leftovers(new LinkedHashMap<>(), new LinkedHashMap<>());
         for (int from = 0; from < steps.size(); from += maxBatch) {
@@ -88,6 +94,13 @@ final class BatchExecutor {
             sample.stop(timer("ok"));
         } catch (ProviderException e) {
             sample.stop(timer(e.kind().name().toLowerCase(Locale.ROOT)));
+            if (e.isOutcomeUnknown()) {
+                // The batch may have been applied: its outcomes come from a look at the provider first thing
+                // next time, not from a guess now (which would record "failed" for what happened).
+                unanswered.add(new Unanswered(List.copyOf(ids), List.copyOf(chunk), success));
+                count(chunk, "unanswered");
+                throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+            }
             List<DnsMutation> failed = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 failed.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null, e.getMessage()));
@@ -133,6 +146,38 @@ final class BatchExecutor {
                     eventToApplied.record(java.time.Duration.between(s.desired().eventTime(), now));
                 }
             }
+        }
+    }
+
+    /** Gives each write that went unanswered its outcome, by what the provider shows at its name now. */
+    void settleUnanswered() throws RetryLater, MutationAudit.AuditUnavailable {
+        while (!unanswered.isEmpty()) {
+            Unanswered u = unanswered.get(0);
+            List<DnsMutation> outcomes = new ArrayList<>();
+            for (int i = 0; i < u.chunk().size(); i++) {
+                Step s = u.chunk().get(i);
+                String name = s.desired().name();
+                List<ProviderRecord> now;
+                try {
+                    now = provider.recordsAt(name);
+                } catch (ProviderException e) {
+                    throw new RetryLater("looking up writes whose answer was lost: " + e.getMessage(), e.retryAfter(), e);
+                }
+                view.replaceAt(name, now);
+                String mark = s.change().spec() != null ? s.change().spec().comment() : s.change().existing().comment();
+                List<ProviderRecord> owned = now.stream().filter(r -> Objects.equals(mark, r.comment())).toList();
+                DnsMutation intent = mutation(u.ids().get(i), DnsMutation.Phase.INTENT, s, null, null);
+                DnsMutation outcome = IntentSettlement.outcomeOf(intent, owned, "the answer was lost", clock.instant());
+                if (outcome.phase() == DnsMutation.Phase.APPLIED && u.success() != DnsMutation.Phase.APPLIED) {
+                    outcome = new DnsMutation(outcome.schemaVersion(), outcome.mutationId(), u.success(),
+                            outcome.action(), outcome.name(), outcome.type(), outcome.content(),
+                            outcome.previousContent(), outcome.providerRecordId(), outcome.instanceId(),
+                            outcome.causeId(), outcome.owner(), outcome.error(), outcome.time());
+                }
+                outcomes.add(outcome);
+            }
+            audit.recordAll(outcomes);
+            unanswered.remove(0);
         }
     }
 

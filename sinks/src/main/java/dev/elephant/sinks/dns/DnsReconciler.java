@@ -74,8 +74,14 @@ public final class DnsReconciler {
         apply(names, DnsMutation.Phase.DRIFT_REPAIRED);
     }
 
+    /** Gives writes whose answer was lost their outcomes, from a look at the provider; the view follows. */
+    void settleUnanswered() throws RetryLater, MutationAudit.AuditUnavailable {
+        executor.settleUnanswered();
+    }
+
     private void apply(Collection<Desired> names, DnsMutation.Phase success)
             throws RetryLater, MutationAudit.AuditUnavailable {
+        settleUnanswered(); // before planning: the plan must see what those writes did
         BatchExecutor.Leftovers left = executor.execute(plan(names, success), success);
         if (!left.lookAgain().isEmpty()) {
             for (String name : left.lookAgain().keySet()) {

@@ -69,6 +69,7 @@ public final class ZoneReconciliation {
      */
     Snapshot run(Collection<TopicPartition> partitions, int totalPartitions, boolean settle)
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
+        reconciler.settleUnanswered(); // before the listing, so the outcomes of lost answers come first
         Set<Integer> mine = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         TopicSnapshot snapshot = TopicSnapshot.read(kafka, partitions, READ_TIMEOUT);
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
@@ -132,29 +133,9 @@ public final class ZoneReconciliation {
                 open.remove(m.mutationId());
             }
         }
-        Map<String, ProviderRecord> byId = new HashMap<>();
-        owned.forEach(r -> byId.put(r.id(), r));
         for (DnsMutation intent : open.values()) {
-            boolean happened = switch (intent.action()) {
-                case CREATE -> owned.stream().anyMatch(r -> r.name().equalsIgnoreCase(intent.name())
-                        && Objects.equals(r.content(), intent.content()));
-                case UPDATE -> byId.containsKey(intent.providerRecordId())
-                        && Objects.equals(byId.get(intent.providerRecordId()).content(), intent.content());
-                case DELETE -> !byId.containsKey(intent.providerRecordId());
-                case NONE -> false;
-            };
-            String recordId = intent.providerRecordId();
-            if (happened && intent.action() == DnsMutation.Action.CREATE) {
-                recordId = owned.stream().filter(r -> r.name().equalsIgnoreCase(intent.name())
-                        && Objects.equals(r.content(), intent.content())).findFirst().map(ProviderRecord::id).orElse(null);
-            }
-            DnsMutation outcome = new DnsMutation(DnsMutation.SCHEMA_VERSION, intent.mutationId(),
-                    happened ? DnsMutation.Phase.APPLIED : DnsMutation.Phase.FAILED, intent.action(), intent.name(),
-                    intent.type(), intent.content(), intent.previousContent(), recordId, intent.instanceId(),
-                    intent.causeId(), intent.owner(),
-                    happened ? "settled at start: the provider shows the write happened"
-                            : "settled at start: the provider shows the write did not happen",
-                    clock.instant());
+            DnsMutation outcome = IntentSettlement.outcomeOf(intent, owned, "settled at start", clock.instant());
+            boolean happened = outcome.phase() == DnsMutation.Phase.APPLIED;
             audit.record(outcome);
             log.info("settled an open intent for {} ({}): {}", intent.name(), intent.action(),
                     happened ? "applied" : "did not happen");

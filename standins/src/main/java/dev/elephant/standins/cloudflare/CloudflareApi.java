@@ -50,6 +50,10 @@ final class CloudflareApi implements HttpHandler {
     private final long rateWindowMillis;
     private final Deque<Long> recentRequests = new ArrayDeque<>();
     private long blockedUntil = Long.MIN_VALUE;
+    private volatile FaultPlan faultPlan;
+    private final Map<FaultPlan.Fault, Long> faultCounts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong rateLimitRefusals = new java.util.concurrent.atomic.AtomicLong();
+    private final ThreadLocal<Boolean> swallowAnswer = ThreadLocal.withInitial(() -> false);
     private final Deque<Integer> injectedFaults = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<LoggedRequest> requestLog = new ConcurrentLinkedQueue<>();
     /** How many records the request being answered changed (a batch changes several). */
@@ -88,8 +92,23 @@ final class CloudflareApi implements HttpHandler {
         String path = exchange.getRequestURI().getPath();
         int status;
         changesInThisRequest.set(0);
+        FaultPlan plan = faultPlan;
+        FaultPlan.Fault fault = plan == null ? FaultPlan.Fault.NONE : plan.next();
+        faultCounts.merge(fault, 1L, Long::sum);
+        if (fault != FaultPlan.Fault.NONE && fault != FaultPlan.Fault.APPLIED_THEN_RESET) {
+            injectFaultNow(exchange, method, path, fault, plan);
+            return;
+        }
         try {
+            swallowAnswer.set(fault == FaultPlan.Fault.APPLIED_THEN_RESET);
             status = route(exchange, method, path);
+            if (swallowAnswer.get()) {
+                // Applied, and the connection drops before the answer: the caller cannot tell it happened.
+                requestLog.add(new LoggedRequest(clock.instant(), method, path, status,
+                        status < 300 ? changesInThisRequest.get() : 0));
+                exchange.close();
+                return;
+            }
         } catch (CloudflareError e) {
             status = e.status();
             if (e.code() == CODE_RATE_LIMITED && !exchange.getResponseHeaders().containsKey("Retry-After")) {
@@ -104,6 +123,8 @@ final class CloudflareApi implements HttpHandler {
         } catch (IOException | RuntimeException e) {
             status = 400;
             respond(exchange, 400, failure(6007, "Malformed JSON in request body"));
+        } finally {
+            swallowAnswer.set(false);
         }
         requestLog.add(new LoggedRequest(clock.instant(), method, path, status,
                 status < 300 ? changesInThisRequest.get() : 0));
@@ -233,6 +254,7 @@ final class CloudflareApi implements HttpHandler {
         exchange.getResponseHeaders().set("Ratelimit-Policy", "\"default\";q=" + rateLimit + ";w="
                 + rateWindowMillis / 1000);
         if (blocked) {
+            rateLimitRefusals.incrementAndGet();
             exchange.getResponseHeaders().set("Retry-After", String.valueOf(resetSeconds));
             throw new CloudflareError(429, CODE_RATE_LIMITED, "You have exceeded your allowed rate limit.");
         }
@@ -355,8 +377,50 @@ final class CloudflareApi implements HttpHandler {
     }
 
     private int ok(HttpExchange exchange, JsonNode result) throws IOException {
-        respond(exchange, 200, success(result));
+        if (!swallowAnswer.get()) {
+            respond(exchange, 200, success(result));
+        }
         return 200;
+    }
+
+    /** Answers a request with the fault drawn for it, changing nothing. */
+    private void injectFaultNow(HttpExchange exchange, String method, String path, FaultPlan.Fault fault,
+                                FaultPlan plan) throws IOException {
+        int status = 0;
+        switch (fault) {
+            case SERVER_ERROR -> {
+                status = plan.serverErrorStatus();
+                respond(exchange, status, failure(10001, "service unavailable (injected)"));
+            }
+            case RATE_LIMITED -> {
+                status = 429;
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                respond(exchange, 429, failure(CODE_RATE_LIMITED, "You have exceeded your allowed rate limit. (injected)"));
+            }
+            case TIMEOUT -> {
+                try {
+                    Thread.sleep(plan.timeoutMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+            }
+            default -> exchange.close(); // RESET: the connection drops, nothing was applied
+        }
+        requestLog.add(new LoggedRequest(clock.instant(), method, path, status, 0));
+    }
+
+    /** From now on each request may meet a fault drawn from {@code plan}; null: no more random faults. */
+    void faults(FaultPlan plan) {
+        this.faultPlan = plan;
+    }
+
+    Map<FaultPlan.Fault, Long> faultCounts() {
+        return Map.copyOf(faultCounts);
+    }
+
+    long rateLimitRefusals() {
+        return rateLimitRefusals.get();
     }
 
     private static ObjectNode success(JsonNode result) {

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -133,6 +134,21 @@ public final class CloudflareStandIn implements AutoCloseable {
     }
 
     /** The next {@code times} API requests are answered with {@code status}. */
+    /** Random faults on every request from now on (null stops them). */
+    public void faults(FaultPlan plan) {
+        api.faults(plan);
+    }
+
+    /** How many requests met each kind of fault (NONE included). */
+    public Map<FaultPlan.Fault, Long> faultCounts() {
+        return api.faultCounts();
+    }
+
+    /** Requests refused because the token went over the real rate limit (not injected faults). */
+    public long rateLimitRefusals() {
+        return api.rateLimitRefusals();
+    }
+
     /** Rotates the API token: the old one is refused from now on (HTTP 403, code 10000). */
     public void rotateToken(String newToken) {
         api.rotateToken(newToken);

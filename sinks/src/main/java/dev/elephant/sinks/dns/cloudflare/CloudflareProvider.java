@@ -177,9 +177,17 @@ public final class CloudflareProvider implements DnsProvider {
             }
             throw classify(operation, response, body);
         } catch (IOException e) {
-            throw new ProviderException(ProviderException.Kind.RETRYABLE,
-                    "Cloudflare " + operation + ": " + e.getClass().getSimpleName(), null, e);
+            // No answer: a write may have been carried out all the same.
+            return throwUnanswered(operation, request, e);
         }
+    }
+
+    private static JsonNode throwUnanswered(String operation, Request request, IOException e) throws ProviderException {
+        String what = "Cloudflare " + operation + ": no answer (" + e.getClass().getSimpleName() + ")";
+        if ("GET".equals(request.method())) {
+            throw new ProviderException(ProviderException.Kind.RETRYABLE, what, null, e);
+        }
+        throw ProviderException.outcomeUnknown(what, e);
     }
 
     private static JsonNode parse(String text) {

@@ -17,6 +17,7 @@ public final class ProviderException extends Exception {
     private final Kind kind;
     private final Duration retryAfter;
     private final boolean authFailure;
+    private boolean outcomeUnknown;
 
     public ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause) {
         this(kind, message, retryAfter, cause, false);
@@ -32,6 +33,20 @@ public final class ProviderException extends Exception {
 
     public boolean isAuthFailure() {
         return authFailure;
+    }
+
+    /**
+     * A call that may have been carried out although no answer came (the connection dropped or timed
+     * out after the request was sent): retryable, and what it did must be looked up.
+     */
+    public static ProviderException outcomeUnknown(String message, Throwable cause) {
+        ProviderException e = new ProviderException(Kind.RETRYABLE, message, null, cause);
+        e.outcomeUnknown = true;
+        return e;
+    }
+
+    public boolean isOutcomeUnknown() {
+        return outcomeUnknown;
     }
 
     public Kind kind() {
