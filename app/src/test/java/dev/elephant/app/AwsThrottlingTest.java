@@ -2,12 +2,9 @@ package dev.elephant.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
 import dev.elephant.app.runtime.Elephant;
-import dev.elephant.events.Json;
-import dev.elephant.standins.aws.EventBridgeSamples;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,12 +37,9 @@ class AwsThrottlingTest {
     }
 
     private HttpResponse<String> deliver(String instanceId, String eventId) throws Exception {
-        ObjectNode event = (ObjectNode) Json.mapper().readTree(EventBridgeSamples.read("ec2-running.json"));
-        event.put("id", eventId);
-        ((ObjectNode) event.get("detail")).put("instance-id", instanceId);
         return http.send(HttpRequest.newBuilder(run.api("/v1/eventbridge")).header("X-Elephant-Key", KEY)
                 .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(event))).build(),
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Ec2Launcher.runningEvent(instanceId, eventId))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

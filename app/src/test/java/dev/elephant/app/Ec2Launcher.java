@@ -38,6 +38,19 @@ final class Ec2Launcher {
                 .instances().get(0).instanceId();
     }
 
+    /** The sample "running" state-change event for {@code instanceId}, with its own event id, as EventBridge sends it. */
+    static byte[] runningEvent(String instanceId, String eventId) {
+        try {
+            var event = (com.fasterxml.jackson.databind.node.ObjectNode) dev.elephant.events.Json.mapper()
+                    .readTree(dev.elephant.standins.aws.EventBridgeSamples.read("ec2-running.json"));
+            event.put("id", eventId);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("detail")).put("instance-id", instanceId);
+            return dev.elephant.events.Json.toBytes(event);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static String launch(AwsStandIn aws, String... tags) {
         try (Ec2Client ec2 = client(aws)) {
             return launch(ec2, tags);

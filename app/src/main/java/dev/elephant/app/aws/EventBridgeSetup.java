@@ -65,6 +65,8 @@ public final class EventBridgeSetup {
     private final Options o;
     private final boolean dryRun;
     private final List<Step> steps = new ArrayList<>();
+    /** The ingest key the connection sends: read from, or just stored in, Secrets Manager. */
+    private String key;
 
     private EventBridgeSetup(EventBridgeClient events, SecretsManagerClient secrets, Options o, boolean dryRun) {
         this.events = events;
@@ -89,8 +91,6 @@ public final class EventBridgeSetup {
             rule(o.namePrefix() + "-ecs", ecsPattern(), destinationArn);
         }
     }
-
-    private String key;
 
     /** @return true when the key was made just now (the connection must then be given it) */
     private boolean ingestKey() {

@@ -17,7 +17,7 @@ public final class ProviderException extends Exception {
     private final Kind kind;
     private final Duration retryAfter;
     private final boolean authFailure;
-    private boolean outcomeUnknown;
+    private final boolean outcomeUnknown;
 
     public ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause) {
         this(kind, message, retryAfter, cause, false);
@@ -25,10 +25,16 @@ public final class ProviderException extends Exception {
 
     /** @param authFailure the provider refused the credentials (which may have been rotated since they were read) */
     public ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean authFailure) {
+        this(kind, message, retryAfter, cause, authFailure, false);
+    }
+
+    private ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause, boolean authFailure,
+                              boolean outcomeUnknown) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
         this.authFailure = authFailure;
+        this.outcomeUnknown = outcomeUnknown;
     }
 
     public boolean isAuthFailure() {
@@ -40,9 +46,7 @@ public final class ProviderException extends Exception {
      * out after the request was sent): retryable, and what it did must be looked up.
      */
     public static ProviderException outcomeUnknown(String message, Throwable cause) {
-        ProviderException e = new ProviderException(Kind.RETRYABLE, message, null, cause);
-        e.outcomeUnknown = true;
-        return e;
+        return new ProviderException(Kind.RETRYABLE, message, null, cause, false, true);
     }
 
     public boolean isOutcomeUnknown() {
