@@ -1,5 +1,6 @@
 package dev.elephant.sinks.dns;
 
+import dev.elephant.sinks.SinkLoops;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -157,10 +156,10 @@ public final class DnsSink implements AutoCloseable {
                 log.warn("DNS reconciliation of {} did not finish ({}); retrying in {} ms", partitions, e.getMessage(),
                         backoff.toMillis());
             }
-            if (!pause(backoff)) {
+            if (!SinkLoops.pause(stopping, backoff)) {
                 return false;
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            backoff = SinkLoops.doubled(backoff, MAX_BACKOFF);
         }
         return false;
     }
@@ -179,49 +178,23 @@ public final class DnsSink implements AutoCloseable {
             } catch (RetryLater e) {
                 Duration wait = e.delay() != null ? e.delay() : backoff;
                 log.warn("{} name(s): {}; retrying in {} ms", desired.size(), e.getMessage(), wait.toMillis());
-                if (!pause(wait)) {
+                if (!SinkLoops.pause(stopping, wait)) {
                     return false;
                 }
             } catch (MutationAudit.AuditUnavailable e) {
                 log.warn("audit trail unavailable ({}); no provider call without it, retrying in {} ms",
                         e.getMessage(), backoff.toMillis());
-                if (!pause(backoff)) {
+                if (!SinkLoops.pause(stopping, backoff)) {
                     return false;
                 }
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            backoff = SinkLoops.doubled(backoff, MAX_BACKOFF);
         }
         return false;
     }
 
-    /**
-     * Waits, with up to a fifth added at random so that several Elephant instances backing off from the
-     * same provider do not come back in step.
-     *
-     * @return false when the sink is stopping
-     */
-    private boolean pause(Duration wait) {
-        long millis = wait.toMillis() + ThreadLocalRandom.current().nextLong(wait.toMillis() / 5 + 1);
-        try {
-            return !stopping.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Override
     public void close() {
-        stopping.countDown();
-        if (thread.getState() == Thread.State.NEW) {
-            consumer.close(Duration.ZERO);
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SinkLoops.stop(stopping, consumer, thread);
     }
 }

@@ -2,6 +2,7 @@ package dev.elephant.sinks.links;
 
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.sinks.SinkLoops;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -145,16 +144,10 @@ public final class MeetingReadyFollower implements AutoCloseable {
                 log.warn("{} meeting link change(s) not published ({}); retrying in {} ms", changes.size(),
                         e.getMessage(), backoff.toMillis());
             }
-            long millis = backoff.toMillis() + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 5 + 1);
-            try {
-                if (stopping.await(millis, TimeUnit.MILLISECONDS)) {
-                    return false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!SinkLoops.pause(stopping, backoff)) {
                 return false;
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            backoff = SinkLoops.doubled(backoff, MAX_BACKOFF);
         }
         return false;
     }
@@ -165,16 +158,6 @@ public final class MeetingReadyFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        stopping.countDown();
-        if (thread.getState() == Thread.State.NEW) {
-            consumer.close(Duration.ZERO);
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SinkLoops.stop(stopping, consumer, thread);
     }
 }
