@@ -18,8 +18,12 @@ final class Ec2Launcher {
     private Ec2Launcher() {}
 
     static Ec2Client client(AwsStandIn aws) {
+        return client(aws.endpoint());
+    }
+
+    static Ec2Client client(java.net.URI endpoint) {
         return Ec2Client.builder()
-                .endpointOverride(aws.endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(ApacheHttpClient.builder())

@@ -74,14 +74,19 @@ class ProviderFaultTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> running(ec2, ids) == 15);
         }
 
-        InvariantChecker.Run check = new InvariantChecker.Run(SharedKafka.bootstrapServers(), run.prefix,
-                RunFixture.DOMAIN, "managed-by=elephant owner=prod", run.cloudflare, foreign, changesBefore, List.of());
         List<String> violations = new ArrayList<>();
         try {
             await().atMost(Duration.ofMinutes(Long.getLong("elephant.faultMinutes", 4)))
                     .pollInterval(Duration.ofSeconds(2)).until(() -> {
                         violations.clear();
-                        violations.addAll(InvariantChecker.check(check));
+                        if (run.aws.deliveriesPending() > 0) {
+                            violations.add(run.aws.deliveriesPending() + " EventBridge deliveries not accepted yet");
+                            return false;
+                        }
+                        violations.addAll(InvariantChecker.check(new InvariantChecker.Run(
+                                SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN,
+                                "managed-by=elephant owner=prod", run.cloudflare, foreign, changesBefore,
+                                run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById())));
                         // 5 restarted + 10 never stopped run; the log must hold all of it before the check counts.
                         return violations.isEmpty() && ownedRecords() == 15;
                     });
@@ -91,9 +96,8 @@ class ProviderFaultTest {
         System.out.printf("provider faults (seed %d): %d instances, %d provider requests, faults %s, "
                         + "rate-limit refusals %d, violations %d%n", seed, ids.size(), run.cloudflare.requestCount(),
                 run.cloudflare.faultCounts(), run.cloudflare.rateLimitRefusals(), violations.size());
-        if (!violations.isEmpty()) {
-            TopicReader.readAll(SharedKafka.bootstrapServers(), run.prefix + "dns-mutations")
-                    .forEach(r -> System.out.println("AUDIT " + r.value()));
+        if (!violations.isEmpty() || ownedRecords() != 15) {
+            RunRecord.keep("provider-faults-" + seed, run, null);
         }
         assertThat(violations).as("seed " + seed).isEmpty();
         assertThat(ownedRecords()).isEqualTo(15);

@@ -116,4 +116,11 @@ class RunConfigTest {
                         .doesNotContain("cf-secret-value")
                         .doesNotContain("ingest-secret-value"));
     }
+
+    @Test
+    void theReadmeTableNamesEverySettingWithItsEnvironmentVariable() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        RunConfig.environmentVariables().forEach((key, env) -> assertThat(readme)
+                .as("README row for " + key).contains("| `" + key + "` | `" + env + "` |"));
+    }
 }

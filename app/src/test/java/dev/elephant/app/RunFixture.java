@@ -36,9 +36,16 @@ final class RunFixture implements AutoCloseable {
      *                        where EventBridge rules and API destinations (`elephant aws install`) say
      */
     RunFixture(String name, String cloudflareToken, String ingestKey, boolean deliverDirectly) throws IOException {
+        this(name, cloudflareToken, ingestKey, deliverDirectly, false);
+    }
+
+    /** @param paidZone the zone is on a paid plan: 3,500 records, tags, 500-character comments */
+    RunFixture(String name, String cloudflareToken, String ingestKey, boolean deliverDirectly, boolean paidZone)
+            throws IOException {
         this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        this.cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE, DOMAIN,
-                cloudflareToken, null));
+        this.cloudflare = CloudflareStandIn.start(paidZone
+                ? CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0, ZONE, DOMAIN, cloudflareToken, null)
+                : CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE, DOMAIN, cloudflareToken, null));
         this.aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
                 deliverDirectly ? URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge") : null, null,
                 "X-Elephant-Key", ingestKey,

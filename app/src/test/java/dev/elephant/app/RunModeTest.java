@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
 import dev.elephant.app.runtime.Elephant;
+import dev.elephant.standins.cloudflare.FaultPlan;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * broker — here the test JVM's broker and the stand-ins, reached through their configured endpoints.
  */
 class RunModeTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -88,5 +94,32 @@ class RunModeTest {
         assertThat(audit).allSatisfy(v -> assertThat(v).contains("\"phase\":\"dry-run\"").contains("\"create\""));
         assertThat(run.cloudflare.writeRequestCount()).isZero();
         assertThat(run.cloudflare.records()).isEmpty();
+    }
+
+    @Test
+    void readinessFailsWhileTheDnsSinkIsBehindLongerThanItsBoundAndRecoversWhenItCatchesUp() throws Exception {
+        run = new RunFixture("lag", "cf-lag", "k-lag");
+        Path config = run.config(dir, "");
+        run.elephant = Elephant.start(RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-lag",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-lag", "ELEPHANT_DNS_READY_LAG_BOUND", "PT3S"),
+                new SecretsManagerReader()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyz().statusCode() == 200);
+
+        run.cloudflare.faults(new FaultPlan(1, 1.0, 0, 0, 0, 0)); // every request answered 5xx
+        String id = Ec2Launcher.launch(run.aws, "Project", "Elephant");
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyz().statusCode() == 503);
+        HttpResponse<String> notReady = readyz();
+        assertThat(notReady.body()).contains("\"dnsSink\"").contains("behind " + run.prefix + "dns-desired")
+                .as("the provider itself is allowed 60 s of failures before it is named")
+                .doesNotContain("dnsProvider");
+
+        run.cloudflare.faults(null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> run.cloudflare.records().stream()
+                .anyMatch(r -> r.name().equals(id + "." + RunFixture.DOMAIN)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> readyz().statusCode() == 200);
+    }
+
+    private HttpResponse<String> readyz() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(run.api("/readyz")).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

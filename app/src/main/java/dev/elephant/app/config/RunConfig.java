@@ -64,10 +64,18 @@ public final class RunConfig {
         KEYS.put("cloudflare.maxBatch", "200");
         KEYS.put("dns.reconcileInterval", "PT10M");
         KEYS.put("dns.dryRun", "false");
+        KEYS.put("dns.readyLagBound", ElephantSettings.DEFAULT_SINK_LAG_BOUND.toString());
         KEYS.put("cloudflare.ownershipTags", "false");
         KEYS.put("sweepInterval", "PT5M");
         KEYS.put("meetingLinks.eventBus", "");
         KEYS.put("meetingLinks.source", "elephant");
+    }
+
+    /** Every setting's key and its environment variable, in the README's order ({@code kafka.*} passes through besides). */
+    public static Map<String, String> environmentVariables() {
+        Map<String, String> env = new LinkedHashMap<>();
+        KEYS.keySet().forEach(k -> env.put(k, FlatConfig.envName(k)));
+        return env;
     }
 
     private RunConfig() {}
@@ -197,6 +205,7 @@ public final class RunConfig {
             int maxBatch = intIn("cloudflare.maxBatch", 1, 3500);
             Duration reconcile = duration("dns.reconcileInterval");
             Duration sweep = duration("sweepInterval");
+            Duration lagBound = duration("dns.readyLagBound");
             Boolean dryRun = flag("dns.dryRun");
             Boolean ownershipTags = flag("cloudflare.ownershipTags");
             URI awsEndpoint = parsed("aws.endpoint", URI::create, "a URL");
@@ -244,7 +253,7 @@ public final class RunConfig {
                     value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
                     value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch, reconcile, sweep,
                     value("meetingLinks.eventBus"), value("meetingLinks.source"), Boolean.TRUE.equals(dryRun),
-                    Boolean.TRUE.equals(ownershipTags));
+                    Boolean.TRUE.equals(ownershipTags), lagBound);
         }
 
         private Boolean flag(String key) {

@@ -115,13 +115,13 @@ public final class DevStack implements AutoCloseable {
                 o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, null,
                 o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken), 1000, 200, o.reconcileInterval(), o.sweepInterval(),
-                "default", "elephant", false, false); // links also go to the AWS stand-in's EventBridge, as in AWS
+                "default", "elephant", false, false, ElephantSettings.DEFAULT_SINK_LAG_BOUND); // links also go to the AWS stand-in's EventBridge, as in AWS
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }
 
     /** A stable zone id per domain, so a restarted stand-in serves the same zone under the same id. */
-    static String zoneIdFor(String domain) {
+    public static String zoneIdFor(String domain) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(domain.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -86,6 +86,7 @@ public final class Elephant implements AutoCloseable {
     private HealthTrackingProvider providerHealth;
     private boolean replay;
     private KafkaReachability kafkaCheck;
+    private Duration sinkLagBound;
 
     private Elephant() {}
 
@@ -111,6 +112,7 @@ public final class Elephant implements AutoCloseable {
     }
 
     private void startAll(ElephantSettings s) throws IOException {
+        sinkLagBound = s.sinkLagBound();
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         resources.push(metrics::close);
         try (Admin admin = Admin.create(new HashMap<>(s.kafka()))) {
@@ -316,6 +318,8 @@ public final class Elephant implements AutoCloseable {
         }
         if (sink == null || !sink.isAlive()) {
             problems.put("dnsSink", "not running");
+        } else {
+            sink.behindLongerThan(sinkLagBound).ifPresent(p -> problems.put("dnsSink", p));
         }
         if (links == null || !links.isAlive()) {
             problems.put("meetingLinks", "not running");
@@ -339,6 +343,10 @@ public final class Elephant implements AutoCloseable {
 
     @Override
     public void close() {
+        if (resources.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
         while (!resources.isEmpty()) {
             try {
                 resources.pop().close();
@@ -346,5 +354,6 @@ public final class Elephant implements AutoCloseable {
                 log.warn("while stopping: {}", e.toString());
             }
         }
+        log.info("Elephant stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param meetingLinksSource the {@code source} of those events
  * @param dnsDryRun      the DNS sink plans and audits writes as {@code dry-run} and sends none
  * @param cloudflareOwnershipTags also mark records with Cloudflare tags (paid plans only)
+ * @param sinkLagBound   how long the DNS sink may have desired records left to apply before Elephant
+ *                       reports itself not ready
  */
 public record ElephantSettings(
         Map<String, Object> kafka,
@@ -64,7 +66,11 @@ public record ElephantSettings(
         String meetingLinksEventBus,
         String meetingLinksSource,
         boolean dnsDryRun,
-        boolean cloudflareOwnershipTags) {
+        boolean cloudflareOwnershipTags,
+        Duration sinkLagBound) {
+
+    /** Long enough for a burst of thousands of launches under the rate limit; shorter than an alert's patience. */
+    public static final Duration DEFAULT_SINK_LAG_BOUND = Duration.ofMinutes(2);
 
     public ElephantSettings {
         kafka = Map.copyOf(kafka);
@@ -88,6 +94,9 @@ public record ElephantSettings(
         }
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("the sweep interval must be positive");
+        }
+        if (sinkLagBound.isNegative() || sinkLagBound.isZero()) {
+            throw new IllegalArgumentException("the DNS sink's lag bound must be positive");
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");

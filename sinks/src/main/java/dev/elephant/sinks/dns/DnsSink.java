@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -54,6 +56,9 @@ public final class DnsSink implements AutoCloseable {
     private boolean settled;
     private long lastReconciliation = System.nanoTime();
     private volatile boolean caughtUp;
+    /** When the sink last had nothing left to apply (System.nanoTime). */
+    private volatile long caughtUpAt = System.nanoTime();
+    private volatile long lagRecords;
 
     public DnsSink(Map<String, Object> clientProperties, String groupId, String topic, DnsReconciler reconciler,
                    ZoneReconciliation zone, Duration reconcileInterval) {
@@ -87,6 +92,32 @@ public final class DnsSink implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /**
+     * What readiness reports when the sink has had records left to apply for longer than {@code bound}
+     * (a provider refusing writes, a rate-limit block, a backlog it cannot work off); empty otherwise.
+     */
+    public Optional<String> behindLongerThan(Duration bound) {
+        Duration behind = Duration.ofNanos(System.nanoTime() - caughtUpAt);
+        if (behind.compareTo(bound) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("behind " + topic + " for " + behind.toSeconds() + " s (bound " + bound.toSeconds()
+                + " s), " + lagRecords + " record(s) not yet applied");
+    }
+
+    /** Records after the consumer's position, or -1 when a partition's end is not known yet. */
+    private long remaining() {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong l = consumer.currentLag(tp);
+            if (l.isEmpty()) {
+                return -1;
+            }
+            lag += l.getAsLong();
+        }
+        return lag;
+    }
+
     private void run() {
         try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
@@ -106,6 +137,7 @@ public final class DnsSink implements AutoCloseable {
                     return;
                 }
                 caughtUp = records.isEmpty();
+                lagRecords = records.count() + Math.max(0, remaining());
                 // A compacted topic: within a batch only the last value per name matters.
                 Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -124,6 +156,11 @@ public final class DnsSink implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     consumer.commitSync();
+                }
+                long left = remaining();
+                lagRecords = Math.max(0, left);
+                if (records.isEmpty() || left == 0) {
+                    caughtUpAt = System.nanoTime();
                 }
             }
         } catch (WakeupException e) {

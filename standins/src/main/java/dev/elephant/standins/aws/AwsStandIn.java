@@ -103,6 +103,26 @@ public final class AwsStandIn implements AutoCloseable {
         return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events, ec2);
     }
 
+    /** EventBridge deliveries not ended yet: a test waits for 0 before it checks what arrived. */
+    public int deliveriesPending() {
+        return delivery.pending();
+    }
+
+    /** The ids of the events Elephant accepted (answered 2xx), each once per delivery that was accepted. */
+    public java.util.List<String> deliveredEventIds() {
+        return delivery.acceptedEventIds();
+    }
+
+    /** Every delivery attempt, retries included. */
+    public long deliveryAttempts() {
+        return delivery.attempts();
+    }
+
+    /** Per event id, how many times a delivery of it was attempted. */
+    public java.util.Map<String, Long> deliveryAttemptsById() {
+        return delivery.attemptsById();
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
     }

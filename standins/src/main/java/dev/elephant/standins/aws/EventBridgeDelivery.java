@@ -40,6 +40,10 @@ final class EventBridgeDelivery implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Queue<String> acceptedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Map<String, Long> attemptsById = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EventBridgeRules rules;
 
@@ -62,7 +66,7 @@ final class EventBridgeDelivery implements AutoCloseable {
         if (rules.routesToApiDestinations()) {
             try {
                 for (EventBridgeRules.Route route : rules.routes(Json.mapper().readTree(eventJson))) {
-                    sender.submit(() -> send(eventJson, route.endpoint(), route.headerName(), route.headerValue()));
+                    submit(() -> send(eventJson, route.endpoint(), route.headerName(), route.headerValue()));
                 }
             } catch (IOException e) {
                 log.warn("EventBridge stand-in: cannot route an event it made: {}", e.toString());
@@ -70,8 +74,39 @@ final class EventBridgeDelivery implements AutoCloseable {
             return;
         }
         if (target != null) {
-            sender.submit(() -> send(eventJson, target, keyHeader, key));
+            submit(() -> send(eventJson, target, keyHeader, key));
         }
+    }
+
+    private void submit(Runnable delivery) {
+        pending.incrementAndGet();
+        sender.submit(() -> {
+            try {
+                delivery.run();
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+    }
+
+    /** Deliveries made or retrying that have not ended yet (accepted, or refused for good). */
+    int pending() {
+        return pending.get();
+    }
+
+    /** The ids of the events a target accepted (2xx), in the order it accepted them. */
+    java.util.List<String> acceptedEventIds() {
+        return java.util.List.copyOf(acceptedIds);
+    }
+
+    /** Every POST tried, retries included. */
+    long attempts() {
+        return attempts.get();
+    }
+
+    /** Per event id, how many times it was POSTed (a crash can keep a write whose answer it never sent). */
+    java.util.Map<String, Long> attemptsById() {
+        return java.util.Map.copyOf(attemptsById);
     }
 
     private void send(String eventJson, URI target, String keyHeader, String key) {
@@ -86,8 +121,11 @@ final class EventBridgeDelivery implements AutoCloseable {
                 if (keyHeader != null && key != null) {
                     request.header(keyHeader, key);
                 }
+                attempts.incrementAndGet();
+                attemptsById.merge(eventId(eventJson), 1L, Long::sum);
                 int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status < 300) {
+                    acceptedIds.add(eventId(eventJson));
                     return;
                 }
                 if (status != 429 && status < 500) {
@@ -108,6 +146,10 @@ final class EventBridgeDelivery implements AutoCloseable {
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    private static String eventId(String eventJson) throws IOException {
+        return Json.mapper().readTree(eventJson).path("id").asText();
     }
 
     @Override

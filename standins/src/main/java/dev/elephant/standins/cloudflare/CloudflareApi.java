@@ -51,6 +51,7 @@ final class CloudflareApi implements HttpHandler {
     private final Deque<Long> recentRequests = new ArrayDeque<>();
     private long blockedUntil = Long.MIN_VALUE;
     private volatile FaultPlan faultPlan;
+    private volatile Runnable beforeAnsweringAWrite;
     private final Map<FaultPlan.Fault, Long> faultCounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong rateLimitRefusals = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<Boolean> swallowAnswer = ThreadLocal.withInitial(() -> false);
@@ -377,8 +378,18 @@ final class CloudflareApi implements HttpHandler {
     }
 
     private int ok(HttpExchange exchange, JsonNode result) throws IOException {
+        Runnable hook = beforeAnsweringAWrite;
+        if (hook != null && changesInThisRequest.get() > 0) {
+            hook.run();
+        }
         if (!swallowAnswer.get()) {
-            respond(exchange, 200, success(result));
+            try {
+                respond(exchange, 200, success(result));
+            } catch (IOException e) {
+                // The caller went away (a crash test killed it): the writes stand and are counted; only the
+                // answer is lost, which is the very case the caller's audit must settle.
+                exchange.close();
+            }
         }
         return 200;
     }
@@ -408,6 +419,10 @@ final class CloudflareApi implements HttpHandler {
             default -> exchange.close(); // RESET: the connection drops, nothing was applied
         }
         requestLog.add(new LoggedRequest(clock.instant(), method, path, status, 0));
+    }
+
+    void beforeAnsweringAWrite(Runnable hook) {
+        this.beforeAnsweringAWrite = hook;
     }
 
     /** From now on each request may meet a fault drawn from {@code plan}; null: no more random faults. */

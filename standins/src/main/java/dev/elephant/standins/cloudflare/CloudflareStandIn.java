@@ -128,15 +128,28 @@ public final class CloudflareStandIn implements AutoCloseable {
         return api.requestLog().stream().filter(r -> r.status() == status).count();
     }
 
+    /** Every request the API answered, one line each: time, method, path, status, changes applied. */
+    public List<String> requestLog() {
+        return api.requestLog().stream().map(r -> r.time() + " " + r.method() + " " + r.path() + " " + r.status()
+                + " changes=" + r.changesApplied()).toList();
+    }
+
     /** Every request the API answered (reads too). */
     public long requestCount() {
         return api.requestLog().size();
     }
 
-    /** The next {@code times} API requests are answered with {@code status}. */
     /** Random faults on every request from now on (null stops them). */
     public void faults(FaultPlan plan) {
         api.faults(plan);
+    }
+
+    /**
+     * Runs {@code hook} after a request's writes were applied and before its answer leaves (null: no
+     * hook): the moment a crash test kills the caller, so that a change happened and the caller never heard.
+     */
+    public void beforeAnsweringAWrite(Runnable hook) {
+        api.beforeAnsweringAWrite(hook);
     }
 
     /** How many requests met each kind of fault (NONE included). */

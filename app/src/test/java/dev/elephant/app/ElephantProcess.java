@@ -1,0 +1,99 @@
+package dev.elephant.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code elephant …} in a JVM of its own, as an operator runs it: the test's classpath, the given
+ * environment, its output in a file. {@link #kill()} is SIGKILL — no shutdown hook, no flush, no
+ * goodbye — and {@link #stop()} is SIGTERM.
+ */
+final class ElephantProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+
+    private ElephantProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    static ElephantProcess start(Path output, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath(),
+                "dev.elephant.app.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        // Only what the test says: nothing of the developer's own ELEPHANT_… or AWS_… settings.
+        builder.environment().keySet().removeIf(k -> k.startsWith("ELEPHANT_") || k.startsWith("AWS_"));
+        builder.environment().putAll(env);
+        return new ElephantProcess(builder.start(), output);
+    }
+
+    /** Surefire runs tests from a manifest-only jar; the real classpath is in this property then. */
+    private static String classpath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    /** Waits until the output contains {@code text}; fails early when the process ends first. */
+    void awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (output().contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("elephant exited with " + process.exitValue() + " before printing '" + text
+                        + "':\n" + tail());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("elephant did not print '" + text + "' within " + timeout + ":\n" + tail());
+    }
+
+    String output() throws IOException {
+        return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
+    }
+
+    private String tail() throws IOException {
+        String all = output();
+        return all.substring(Math.max(0, all.length() - 4000));
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, and the exit code once it stopped. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("elephant did not stop within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
