@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  */
 class CrashTest {
 
-    private static final String TOKEN = "cf-crash";
-    private static final String KEY = "k-crash";
+    // Recognisable, so that the end of the test can look for them everywhere.
+    private static final String TOKEN = "cf-token-crash-5e3b9a0c";
+    private static final String KEY = "ingest-key-crash-77d1f2";
     private static final String OWNER = "managed-by=elephant owner=prod";
     private static final int WAVE = 25;
 
@@ -126,7 +127,14 @@ class CrashTest {
         assertThat(run.aws.deliveredEventIds().size()).isGreaterThanOrEqualTo(events);
         assertThat(run.cloudflare.rateLimitRefusals()).isZero();
         elephant.stop(Duration.ofSeconds(30)); // fails the test when SIGTERM does not stop it in time
-        assertThat(elephant.output()).as("the last run stopped cleanly").contains("Elephant stopped in");
+        assertThat(elephant.output()).as("the last run stopped cleanly").contains("Elephant stopped in")
+                .as("no secret in the log of 1 + %d runs", kills).doesNotContain(TOKEN).doesNotContain(KEY);
+        for (String topic : List.of("instance-events", "meeting-events", "dns-desired", "dns-mutations", "meeting-ready",
+                "dead-letter")) {
+            assertThat(TopicReader.readAll(SharedKafka.bootstrapServers(), run.prefix + topic))
+                    .as("no secret on " + topic).noneMatch(r -> String.valueOf(r.value()).contains(TOKEN)
+                            || String.valueOf(r.value()).contains(KEY) || String.valueOf(r.key()).contains(TOKEN));
+        }
     }
 
     private ElephantProcess start(Path config) throws Exception {

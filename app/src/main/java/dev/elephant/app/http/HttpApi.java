@@ -22,9 +22,7 @@ import javax.net.ssl.SSLContext;
 public final class HttpApi implements AutoCloseable {
 
     static {
-        // The JDK's HTTP server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
-        // and the peer's delayed ACK add ~40 ms to an answer. Read once, when the first server starts.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        dev.elephant.events.HttpServerSettings.apply();
     }
 
     private final HttpServer server;

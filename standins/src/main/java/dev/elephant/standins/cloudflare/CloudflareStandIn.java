@@ -22,9 +22,7 @@ public final class CloudflareStandIn implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CloudflareStandIn.class);
 
     static {
-        // The JDK's HTTP server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
-        // and the peer's delayed ACK add ~40 ms to an answer. Read once, when the first server starts.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        dev.elephant.events.HttpServerSettings.apply();
     }
 
     private final HttpServer http;
