@@ -73,4 +73,68 @@ class BrokerOutageTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> status("/readyz") == 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> ingest().statusCode() == 202);
     }
+
+    @Test
+    void aBrokerStoppedMidBurstAndStartedAgainLosesNothingAndTheCheckerFindsNothingWrong() throws Exception {
+        int port = FreePort.find();
+        int controller = FreePort.find();
+        Path kafkaDir = dir.resolve("kafka");
+        broker = EmbeddedKafkaBroker.start(kafkaDir, port, controller, Duration.ofSeconds(60));
+        stack = DevStack.start(new DevStack.Options(dir.resolve("dev"), broker.bootstrapServers(), "127.0.0.1", 0, 0, 0,
+                0, 0, 0, "elephant.test", "X-Elephant-Key", Secret.of("k-burst"), null, null, ProjectFilter.defaults(),
+                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", "burst.", "burst-app", 3, Duration.ofMillis(300),
+                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
+        await().atMost(Duration.ofSeconds(60)).until(() -> status("/readyz") == 200);
+
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        int refusedWhileDown;
+        try (var ec2 = Ec2Launcher.client(stack.aws().endpoint())) {
+            for (int wave = 0; wave < 4; wave++) {
+                ids.addAll(ec2.runInstances(r -> r.imageId("ami-12345678").minCount(10).maxCount(10)
+                                .tagSpecifications(t -> t.resourceType("instance")
+                                        .tags(tag -> tag.key("Project").value("Elephant"))))
+                        .instances().stream().map(software.amazon.awssdk.services.ec2.model.Instance::instanceId)
+                        .toList());
+                if (wave == 1) {
+                    // Mid-burst: the events of this wave are still being delivered when the broker goes away.
+                    long attempts = stack.aws().deliveryAttempts();
+                    broker.close();
+                    broker = null;
+                    await().atMost(Duration.ofSeconds(30)).until(() -> status("/readyz") == 503);
+                    var terminated = ids.subList(0, 5);
+                    ec2.terminateInstances(r -> r.instanceIds(terminated));
+                    Thread.sleep(5_000);
+                    refusedWhileDown = (int) (stack.aws().deliveryAttempts() - attempts);
+                    System.out.printf("broker down: %d delivery attempts refused meanwhile%n", refusedWhileDown);
+                    broker = EmbeddedKafkaBroker.start(kafkaDir, port, controller, Duration.ofSeconds(60));
+                }
+            }
+        }
+
+        java.util.List<String> violations = new java.util.ArrayList<>();
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                violations.clear();
+                if (stack.aws().deliveriesPending() > 0) {
+                    violations.add(stack.aws().deliveriesPending() + " deliveries not accepted yet");
+                    return false;
+                }
+                violations.addAll(InvariantChecker.check(new InvariantChecker.Run(broker.bootstrapServers(), "burst.",
+                        "elephant.test", "managed-by=elephant owner=test", stack.cloudflare(), java.util.List.of(), 0,
+                        stack.aws().deliveredEventIds(), stack.aws().deliveryAttemptsById())));
+                return violations.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below
+        }
+        long records = stack.cloudflare().records().size();
+        System.out.printf("broker outage mid-burst: %d instances, %d events accepted of %d delivery attempts, "
+                        + "%d records, violations %s%n", ids.size(), stack.aws().deliveredEventIds().size(),
+                stack.aws().deliveryAttempts(), records, violations);
+        assertThat(violations).isEmpty();
+        assertThat(records).isEqualTo(ids.size() - 5);
+        assertThat(stack.aws().deliveryAttempts()).as("some deliveries were refused while the broker was down")
+                .isGreaterThan(stack.aws().deliveredEventIds().size());
+        assertThat(status("/readyz")).isEqualTo(200);
+    }
 }
