@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * variables that {@code elephant run} does, so one environment configures both sides alike.
  */
 @Command(name = "standins", mixinStandardHelpOptions = true,
-        description = "Run the local AWS (EC2, ECS, EventBridge, Secrets Manager) and Cloudflare (API and DNS) "
+        description = "Run the local AWS (EC2, ECS DescribeTasks, EventBridge, Secrets Manager) and Cloudflare (API and DNS) "
                 + "stand-ins for an `elephant run` elsewhere; Ctrl-C stops them.")
 final class StandinsCommand implements Callable<Integer> {
 
@@ -55,7 +55,7 @@ final class StandinsCommand implements Callable<Integer> {
     String cloudflareToken;
 
     @Option(names = "--deliver-to", defaultValue = "${env:ELEPHANT_STANDINS_DELIVER_TO}",
-            description = "Where the EventBridge stand-in POSTs EC2 and ECS events until `elephant aws install` routes them "
+            description = "Where the EventBridge stand-in POSTs EC2 events until `elephant aws install` routes them "
                     + "(ELEPHANT_STANDINS_DELIVER_TO), e.g. http://elephant:8080/v1/eventbridge.")
     URI deliverTo;
 
@@ -104,7 +104,7 @@ final class StandinsCommand implements Callable<Integer> {
         out.println("  Cloudflare API                                " + cloudflare.apiBaseUrl() + "  (zone " + domain
                 + ", id " + zone + ")");
         out.println("  DNS                                           port " + cloudflare.dnsPort() + " (UDP+TCP)");
-        out.println("  EC2 and ECS events go to                      "
+        out.println("  EC2 events go to                              "
                 + (deliverTo != null ? deliverTo : "where `elephant aws install` routes them"));
         out.println("Ctrl-C stops.");
         out.flush();

@@ -25,7 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An ECS task's state changes, as EventBridge delivers them, become its record (address from its ENI). */
+/**
+ * An ECS task's state changes, as EventBridge delivers them, become its record: the address from its
+ * ENI, the tags (project, meeting, role) from the task itself — ECS propagates them from the service or
+ * task definition; the ENI it creates for a Fargate task carries none.
+ */
 class EcsTaskTest {
 
     private static final String KEY = "k-ecs";
@@ -42,11 +46,28 @@ class EcsTaskTest {
         }
     }
 
+    private static final String CLUSTER = "arn:aws:ecs:us-west-2:111122223333:cluster/FargateCluster";
+
+    private static String taskArn(String taskId) {
+        return "arn:aws:ecs:us-west-2:111122223333:task/FargateCluster/" + taskId;
+    }
+
+    private static String newTaskId() {
+        return HexFormat.of().formatHex(UUID.randomUUID().toString().replace("-", "").getBytes()).substring(0, 32);
+    }
+
+    private void startStack() throws Exception {
+        stack = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
+                0, "elephant.test", "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
+                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
+                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
+    }
+
     private byte[] sample(String file, String taskId, String eni, String eventId) throws Exception {
         ObjectNode event = (ObjectNode) Json.mapper().readTree(EventBridgeSamples.read(file));
         event.put("id", eventId);
         ObjectNode detail = (ObjectNode) event.get("detail");
-        detail.put("taskArn", "arn:aws:ecs:us-east-1:000000000000:task/FargateCluster/" + taskId);
+        detail.put("taskArn", taskArn(taskId));
         for (JsonNode d : detail.get("attachments").get(0).get("details")) {
             if (d.get("name").asText().equals("networkInterfaceId")) {
                 ((ObjectNode) d).put("value", eni);
@@ -68,12 +89,10 @@ class EcsTaskTest {
 
     @Test
     void runningTaskGetsARecordForItsEniAddressAndLosesItWhenItStops() throws Exception {
-        stack = DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
-                0, "elephant.test", "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
-                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
-                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
-        NetworkInterface eni = stack.aws().createTaskNetworkInterface(Map.of("Project", "Elephant"));
-        String taskId = HexFormat.of().formatHex(UUID.randomUUID().toString().replace("-", "").getBytes()).substring(0, 32);
+        startStack();
+        NetworkInterface eni = stack.aws().createTaskNetworkInterface(Map.of()); // untagged, as Fargate makes it
+        String taskId = newTaskId();
+        stack.aws().registerEcsTask(CLUSTER, taskArn(taskId), "service:classroom", Map.of("Project", "Elephant"));
         String name = taskId + ".elephant.test";
 
         assertThat(post(sample("ecs-task-running.json", taskId, eni.id(), "e-1"))).isEqualTo(202);
@@ -90,5 +109,24 @@ class EcsTaskTest {
         JsonNode state = Json.mapper().readTree(http.send(query, HttpResponse.BodyHandlers.ofString()).body());
         assertThat(state.get("state").asText()).isEqualTo("DEPROVISIONING");
         assertThat(state.get("record").get("status").asText()).isEqualTo("none");
+    }
+
+    @Test
+    void aTaskTaggedForAnotherProjectIsAcknowledgedAndNotStored() throws Exception {
+        startStack();
+        NetworkInterface eni = stack.aws().createTaskNetworkInterface(Map.of("Project", "Elephant")); // the ENI says so,
+        String taskId = newTaskId();
+        // … but the task's own tags decide.
+        stack.aws().registerEcsTask(CLUSTER, taskArn(taskId), "service:billing", Map.of("Project", "Billing"));
+
+        assertThat(post(sample("ecs-task-running.json", taskId, eni.id(), "e-other"))).isEqualTo(202);
+
+        String tagged = newTaskId();
+        stack.aws().registerEcsTask(CLUSTER, taskArn(tagged), "service:classroom", Map.of("Project", "Elephant"));
+        assertThat(post(sample("ecs-task-running.json", tagged, eni.id(), "e-ours"))).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> zone().containsKey(tagged + ".elephant.test"));
+        assertThat(zone()).doesNotContainKey(taskId + ".elephant.test");
+        assertThat(TopicReader.readAll(SharedKafka.bootstrapServers(), prefix + "instance-events"))
+                .noneMatch(r -> r.key().equals(taskId));
     }
 }

@@ -88,12 +88,14 @@ class HostileInputTest {
         });
         Map<String, Integer> reasons = new TreeMap<>();
         deadLetters.forEach(d -> reasons.merge(d.reason(), 1, Integer::sum));
-        System.out.printf("hostile input (seed %d): %d bodies, answers %s, 10 MB declared → %d, 10 MB chunked → %s, "
-                        + "%d dead letters by reason %s%n", seed, bodies.size(), statuses, declared,
+        System.out.printf("hostile input (seed %d): %d bodies, answers %s, 10 MB declared → %s, 10 MB chunked → %s, "
+                        + "%d dead letters by reason %s%n", seed, bodies.size(), statuses, declared < 0 ? "connection dropped" : declared,
                 chunked < 0 ? "connection dropped" : chunked, deadLetters.size(), reasons);
 
         assertThat(accepted).as("bodies not refused with a 4xx").isEmpty();
-        assertThat(declared).isEqualTo(413);
+        // Elephant answers 413 without reading the body, reads (and drops) at most 4 MB of it so the answer
+        // can arrive, then hangs up: whether the sender reads the 413 before the reset is a race it may lose.
+        assertThat(declared).as("413, or the connection dropped").isIn(413, -1);
         assertThat(chunked).as("413, or the connection dropped after 4 MB").isIn(413, -1);
         assertThat(deadLetters).as("one dead letter per body read (the 10 MB chunked one may add one)")
                 .hasSizeBetween(bodies.size(), bodies.size() + 1)

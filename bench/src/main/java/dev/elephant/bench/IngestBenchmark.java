@@ -52,6 +52,7 @@ public final class IngestBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         List<Row> rows = new ArrayList<>();
+        long describeCalls;
         try (DevStack stack = DevStack.start(new DevStack.Options(Files.createTempDirectory("elephant-bench-ingest"),
                 null, "127.0.0.1", freePort(), freePort(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
                 Secret.of(KEY), null, null, ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench",
@@ -60,8 +61,10 @@ public final class IngestBenchmark {
             List<String> instances = launch(stack, 50);
             String url = stack.apiUrl() + "/v1/eventbridge";
             run(url, instances, 2_000, clients, true); // warm-up: JIT, connections, producer
+            long before = stack.aws().ec2Calls("DescribeInstances");
             rows.add(run(url, instances, events, clients, true));
             rows.add(run(url, instances, Math.max(1, events / 4), clients, false));
+            describeCalls = stack.aws().ec2Calls("DescribeInstances") - before;
         }
         System.out.printf(Locale.ROOT, "%nIngest into the real local broker (acks=all), %d concurrent clients, "
                 + "each event enriched by DescribeInstances%n%n", clients);
@@ -73,6 +76,9 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "| %-34s | %7d | %8d | %8.1f | %9.0f | %8.1f | %8.1f | %8.1f |%n", r.mode(),
                     r.events(), r.accepted(), r.seconds(), r.perSecond(), r.p50(), r.p99(), r.max());
         }
+        int total = rows.stream().mapToInt(Row::events).sum();
+        System.out.printf(Locale.ROOT, "%n%d events enriched with %d DescribeInstances calls (concurrent lookups share a "
+                + "call)%n", total, describeCalls);
     }
 
     private static List<String> launch(DevStack stack, int count) {

@@ -2,6 +2,7 @@ package dev.elephant.app.config;
 
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
@@ -64,6 +65,7 @@ public final class RunConfig {
         KEYS.put("cloudflare.maxBatch", "200");
         KEYS.put("dns.reconcileInterval", "PT10M");
         KEYS.put("dns.dryRun", "false");
+        KEYS.put("ecs.tagsFrom", "task");
         KEYS.put("dns.readyLagBound", ElephantSettings.DEFAULT_SINK_LAG_BOUND.toString());
         KEYS.put("cloudflare.ownershipTags", "false");
         KEYS.put("sweepInterval", "PT5M");
@@ -206,6 +208,11 @@ public final class RunConfig {
             Duration reconcile = duration("dns.reconcileInterval");
             Duration sweep = duration("sweepInterval");
             Duration lagBound = duration("dns.readyLagBound");
+            EcsTagSource ecsTags = parsed("ecs.tagsFrom", s -> switch (s) {
+                case "task" -> EcsTagSource.TASK;
+                case "networkInterface" -> EcsTagSource.NETWORK_INTERFACE;
+                default -> throw new IllegalArgumentException();
+            }, "task or networkInterface");
             Boolean dryRun = flag("dns.dryRun");
             Boolean ownershipTags = flag("cloudflare.ownershipTags");
             URI awsEndpoint = parsed("aws.endpoint", URI::create, "a URL");
@@ -253,7 +260,7 @@ public final class RunConfig {
                     value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
                     value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch, reconcile, sweep,
                     value("meetingLinks.eventBus"), value("meetingLinks.source"), Boolean.TRUE.equals(dryRun),
-                    Boolean.TRUE.equals(ownershipTags), lagBound);
+                    Boolean.TRUE.equals(ownershipTags), ecsTags, lagBound);
         }
 
         private Boolean flag(String key) {

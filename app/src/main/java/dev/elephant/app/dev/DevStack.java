@@ -3,6 +3,7 @@ package dev.elephant.app.dev;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.PemTls;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
@@ -115,7 +116,7 @@ public final class DevStack implements AutoCloseable {
                 o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, null,
                 o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
                 true, cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken), 1000, 200, o.reconcileInterval(), o.sweepInterval(),
-                "default", "elephant", false, false, ElephantSettings.DEFAULT_SINK_LAG_BOUND); // links also go to the AWS stand-in's EventBridge, as in AWS
+                "default", "elephant", false, false, EcsTagSource.TASK, ElephantSettings.DEFAULT_SINK_LAG_BOUND); // links also go to the AWS stand-in's EventBridge, as in AWS
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }

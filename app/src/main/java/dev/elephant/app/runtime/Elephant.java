@@ -2,10 +2,14 @@ package dev.elephant.app.runtime;
 
 import dev.elephant.app.http.HttpApi;
 import dev.elephant.app.queries.StateQueries;
+import dev.elephant.connector.ec2.CoalescingInstanceLookup;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InventorySweep;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
 import dev.elephant.connector.ec2.WrittenInstances;
+import dev.elephant.connector.ecs.EcsTagSource;
+import dev.elephant.connector.ecs.SdkTaskTags;
+import dev.elephant.connector.ecs.TaskTags;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
 import dev.elephant.connector.ingest.EventLog;
@@ -64,6 +68,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
@@ -196,10 +201,17 @@ public final class Elephant implements AutoCloseable {
         KafkaEventLog eventLog = new KafkaEventLog(s.kafka());
         resources.push(eventLog);
         DeadLetters deadLetters = new DeadLetters(eventLog, s.topics().deadLetter(), Clock.systemUTC(), WRITE_TIMEOUT);
-        SdkInstanceLookup lookup = new SdkInstanceLookup(ec2);
+        CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(new SdkInstanceLookup(ec2));
+        resources.push(lookup);
         WrittenInstances written = new WrittenInstances();
-        EventBridgeIngest ingest = new EventBridgeIngest(lookup, s.projectFilter(), eventLog, deadLetters, s.topics(),
-                WRITE_TIMEOUT, metrics, written);
+        TaskTags taskTags = null;
+        if (s.ecsTagSource() == EcsTagSource.TASK) {
+            EcsClient ecs = aws(EcsClient.builder(), s, Duration.ofMillis(1_200));
+            resources.push(ecs);
+            taskTags = new SdkTaskTags(ecs);
+        }
+        EventBridgeIngest ingest = new EventBridgeIngest(lookup, taskTags, s.projectFilter(), eventLog, deadLetters,
+                s.topics(), WRITE_TIMEOUT, metrics, written);
         sweep = new InventorySweep(lookup, s.projectFilter(), written, eventLog, s.topics(), Clock.systemUTC(),
                 WRITE_TIMEOUT, metrics);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,6 +1,7 @@
 package dev.elephant.app.runtime;
 
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
@@ -31,6 +32,7 @@ import java.util.Objects;
  * @param meetingLinksSource the {@code source} of those events
  * @param dnsDryRun      the DNS sink plans and audits writes as {@code dry-run} and sends none
  * @param cloudflareOwnershipTags also mark records with Cloudflare tags (paid plans only)
+ * @param ecsTagSource   where an ECS task's tags (project, meeting, role) are read from
  * @param sinkLagBound   how long the DNS sink may have desired records left to apply before Elephant
  *                       reports itself not ready
  */
@@ -67,6 +69,7 @@ public record ElephantSettings(
         String meetingLinksSource,
         boolean dnsDryRun,
         boolean cloudflareOwnershipTags,
+        EcsTagSource ecsTagSource,
         Duration sinkLagBound) {
 
     /** Long enough for a burst of thousands of launches under the rate limit; shorter than an alert's patience. */
@@ -95,6 +98,7 @@ public record ElephantSettings(
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("the sweep interval must be positive");
         }
+        Objects.requireNonNull(ecsTagSource, "ECS tag source");
         if (sinkLagBound.isNegative() || sinkLagBound.isZero()) {
             throw new IllegalArgumentException("the DNS sink's lag bound must be positive");
         }

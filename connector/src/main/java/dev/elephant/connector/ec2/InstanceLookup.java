@@ -12,6 +12,19 @@ public interface InstanceLookup {
     Optional<InstanceFacts> describe(String instanceId) throws LookupUnavailable;
 
     /**
+     * Several instances at once; an id EC2 no longer knows maps to empty. One call where the
+     * implementation can; one call per id otherwise.
+     */
+    default java.util.Map<String, Optional<InstanceFacts>> describeAll(java.util.Collection<String> instanceIds)
+            throws LookupUnavailable {
+        java.util.Map<String, Optional<InstanceFacts>> found = new java.util.HashMap<>();
+        for (String id : instanceIds) {
+            found.put(id, describe(id));
+        }
+        return found;
+    }
+
+    /**
      * What an ECS task's network interface says: its public address and tags.
      *
      * @return the facts, or empty when EC2 no longer knows the interface (the task is gone)

@@ -40,6 +40,32 @@ public final class SdkInstanceLookup implements InstanceLookup {
     }
 
     @Override
+    public Map<String, Optional<InstanceFacts>> describeAll(java.util.Collection<String> instanceIds)
+            throws LookupUnavailable {
+        if (instanceIds.size() == 1) {
+            String id = instanceIds.iterator().next();
+            return Map.of(id, describe(id));
+        }
+        Map<String, Optional<InstanceFacts>> found = new HashMap<>();
+        try {
+            ec2.describeInstances(r -> r.instanceIds(instanceIds)).reservations().stream()
+                    .flatMap(r -> r.instances().stream())
+                    .filter(i -> instanceIds.contains(i.instanceId()))
+                    .forEach(i -> found.put(i.instanceId(), Optional.of(facts(i))));
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null && "InvalidInstanceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
+                // One unknown id fails the whole call; asking one by one tells which.
+                return InstanceLookup.super.describeAll(instanceIds);
+            }
+            throw new LookupUnavailable("EC2 DescribeInstances failed: " + errorCode(e), e);
+        } catch (SdkException e) {
+            throw new LookupUnavailable("EC2 DescribeInstances failed: " + e.getClass().getSimpleName(), e);
+        }
+        instanceIds.forEach(id -> found.putIfAbsent(id, Optional.empty()));
+        return found;
+    }
+
+    @Override
     public List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable {
         try {
             List<InstanceSummary> found = new ArrayList<>();

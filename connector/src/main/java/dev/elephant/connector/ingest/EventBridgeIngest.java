@@ -8,6 +8,7 @@ import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ecs.EcsTaskChange;
+import dev.elephant.connector.ecs.TaskTags;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -36,9 +38,11 @@ public final class EventBridgeIngest {
     static final String ECS_DETAIL_TYPE = "ECS Task State Change";
     private static final Pattern ENI_ID = Pattern.compile("eni-[0-9a-f]{8,17}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
+    private static final Pattern CLUSTER_ARN = Pattern.compile("arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9_-]{1,255}");
     private static final int MAX_EVENT_ID_LENGTH = 128;
 
     private final InstanceLookup lookup;
+    private final TaskTags taskTags;
     private final ProjectFilter projectFilter;
     private final EventLog log;
     private final DeadLetters deadLetters;
@@ -47,8 +51,14 @@ public final class EventBridgeIngest {
     private final MeterRegistry metrics;
     private final WrittenInstances written;
 
-    public EventBridgeIngest(InstanceLookup lookup, ProjectFilter projectFilter, EventLog log, DeadLetters deadLetters,
-                             Topics topics, Duration writeTimeout, MeterRegistry metrics, WrittenInstances written) {
+    /**
+     * @param taskTags where an ECS task's tags come from; null: from its network interface (tagged by
+     *                 whoever creates it), which is what {@code ecs.tagsFrom: networkInterface} asks for
+     */
+    public EventBridgeIngest(InstanceLookup lookup, TaskTags taskTags, ProjectFilter projectFilter, EventLog log,
+                             DeadLetters deadLetters, Topics topics, Duration writeTimeout, MeterRegistry metrics,
+                             WrittenInstances written) {
+        this.taskTags = taskTags;
         this.written = written;
         this.lookup = lookup;
         this.projectFilter = projectFilter;
@@ -78,22 +88,25 @@ public final class EventBridgeIngest {
 
     private IngestResult handleTask(EcsTaskChange task) {
         Optional<InstanceFacts> facts = Optional.empty();
-        if (task.networkInterfaceId() != null) {
-            try {
+        Optional<Map<String, String>> tags;
+        try {
+            if (task.networkInterfaceId() != null) {
                 facts = lookup.describeNetworkInterface(task.networkInterfaceId());
-            } catch (InstanceLookup.LookupUnavailable e) {
-                return IngestResult.rejected(IngestStatus.UNAVAILABLE, "aws-unavailable", e.getMessage());
             }
+            tags = taskTags != null ? taskTags.of(task.clusterArn(), task.taskArn()) : facts.map(InstanceFacts::tags);
+        } catch (InstanceLookup.LookupUnavailable e) {
+            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "aws-unavailable", e.getMessage());
         }
-        if (facts.isPresent() && !projectFilter.matches(facts.get().tags())) {
-            return IngestResult.rejected(IngestStatus.IGNORED, "other-project",
-                    "the task's network interface is not tagged " + projectFilter.tagKey() + "=" + projectFilter.tagValue());
+        if (tags.isPresent() && !projectFilter.matches(tags.get())) {
+            return IngestResult.rejected(IngestStatus.IGNORED, "other-project", (taskTags != null ? "the task"
+                    : "the task's network interface") + " is not tagged " + projectFilter.tagKey() + "="
+                    + projectFilter.tagValue());
         }
         InstanceEvent event = new InstanceEvent(InstanceEvent.SCHEMA_VERSION, task.eventId(), task.eventId(),
                 InstanceEvent.SOURCE_ECS, task.taskId(), task.lastStatus(), task.time(),
                 facts.map(InstanceFacts::publicIp).orElse(null),
                 facts.map(InstanceFacts::privateIp).orElse(task.privateIp()),
-                facts.map(InstanceFacts::tags).orElse(null), facts.isPresent(), task.version(), task.desiredStatus(),
+                tags.orElse(null), facts.isPresent() || tags.isPresent(), task.version(), task.desiredStatus(),
                 false);
         return append(task.taskId(), event);
     }
@@ -210,6 +223,11 @@ public final class EventBridgeIngest {
             throw new Malformed("unknown-state", "detail.lastStatus " + Printable.of(lastStatus)
                     + " / desiredStatus " + Printable.of(desiredStatus) + " is not an ECS task status", taskId);
         }
+        String clusterArn = text(detail, "clusterArn");
+        if (clusterArn == null || !CLUSTER_ARN.matcher(clusterArn).matches()) {
+            throw new Malformed("missing-field", "detail.clusterArn " + Printable.of(clusterArn)
+                    + " is not an ECS cluster ARN", taskId);
+        }
         String eni = null;
         String privateIp = null;
         for (JsonNode attachment : detail.path("attachments")) {
@@ -226,7 +244,8 @@ public final class EventBridgeIngest {
                 }
             }
         }
-        return new EcsTaskChange(id, time, taskId, version.asLong(), lastStatus, desiredStatus, eni, privateIp);
+        return new EcsTaskChange(id, time, taskId, clusterArn, taskArn, version.asLong(), lastStatus, desiredStatus, eni,
+                privateIp);
     }
 
     private static String text(JsonNode node, String field) {

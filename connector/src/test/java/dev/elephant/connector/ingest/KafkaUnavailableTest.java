@@ -44,7 +44,7 @@ class KafkaUnavailableTest {
         try (KafkaEventLog log = new KafkaEventLog(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort))) {
             Topics topics = Topics.withDefaultPrefix();
             DeadLetters deadLetters = new DeadLetters(log, topics.deadLetter(), Clock.systemUTC(), Duration.ofSeconds(3));
-            EventBridgeIngest ingest = new EventBridgeIngest(noLookupNeeded, ProjectFilter.defaults(), log, deadLetters,
+            EventBridgeIngest ingest = new EventBridgeIngest(noLookupNeeded, null, ProjectFilter.defaults(), log, deadLetters,
                     topics, Duration.ofSeconds(3), new SimpleMeterRegistry(), new dev.elephant.connector.ec2.WrittenInstances());
 
             long start = System.nanoTime();

@@ -37,11 +37,13 @@ public final class AwsStandIn implements AutoCloseable {
     private final SecretsManagerApi secrets;
     private final EventBridgeApi events;
     private final Ec2QueryApi ec2;
+    private final EcsApi ecs;
 
     private AwsStandIn(HttpServer http, ExecutorService httpThreads, ScheduledExecutorService scheduler,
                        EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets, EventBridgeApi events,
-                       Ec2QueryApi ec2) {
+                       Ec2QueryApi ec2, EcsApi ecs) {
         this.ec2 = ec2;
+        this.ecs = ecs;
         this.secrets = secrets;
         this.events = events;
         this.http = http;
@@ -78,6 +80,7 @@ public final class AwsStandIn implements AutoCloseable {
         Ec2QueryApi ec2 = new Ec2QueryApi(fleet);
         SecretsManagerApi secrets = new SecretsManagerApi(s.region(), Clock.systemUTC());
         EventBridgeApi events = new EventBridgeApi(Clock.systemUTC(), s.region(), rules);
+        EcsApi ecs = new EcsApi();
         // One endpoint, as LocalStack-style stand-ins do: the JSON protocols name their operation in a header.
         http.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -85,6 +88,8 @@ public final class AwsStandIn implements AutoCloseable {
                 secrets.handle(exchange, target);
             } else if (target != null && target.startsWith("AWSEvents.")) {
                 events.handle(exchange, target);
+            } else if (target != null && target.startsWith(EcsApi.TARGET_PREFIX)) {
+                ecs.handle(exchange, target);
             } else {
                 ec2.handle(exchange);
             }
@@ -98,7 +103,20 @@ public final class AwsStandIn implements AutoCloseable {
         http.start();
         log.info("AWS stand-in: EC2 Query API on http://127.0.0.1:{}, EventBridge events to {}",
                 http.getAddress().getPort(), s.eventTarget());
-        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events, ec2);
+        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events, ec2, ecs);
+    }
+
+    /**
+     * An ECS task as {@code DescribeTasks} reports it: in {@code clusterArn}, started by {@code group}
+     * ({@code service:NAME} or {@code family:NAME}), with the tags ECS propagated to it.
+     */
+    public void registerEcsTask(String clusterArn, String taskArn, String group, Map<String, String> tags) {
+        ecs.register(new EcsApi.Task(clusterArn, taskArn, group, Map.copyOf(tags)));
+    }
+
+    /** How many EC2 calls of {@code action} ({@code DescribeInstances}, …) the stand-in received. */
+    public long ec2Calls(String action) {
+        return ec2.calls(action);
     }
 
     /** EventBridge deliveries not ended yet: a test waits for 0 before it checks what arrived. */

@@ -39,6 +39,14 @@ final class Ec2QueryApi implements HttpHandler {
 
     private final Map<String, AtomicInteger> throttles = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How many calls of {@code action} arrived (throttled ones too). */
+    long calls(String action) {
+        java.util.concurrent.atomic.AtomicLong n = calls.get(action);
+        return n == null ? 0 : n.get();
+    }
+
     /** The next {@code times} calls of {@code action} are throttled. */
     void throttle(String action, int times) {
         throttles.computeIfAbsent(action, a -> new AtomicInteger()).set(times);
@@ -53,6 +61,7 @@ final class Ec2QueryApi implements HttpHandler {
                 params.putAll(Exchanges.parseForm(new String(Exchanges.readBody(exchange, MAX_BODY), StandardCharsets.UTF_8)));
             }
             String action = params.getOrDefault("Action", "");
+            calls.computeIfAbsent(action, a -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
             AtomicInteger throttled = throttles.get(action);
             if (throttled != null && throttled.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 // EC2's throttling answer: HTTP 503, RequestLimitExceeded; the SDK backs off and retries it.

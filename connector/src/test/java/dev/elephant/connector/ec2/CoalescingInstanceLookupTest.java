@@ -1,0 +1,105 @@
+package dev.elephant.connector.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CoalescingInstanceLookupTest {
+
+    /** EC2 that holds its first calls until released, and counts them. */
+    private static final class SlowEc2 implements InstanceLookup {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+        final List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile boolean failing;
+
+        @Override
+        public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> ids) throws LookupUnavailable {
+            calls.incrementAndGet();
+            sizes.add(ids.size());
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new LookupUnavailable("interrupted", e);
+            }
+            if (failing) {
+                throw new LookupUnavailable("RequestLimitExceeded", null);
+            }
+            Map<String, Optional<InstanceFacts>> found = new HashMap<>();
+            ids.forEach(id -> found.put(id, id.endsWith("gone") ? Optional.empty()
+                    : Optional.of(new InstanceFacts("192.0.2." + id.length(), null, Map.of("Name", id)))));
+            return found;
+        }
+
+        @Override
+        public Optional<InstanceFacts> describe(String id) throws LookupUnavailable {
+            return describeAll(List.of(id)).get(id);
+        }
+
+        @Override
+        public Optional<InstanceFacts> describeNetworkInterface(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<InstanceSummary> listProject(ProjectFilter project) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void concurrentLookupsShareFewCallsAndEachGetsItsOwnAnswer() throws Exception {
+        SlowEc2 ec2 = new SlowEc2();
+        ExecutorService requests = Executors.newFixedThreadPool(64);
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2)) {
+            List<Future<Optional<InstanceFacts>>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String id = i % 50 == 0 ? "i-" + i + "gone" : "i-" + i;
+                answers.add(requests.submit(() -> lookup.describe(id)));
+            }
+            Thread.sleep(300); // every request queued behind the first calls
+            ec2.release.countDown();
+            for (int i = 0; i < 200; i++) {
+                Optional<InstanceFacts> facts = answers.get(i).get(10, TimeUnit.SECONDS);
+                if (i % 50 == 0) {
+                    assertThat(facts).as("an instance EC2 no longer knows").isEmpty();
+                } else {
+                    assertThat(facts).get().extracting(f -> f.tags().get("Name")).isEqualTo("i-" + i);
+                }
+            }
+            // 64 requests at a time: while the first calls are held, the other 60 queue and share the next ones.
+            assertThat(ec2.calls.get()).as("calls for 200 lookups, batch sizes " + ec2.sizes).isLessThan(50);
+            assertThat(ec2.sizes.stream().mapToInt(Integer::intValue).max().orElse(0)).isGreaterThanOrEqualTo(30);
+            assertThat(ec2.sizes).allSatisfy(n -> assertThat(n).isBetween(1, CoalescingInstanceLookup.MAX_IDS));
+        } finally {
+            requests.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLookupOnItsOwnIsOneCallAtOnceAndAFailureReachesEveryoneWaiting() throws Exception {
+        SlowEc2 ec2 = new SlowEc2();
+        ec2.release.countDown();
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2)) {
+            assertThat(lookup.describe("i-1")).isPresent();
+            assertThat(ec2.sizes).containsExactly(1);
+
+            ec2.failing = true;
+            assertThatThrownBy(() -> lookup.describe("i-2")).isInstanceOf(InstanceLookup.LookupUnavailable.class)
+                    .hasMessageContaining("RequestLimitExceeded");
+        }
+    }
+}
