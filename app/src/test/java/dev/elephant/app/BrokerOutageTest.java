@@ -50,17 +50,26 @@ class BrokerOutageTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    @Test
-    void readinessAndIngestFollowTheBroker() throws Exception {
-        int port = FreePort.find();
-        int controller = FreePort.find();
-        Path kafkaDir = dir.resolve("kafka");
+    private int port;
+    private int controller;
+    private Path kafkaDir;
+
+    /** A broker of the test's own (it is going to be stopped) and Elephant's dev stack on it, ready. */
+    private void startOnItsOwnBroker(String ingestKey, String prefix) throws Exception {
+        port = FreePort.find();
+        controller = FreePort.find();
+        kafkaDir = dir.resolve("kafka");
         broker = EmbeddedKafkaBroker.start(kafkaDir, port, controller, Duration.ofSeconds(60));
         stack = DevStack.start(new DevStack.Options(dir.resolve("dev"), broker.bootstrapServers(), "127.0.0.1", 0, 0, 0,
-                0, 0, 0, "elephant.test", "X-Elephant-Key", Secret.of("k-outage"), null, null, ProjectFilter.defaults(),
-                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", "outage.", "outage-app", 3, Duration.ofMillis(300),
+                0, 0, 0, "elephant.test", "X-Elephant-Key", Secret.of(ingestKey), null, null, ProjectFilter.defaults(),
+                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
                 Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
         await().atMost(Duration.ofSeconds(60)).until(() -> status("/readyz") == 200);
+    }
+
+    @Test
+    void readinessAndIngestFollowTheBroker() throws Exception {
+        startOnItsOwnBroker("k-outage", "outage.");
 
         broker.close();
         broker = null;
@@ -76,15 +85,7 @@ class BrokerOutageTest {
 
     @Test
     void aBrokerStoppedMidBurstAndStartedAgainLosesNothingAndTheCheckerFindsNothingWrong() throws Exception {
-        int port = FreePort.find();
-        int controller = FreePort.find();
-        Path kafkaDir = dir.resolve("kafka");
-        broker = EmbeddedKafkaBroker.start(kafkaDir, port, controller, Duration.ofSeconds(60));
-        stack = DevStack.start(new DevStack.Options(dir.resolve("dev"), broker.bootstrapServers(), "127.0.0.1", 0, 0, 0,
-                0, 0, 0, "elephant.test", "X-Elephant-Key", Secret.of("k-burst"), null, null, ProjectFilter.defaults(),
-                TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", "burst.", "burst-app", 3, Duration.ofMillis(300),
-                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
-        await().atMost(Duration.ofSeconds(60)).until(() -> status("/readyz") == 200);
+        startOnItsOwnBroker("k-burst", "burst.");
 
         java.util.List<String> ids = new java.util.ArrayList<>();
         int refusedWhileDown;
