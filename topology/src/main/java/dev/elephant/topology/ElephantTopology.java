@@ -107,7 +107,7 @@ public final class ElephantTopology {
                         Named.as("meeting-event-dead-letter"))
                 .to(topics.deadLetter(), Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class)));
 
-        KStream<String, MeetingReady> ready = MeetingStates.attach(builder,
+        KStream<String, MeetingReady> ready = MeetingStates.attach(builder, config.meetingRetention(),
                 meetingsByValidity.get("meeting-event-valid").mapValues(MeetingInput::of, Named.as("meeting-input"))
                         .merge(meetingInstances, Named.as("meeting-inputs")));
         ready.to(topics.meetingReady(), Produced.with(Serdes.String(), JsonSerde.of(MeetingReady.class))

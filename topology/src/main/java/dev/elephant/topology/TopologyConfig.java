@@ -20,7 +20,21 @@ public record TopologyConfig(
         AddressKind address,
         String meetingIdTag,
         String roleTag,
-        int ttl) {
+        int ttl,
+        java.time.Duration meetingRetention) {
+
+    /**
+     * How long an ended or cancelled meeting stays in meeting-state after its end (in event time) before
+     * it is forgotten: long enough for every late event of it to have come, short enough that the table
+     * does not grow with every meeting ever held.
+     */
+    public static final java.time.Duration DEFAULT_MEETING_RETENTION = java.time.Duration.ofDays(7);
+
+    /** With the default meeting retention. */
+    public TopologyConfig(Topics topics, String domain, String linkTemplate, AddressKind address, String meetingIdTag,
+                          String roleTag, int ttl) {
+        this(topics, domain, linkTemplate, address, meetingIdTag, roleTag, ttl, DEFAULT_MEETING_RETENTION);
+    }
 
     private static final Pattern DOMAIN = Pattern.compile(
             "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?");
@@ -40,6 +54,10 @@ public record TopologyConfig(
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(meetingIdTag, "meetingIdTag");
         Objects.requireNonNull(roleTag, "roleTag");
+        Objects.requireNonNull(meetingRetention, "meetingRetention");
+        if (meetingRetention.isNegative() || meetingRetention.isZero()) {
+            throw new IllegalArgumentException("the meeting retention must be positive");
+        }
         if (ttl != 1 && (ttl < 60 || ttl > 86_400)) {
             throw new IllegalArgumentException("ttl must be 1 (automatic) or 60..86400 seconds, was " + ttl);
         }

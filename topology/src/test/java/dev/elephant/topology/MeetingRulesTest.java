@@ -165,4 +165,22 @@ class MeetingRulesTest {
         assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.ENDED);
         assertThat(f.meeting("m-1").roles()).containsExactly("teacher");
     }
+
+    @Test
+    void endedMeetingsAreForgottenOnceTheirEndIsTheRetentionBehindStreamTime() {
+        java.time.Duration day = java.time.Duration.ofDays(1);
+        f.schedule("m-old", List.of("teacher"), T0);
+        f.end("m-old", T0.plusSeconds(10));
+        f.schedule("m-open", List.of("teacher"), T0);
+        f.schedule("m-recent", List.of("teacher"), T0.plus(day.multipliedBy(7)));
+        f.end("m-recent", T0.plus(day.multipliedBy(7)).plusSeconds(10));
+        assertThat(f.meeting("m-old")).as("not forgotten yet").isNotNull();
+
+        f.schedule("m-new", List.of("teacher"), T0.plus(day.multipliedBy(8))); // stream time moves on 8 days
+
+        assertThat(f.meeting("m-old")).as("ended 8 days ago, retention 7").isNull();
+        assertThat(f.meeting("m-recent").status()).as("ended 1 day ago").isEqualTo(MeetingStatus.ENDED);
+        assertThat(f.meeting("m-open").status()).as("never ended: kept").isEqualTo(MeetingStatus.SCHEDULED);
+        assertThat(f.meeting("m-new")).isNotNull();
+    }
 }

@@ -66,6 +66,7 @@ public final class RunConfig {
         KEYS.put("dns.reconcileInterval", "PT10M");
         KEYS.put("dns.dryRun", "false");
         KEYS.put("ecs.tagsFrom", "task");
+        KEYS.put("meetings.retention", "P7D"); // TopologyConfig.DEFAULT_MEETING_RETENTION
         KEYS.put("dns.readyLagBound", ElephantSettings.DEFAULT_SINK_LAG_BOUND.toString());
         KEYS.put("cloudflare.ownershipTags", "false");
         KEYS.put("sweepInterval", "PT5M");
@@ -208,6 +209,7 @@ public final class RunConfig {
             Duration reconcile = duration("dns.reconcileInterval");
             Duration sweep = duration("sweepInterval");
             Duration lagBound = duration("dns.readyLagBound");
+            Duration meetingRetention = duration("meetings.retention");
             EcsTagSource ecsTags = parsed("ecs.tagsFrom", s -> switch (s) {
                 case "task" -> EcsTagSource.TASK;
                 case "networkInterface" -> EcsTagSource.NETWORK_INTERFACE;
@@ -243,7 +245,7 @@ public final class RunConfig {
                     // An invalid address kind is reported above; the domain and ttl are checked all the same.
                     topology = new TopologyConfig(new Topics(value("topics.prefix")), domain, value("linkTemplate"),
                             address != null ? address : TopologyConfig.AddressKind.PUBLIC, value("meeting.tag"),
-                            value("role.tag"), ttl);
+                            value("role.tag"), ttl, meetingRetention);
                 } catch (IllegalArgumentException e) {
                     problems.add("domain/ttl: " + e.getMessage());
                 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class CoalescingInstanceLookupTest {
 
-    /** EC2 that holds its first calls until released, and counts them. */
+    /** EC2 that holds its first calls until released, takes 20 ms for every call, and counts them. */
     private static final class SlowEc2 implements InstanceLookup {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger calls = new AtomicInteger();
@@ -32,6 +32,7 @@ class CoalescingInstanceLookupTest {
             sizes.add(ids.size());
             try {
                 release.await(10, TimeUnit.SECONDS);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 throw new LookupUnavailable("interrupted", e);
             }

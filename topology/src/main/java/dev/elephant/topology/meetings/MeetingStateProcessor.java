@@ -2,30 +2,69 @@ package dev.elephant.topology.meetings;
 
 import dev.elephant.events.MeetingReady;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Keeps the meeting-state table and forwards what is to be published on meeting-ready. */
 final class MeetingStateProcessor implements Processor<String, MeetingInput, String, MeetingReady> {
 
     private final MeetingRules rules = new MeetingRules();
+    /** How often (in stream time) the table is searched for meetings to forget. */
+    static final Duration FORGET_EVERY = Duration.ofHours(1);
+
     private final String storeName;
+    private final Duration retention;
     private ProcessorContext<String, MeetingReady> context;
     private KeyValueStore<String, MeetingState> store;
 
-    MeetingStateProcessor(String storeName) {
+    MeetingStateProcessor(String storeName, Duration retention) {
         this.storeName = storeName;
+        this.retention = retention;
     }
 
     @Override
     public void init(ProcessorContext<String, MeetingReady> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        // Stream time, not the wall clock: a replay forgets exactly what the first run forgot.
+        context.schedule(FORGET_EVERY, PunctuationType.STREAM_TIME, this::forgetEndedMeetings);
+    }
+
+    /**
+     * An ended or cancelled meeting is final, and is kept only so that late events cannot reopen it;
+     * once its end is {@code retention} behind stream time, no such event is to be expected and it is
+     * forgotten (its meeting-ready tombstone went out when it ended). A meeting that never ends stays.
+     */
+    private void forgetEndedMeetings(long streamTime) {
+        Instant horizon = Instant.ofEpochMilli(streamTime).minus(retention);
+        List<String> forget = new ArrayList<>();
+        try (KeyValueIterator<String, MeetingState> all = store.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                MeetingState s = entry.value;
+                boolean over = s.lifecycle() == MeetingStatus.ENDED || s.lifecycle() == MeetingStatus.CANCELLED;
+                Instant last = latest(s.endsAt(), s.scheduledTime());
+                if (over && last != null && last.isBefore(horizon)) {
+                    forget.add(entry.key);
+                }
+            }
+        }
+        forget.forEach(store::delete);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     @Override

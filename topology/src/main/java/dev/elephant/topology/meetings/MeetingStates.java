@@ -14,12 +14,13 @@ public final class MeetingStates {
 
     private MeetingStates() {}
 
-    public static KStream<String, MeetingReady> attach(StreamsBuilder builder, KStream<String, MeetingInput> inputs) {
+    public static KStream<String, MeetingReady> attach(StreamsBuilder builder, java.time.Duration retention,
+                                                       KStream<String, MeetingInput> inputs) {
         String store = ElephantTopology.MEETING_STATE_STORE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                 Serdes.String(), JsonSerde.of(MeetingState.class))
                 // Puts of the same key within a commit interval reach RocksDB and the changelog once.
                 .withCachingEnabled());
-        return inputs.process(() -> new MeetingStateProcessor(store), Named.as("meeting-state-processor"), store);
+        return inputs.process(() -> new MeetingStateProcessor(store, retention), Named.as("meeting-state-processor"), store);
     }
 }
