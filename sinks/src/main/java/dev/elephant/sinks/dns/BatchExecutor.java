@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,8 +60,14 @@ final class BatchExecutor {
                 .register(metrics);
     }
 
-    /** Writes sent without an answer: their intents are on the audit trail, their outcomes not yet. */
-    private record Unanswered(List<String> ids, List<Step> chunk, DnsMutation.Phase success) {}
+    /**
+     * Writes sent without an answer: their intents are on the audit trail, their outcomes not yet.
+     * {@code seen} keeps what each name looked like once a lookup succeeded, so that a retry after a
+     * failed lookup asks only for the names still unknown — asking for all again, a chunk of 20 names
+     * under 35 % failing requests would almost never see every lookup succeed in one go.
+     */
+    private record Unanswered(List<String> ids, List<Step> chunk, DnsMutation.Phase success,
+                              Map<String, List<ProviderRecord>> seen) {}
 
     private final List<Unanswered> unanswered = new ArrayList<>();
 
@@ -97,7 +104,7 @@ final class BatchExecutor {
             if (e.isOutcomeUnknown()) {
                 // The batch may have been applied: its outcomes come from a look at the provider first thing
                 // next time, not from a guess now (which would record "failed" for what happened).
-                unanswered.add(new Unanswered(List.copyOf(ids), List.copyOf(chunk), success));
+                unanswered.add(new Unanswered(List.copyOf(ids), List.copyOf(chunk), success, new HashMap<>()));
                 count(chunk, "unanswered");
                 throw new RetryLater(e.getMessage(), e.retryAfter(), e);
             }
@@ -157,11 +164,15 @@ final class BatchExecutor {
             for (int i = 0; i < u.chunk().size(); i++) {
                 Step s = u.chunk().get(i);
                 String name = s.desired().name();
-                List<ProviderRecord> now;
-                try {
-                    now = provider.recordsAt(name);
-                } catch (ProviderException e) {
-                    throw new RetryLater("looking up writes whose answer was lost: " + e.getMessage(), e.retryAfter(), e);
+                List<ProviderRecord> now = u.seen().get(name);
+                if (now == null) {
+                    try {
+                        now = provider.recordsAt(name);
+                    } catch (ProviderException e) {
+                        throw new RetryLater("looking up writes whose answer was lost (" + u.seen().size() + " of "
+                                + u.chunk().size() + " names seen): " + e.getMessage(), e.retryAfter(), e);
+                    }
+                    u.seen().put(name, now);
                 }
                 view.replaceAt(name, now);
                 String mark = s.change().spec() != null ? s.change().spec().comment() : s.change().existing().comment();
