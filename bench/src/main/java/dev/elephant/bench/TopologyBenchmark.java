@@ -57,15 +57,18 @@ public final class TopologyBenchmark {
                 admin.createTopics(created).all().get();
             }
             long produced = produce(bootstrap, topics, instances);
-            double passThrough = passThrough(bootstrap, topics.instanceEvents(), "bench.passthrough", produced);
-            double topology = topology(bootstrap, topics, produced);
+            Rate passThrough = passThrough(bootstrap, topics.instanceEvents(), "bench.passthrough", produced);
+            Rate topology = topology(bootstrap, topics, produced);
             System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
                     + "(%d instances x %d lifecycle events)%n%n", produced, instances, LIFECYCLE.length);
-            System.out.printf(Locale.ROOT, "| %-52s | %10s |%n", "run", "events/s");
-            System.out.println("|------------------------------------------------------|------------|");
-            System.out.printf(Locale.ROOT, "| %-52s | %10.0f |%n", "raw consume -> produce pass-through (acks=all)", passThrough);
-            System.out.printf(Locale.ROOT, "| %-52s | %10.0f |%n", "Elephant topology, exactly_once_v2, replay from start", topology);
-            System.out.printf(Locale.ROOT, "| %-52s | %10.2f |%n", "ratio", topology / passThrough);
+            System.out.printf(Locale.ROOT, "| %-52s | %10s | %17s |%n", "run", "events/s", "from first record");
+            System.out.println("|------------------------------------------------------|------------|-------------------|");
+            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f |%n", "raw consume -> produce pass-through (acks=all)",
+                    passThrough.total(), passThrough.steady());
+            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f |%n", "Elephant topology, exactly_once_v2, replay from start",
+                    topology.total(), topology.steady());
+            System.out.printf(Locale.ROOT, "| %-52s | %10.2f | %17.2f |%n", "ratio", topology.total() / passThrough.total(),
+                    topology.steady() / passThrough.steady());
         }
     }
 
@@ -92,10 +95,18 @@ public final class TopologyBenchmark {
         return count;
     }
 
-    private static double passThrough(String bootstrap, String from, String to, long expected) {
+    /** Events per second over the whole run, and from the first record (without joining the group, opening stores). */
+    private record Rate(double total, double steady) {
+        static Rate of(long events, long start, long first, long end) {
+            return new Rate(events / ((end - start) / 1e9), events / ((end - first) / 1e9));
+        }
+    }
+
+    private static Rate passThrough(String bootstrap, String from, String to, long expected) {
         Map<String, Object> consumerProps = Map.of("bootstrap.servers", bootstrap, "group.id", "bench-passthrough",
                 "auto.offset.reset", "earliest", "enable.auto.commit", false, "max.poll.records", 2000);
         long start = System.nanoTime();
+        long firstRecord = 0;
         long seen = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer());
@@ -104,6 +115,9 @@ public final class TopologyBenchmark {
             consumer.subscribe(List.of(from));
             while (seen < expected) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (firstRecord == 0) {
+                        firstRecord = System.nanoTime();
+                    }
                     producer.send(new ProducerRecord<>(to, r.key(), r.value()));
                     seen++;
                 }
@@ -111,10 +125,10 @@ public final class TopologyBenchmark {
                 consumer.commitSync();
             }
         }
-        return expected / ((System.nanoTime() - start) / 1e9);
+        return Rate.of(expected, start, firstRecord, System.nanoTime());
     }
 
-    private static double topology(String bootstrap, Topics topics, long expected) throws Exception {
+    private static Rate topology(String bootstrap, Topics topics, long expected) throws Exception {
         Properties p = new Properties();
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-topology");
@@ -125,13 +139,20 @@ public final class TopologyBenchmark {
         TopologyConfig config = new TopologyConfig(topics, "elephant.test", TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong running = new java.util.concurrent.atomic.AtomicLong();
         try (KafkaStreams streams = new KafkaStreams(ElephantTopology.build(config), p);
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            // RUNNING: tasks assigned and stores open — where the pass-through's first record compares.
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.compareAndSet(0, System.nanoTime());
+                }
+            });
             streams.start();
             List<TopicPartition> input = List.of(0, 1, 2).stream()
                     .map(i -> new TopicPartition(topics.instanceEvents(), i)).toList();
             while (true) {
-                Thread.sleep(200);
+                Thread.sleep(50);
                 var committed = admin.listConsumerGroupOffsets("bench-topology").partitionsToOffsetAndMetadata()
                         .get(30, TimeUnit.SECONDS);
                 long done = 0;
@@ -143,7 +164,7 @@ public final class TopologyBenchmark {
                     break;
                 }
             }
-            return expected / ((System.nanoTime() - start) / 1e9);
+            return Rate.of(expected, start, running.get(), System.nanoTime());
         }
     }
 
