@@ -121,11 +121,7 @@ final class DevCommand implements Callable<Integer> {
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "elephant-shutdown"));
+        CountDownLatch stopped = ShutdownHook.closeOnShutdown(stack::close);
         out.println();
         out.println("Elephant dev is running:");
         out.println("  Kafka (KRaft)      " + stack.bootstrapServers());

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,11 +63,6 @@ final class RunCommand implements Callable<Integer> {
 
     /** Blocks until the process is asked to stop (SIGTERM, Ctrl-C), then stops Elephant cleanly. */
     static void runUntilStopped(Elephant elephant) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            elephant.close();
-            stopped.countDown();
-        }, "elephant-shutdown"));
-        stopped.await();
+        ShutdownHook.closeOnShutdown(elephant::close).await();
     }
 }

@@ -93,12 +93,10 @@ final class StandinsCommand implements Callable<Integer> {
             cloudflare.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CountDownLatch stopped = ShutdownHook.closeOnShutdown(() -> {
             aws.close();
             cloudflare.close();
-            stopped.countDown();
-        }, "elephant-standins-shutdown"));
+        });
         out.println("Elephant's stand-ins are running:");
         out.println("  AWS (EC2, ECS, EventBridge, Secrets Manager)  " + aws.endpoint());
         out.println("  Cloudflare API                                " + cloudflare.apiBaseUrl() + "  (zone " + domain

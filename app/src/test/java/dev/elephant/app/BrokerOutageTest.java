@@ -112,22 +112,11 @@ class BrokerOutageTest {
             }
         }
 
-        java.util.List<String> violations = new java.util.ArrayList<>();
-        try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                violations.clear();
-                if (stack.aws().deliveriesPending() > 0) {
-                    violations.add(stack.aws().deliveriesPending() + " deliveries not accepted yet");
-                    return false;
-                }
-                violations.addAll(InvariantChecker.check(new InvariantChecker.Run(broker.bootstrapServers(), "burst.",
-                        "elephant.test", "managed-by=elephant owner=test", stack.cloudflare(), java.util.List.of(), 0,
-                        stack.aws().deliveredEventIds(), stack.aws().deliveryAttemptsById())));
-                return violations.isEmpty();
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // reported below
-        }
+        java.util.List<String> violations = InvariantChecker.awaitConvergence("broker outage", stack.aws(),
+                () -> new InvariantChecker.Run(broker.bootstrapServers(), "burst.", "elephant.test",
+                        "managed-by=elephant owner=test", stack.cloudflare(), java.util.List.of(), 0,
+                        stack.aws().deliveredEventIds(), stack.aws().deliveryAttemptsById()),
+                Duration.ofSeconds(120), () -> true);
         long records = stack.cloudflare().records().size();
         System.out.printf("broker outage mid-burst: %d instances, %d events accepted of %d delivery attempts, "
                         + "%d records, violations %s%n", ids.size(), stack.aws().deliveredEventIds().size(),

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,28 +90,9 @@ class CrashTest {
         int made = burst.get(15, TimeUnit.MINUTES);
         System.out.printf("crash: burst over at %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
 
-        List<String> violations = new ArrayList<>();
-        long[] lastReport = {System.nanoTime()};
-        try {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                violations.clear();
-                if (run.aws.deliveriesPending() > 0) {
-                    violations.add(run.aws.deliveriesPending() + " EventBridge deliveries not accepted yet");
-                    return false;
-                }
-                violations.addAll(InvariantChecker.check(new InvariantChecker.Run(SharedKafka.bootstrapServers(),
-                        run.prefix, RunFixture.DOMAIN, OWNER, run.cloudflare, foreign, 0, run.aws.deliveredEventIds(),
-                        run.aws.deliveryAttemptsById())));
-                if (!violations.isEmpty() && System.nanoTime() - lastReport[0] > TimeUnit.SECONDS.toNanos(20)) {
-                    lastReport[0] = System.nanoTime();
-                    System.out.printf("crash: at %d s still %s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime()
-                            - started), violations.stream().map(v -> v.length() > 300 ? v.substring(0, 300) : v).toList());
-                }
-                return violations.isEmpty();
-            });
-        } catch (ConditionTimeoutException e) {
-            // reported below
-        }
+        List<String> violations = InvariantChecker.awaitConvergence("crash", run.aws, () -> new InvariantChecker.Run(
+                SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN, OWNER, run.cloudflare, foreign, 0,
+                run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById()), Duration.ofMinutes(5), () -> true);
         System.out.printf("crash (seed %d): %d events delivered (%d attempts), %d instances, %d kills (%d between a "
                         + "provider write and its answer), %d provider requests, %d owned records, rate-limit refusals "
                         + "%d, violations %d, %d s%n", seed, run.aws.deliveredEventIds().size(),

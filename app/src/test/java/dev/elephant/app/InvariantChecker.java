@@ -1,5 +1,7 @@
 package dev.elephant.app;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Ec2State;
@@ -7,11 +9,13 @@ import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
+import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.cloudflare.DnsRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,8 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Elephant's promises, checked on a finished run from the outside:
@@ -51,6 +59,40 @@ final class InvariantChecker {
     }
 
     private InvariantChecker() {}
+
+    /**
+     * Checks {@code run} again and again — each time once every EventBridge delivery has ended — until
+     * nothing is wrong and {@code alsoDone} holds, or {@code atMost} has passed; while violations remain,
+     * they are printed every 20 s under {@code label}.
+     *
+     * @return the violations of the last check: empty when the run converged
+     */
+    static List<String> awaitConvergence(String label, AwsStandIn aws, Supplier<Run> run, Duration atMost,
+                                         BooleanSupplier alsoDone) {
+        List<String> violations = new ArrayList<>();
+        long started = System.nanoTime();
+        long[] lastReport = {started};
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                violations.clear();
+                if (aws.deliveriesPending() > 0) {
+                    violations.add(aws.deliveriesPending() + " EventBridge deliveries not accepted yet");
+                    return false;
+                }
+                violations.addAll(check(run.get()));
+                if (!violations.isEmpty() && System.nanoTime() - lastReport[0] > TimeUnit.SECONDS.toNanos(20)) {
+                    lastReport[0] = System.nanoTime();
+                    System.out.printf("%s: after %d s still %s%n", label, TimeUnit.NANOSECONDS.toSeconds(
+                            System.nanoTime() - started), violations.stream()
+                            .map(v -> v.length() > 300 ? v.substring(0, 300) : v).toList());
+                }
+                return violations.isEmpty() && alsoDone.getAsBoolean();
+            });
+        } catch (ConditionTimeoutException e) {
+            // the caller asserts on what is returned, which says which invariant did not hold
+        }
+        return violations;
+    }
 
     /** The violations found; empty when every invariant holds. */
     static List<String> check(Run run) {

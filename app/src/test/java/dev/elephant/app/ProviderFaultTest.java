@@ -74,25 +74,12 @@ class ProviderFaultTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> running(ec2, ids) == 15);
         }
 
-        List<String> violations = new ArrayList<>();
-        try {
-            await().atMost(Duration.ofMinutes(Long.getLong("elephant.faultMinutes", 4)))
-                    .pollInterval(Duration.ofSeconds(2)).until(() -> {
-                        violations.clear();
-                        if (run.aws.deliveriesPending() > 0) {
-                            violations.add(run.aws.deliveriesPending() + " EventBridge deliveries not accepted yet");
-                            return false;
-                        }
-                        violations.addAll(InvariantChecker.check(new InvariantChecker.Run(
-                                SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN,
-                                "managed-by=elephant owner=prod", run.cloudflare, foreign, changesBefore,
-                                run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById())));
-                        // 5 restarted + 10 never stopped run; the log must hold all of it before the check counts.
-                        return violations.isEmpty() && ownedRecords() == 15;
-                    });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // the assertions below say which invariant did not hold
-        }
+        // 5 restarted + 10 never stopped run; the log must hold all of it before the check counts.
+        List<String> violations = InvariantChecker.awaitConvergence("provider faults", run.aws,
+                () -> new InvariantChecker.Run(SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN,
+                        "managed-by=elephant owner=prod", run.cloudflare, foreign, changesBefore,
+                        run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById()),
+                Duration.ofMinutes(Long.getLong("elephant.faultMinutes", 4)), () -> ownedRecords() == 15);
         System.out.printf("provider faults (seed %d): %d instances, %d provider requests, faults %s, "
                         + "rate-limit refusals %d, violations %d%n", seed, ids.size(), run.cloudflare.requestCount(),
                 run.cloudflare.faultCounts(), run.cloudflare.rateLimitRefusals(), violations.size());
