@@ -59,6 +59,8 @@ final class CloudflareApi implements HttpHandler {
     private final ConcurrentLinkedQueue<LoggedRequest> requestLog = new ConcurrentLinkedQueue<>();
     /** How many records the request being answered changed (a batch changes several). */
     private final ThreadLocal<Integer> changesInThisRequest = ThreadLocal.withInitial(() -> 0);
+    /** Whether the request being answered is on the log yet: it goes there before its answer leaves. */
+    private final ThreadLocal<Boolean> loggedThisRequest = ThreadLocal.withInitial(() -> false);
 
     CloudflareApi(Zone zone, String token, Clock clock, int rateLimit, long rateWindowMillis, int maxBatchOperations) {
         this.maxBatchOperations = maxBatchOperations;
@@ -93,6 +95,7 @@ final class CloudflareApi implements HttpHandler {
         String path = exchange.getRequestURI().getPath();
         int status;
         changesInThisRequest.set(0);
+        loggedThisRequest.set(false);
         FaultPlan plan = faultPlan;
         FaultPlan.Fault fault = plan == null ? FaultPlan.Fault.NONE : plan.next();
         faultCounts.merge(fault, 1L, Long::sum);
@@ -105,8 +108,7 @@ final class CloudflareApi implements HttpHandler {
             status = route(exchange, method, path);
             if (swallowAnswer.get()) {
                 // Applied, and the connection drops before the answer: the caller cannot tell it happened.
-                requestLog.add(new LoggedRequest(clock.instant(), method, path, status,
-                        status < 300 ? changesInThisRequest.get() : 0));
+                log(exchange, status);
                 exchange.close();
                 return;
             }
@@ -127,8 +129,19 @@ final class CloudflareApi implements HttpHandler {
         } finally {
             swallowAnswer.set(false);
         }
-        requestLog.add(new LoggedRequest(clock.instant(), method, path, status,
-                status < 300 ? changesInThisRequest.get() : 0));
+        log(exchange, status);
+    }
+
+    /**
+     * Puts the request on the log once, before its answer leaves: whoever reads the log after the
+     * answer arrived (a test counting the changes the provider made) finds the request there.
+     */
+    private void log(HttpExchange exchange, int status) {
+        if (!loggedThisRequest.get()) {
+            loggedThisRequest.set(true);
+            requestLog.add(new LoggedRequest(clock.instant(), exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(), status, status < 300 ? changesInThisRequest.get() : 0));
+        }
     }
 
     private int route(HttpExchange exchange, String method, String path) throws IOException {
@@ -154,8 +167,8 @@ final class CloudflareApi implements HttpHandler {
             return switch (method) {
                 case "GET" -> ok(exchange, record(zone.get(id).orElseThrow(
                         () -> new CloudflareError(404, Zone.CODE_RECORD_NOT_FOUND, "Record does not exist."))));
-                case "PATCH" -> changed(1, ok(exchange, record(zone.patch(id, fields(exchange)))));
-                case "PUT" -> changed(1, ok(exchange, record(zone.overwrite(id, fields(exchange)))));
+                case "PATCH" -> ok(exchange, record(changed(zone.patch(id, fields(exchange)))));
+                case "PUT" -> ok(exchange, record(changed(zone.overwrite(id, fields(exchange)))));
                 case "DELETE" -> {
                     zone.delete(id);
                     changesInThisRequest.set(1);
@@ -168,7 +181,7 @@ final class CloudflareApi implements HttpHandler {
             requireZone(all.group(1));
             return switch (method) {
                 case "GET" -> list(exchange);
-                case "POST" -> changed(1, ok(exchange, record(zone.create(fields(exchange)))));
+                case "POST" -> ok(exchange, record(changed(zone.create(fields(exchange)))));
                 default -> throw new CloudflareError(405, CODE_ROUTE, "Method not allowed");
             };
         }
@@ -210,9 +223,10 @@ final class CloudflareApi implements HttpHandler {
         return result;
     }
 
-    private int changed(int changes, int status) {
-        changesInThisRequest.set(changes);
-        return status;
+    /** Counts one changed record for the request being answered. */
+    private DnsRecord changed(DnsRecord r) {
+        changesInThisRequest.set(1);
+        return r;
     }
 
     private synchronized Integer nextFault() {
@@ -418,7 +432,7 @@ final class CloudflareApi implements HttpHandler {
             }
             default -> exchange.close(); // RESET: the connection drops, nothing was applied
         }
-        requestLog.add(new LoggedRequest(clock.instant(), method, path, status, 0));
+        log(exchange, status);
     }
 
     void beforeAnsweringAWrite(Runnable hook) {
@@ -456,7 +470,8 @@ final class CloudflareApi implements HttpHandler {
         return body;
     }
 
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    private void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        log(exchange, status);
         Exchanges.respond(exchange, status, "application/json", Json.toBytes(body));
     }
 }

@@ -174,6 +174,27 @@ class CloudflareStandInTest {
         assertThat(create("a.elephant.test", "198.18.0.1").status()).isEqualTo(200);
     }
 
+    /**
+     * A test that counts the provider's changes right after an answer arrived must find that request
+     * counted: the log is written before the answer leaves, not after (a race a loaded machine lost).
+     */
+    @Test
+    void aWriteIsCountedByTheTimeItsAnswerArrives() throws Exception {
+        long writes = 0;
+        for (int i = 1; i <= 50; i++) {
+            Answer created = i % 2 == 0 ? create("n.elephant.test", "198.18.0.1")
+                    : call("POST", "/dns_records/batch", "{\"posts\":[{\"type\":\"A\",\"name\":\"n.elephant.test\","
+                            + "\"content\":\"198.18.0.1\",\"ttl\":60}]}", TOKEN);
+            assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+            assertThat(cf.changesApplied()).as("after write %d", ++writes).isEqualTo(writes);
+            String id = i % 2 == 0 ? created.body().at("/result/id").asText()
+                    : created.body().at("/result/posts/0/id").asText();
+            assertThat(call("DELETE", "/dns_records/" + id, null, TOKEN).status()).isEqualTo(200);
+            assertThat(cf.changesApplied()).as("after write %d", ++writes).isEqualTo(writes);
+        }
+        assertThat(cf.requestLog()).hasSize(100);
+    }
+
     @Test
     void batchIsAllOrNothing() throws Exception {
         create("a.elephant.test", "198.18.0.1");
