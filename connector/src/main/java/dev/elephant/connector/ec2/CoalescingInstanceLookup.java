@@ -58,6 +58,11 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         }
     }
 
+    /** Instances waiting for a call to ask for them. */
+    synchronized int queuedInstances() {
+        return queued.size();
+    }
+
     /** Calls for everyone queued, then for whoever queued during that call, until none did. */
     private void callUntilNothingIsQueued() {
         while (true) {

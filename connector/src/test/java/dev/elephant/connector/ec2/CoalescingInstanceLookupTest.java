@@ -61,6 +61,12 @@ class CoalescingInstanceLookupTest {
         }
     }
 
+    private static int held(SlowEc2 ec2) {
+        synchronized (ec2.sizes) {
+            return ec2.sizes.stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
     @Test
     void concurrentLookupsShareFewCallsAndEachGetsItsOwnAnswer() throws Exception {
         SlowEc2 ec2 = new SlowEc2();
@@ -71,7 +77,12 @@ class CoalescingInstanceLookupTest {
                 String id = i % 50 == 0 ? "i-" + i + "gone" : "i-" + i;
                 answers.add(requests.submit(() -> lookup.describe(id)));
             }
-            Thread.sleep(300); // every request queued behind the first calls
+            // every request the pool runs at once is either in a held call or queued behind them (waiting on the queue itself,
+            // not on a clock: a loaded machine takes its time to start 64 threads)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (lookup.queuedInstances() + held(ec2) < 64 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             ec2.release.countDown();
             for (int i = 0; i < 200; i++) {
                 Optional<InstanceFacts> facts = answers.get(i).get(10, TimeUnit.SECONDS);
