@@ -44,10 +44,14 @@ class DnsRecoveryTest {
     private DevStack stack;
 
     private DevStack start() throws IOException {
+        return start(Duration.ofMinutes(10));
+    }
+
+    private DevStack start(Duration reconcileInterval) throws IOException {
         return DevStack.start(new DevStack.Options(dataDir, SharedKafka.bootstrapServers(), "127.0.0.1", 0, 0, 0, 0, 0,
                 0, "elephant.test", "X-Elephant-Key", Secret.of("k-recovery"), null, null, ProjectFilter.defaults(),
                 TopologyConfig.DEFAULT_LINK_TEMPLATE, "test", prefix, prefix + "app", 3, Duration.ofMillis(300),
-                Duration.ofMinutes(10), Duration.ofMinutes(5), null, null));
+                reconcileInterval, Duration.ofMinutes(5), null, null));
     }
 
     @AfterEach
@@ -124,6 +128,38 @@ class DnsRecoveryTest {
         assertThat(audit.stream().filter(m -> m.phase() == DnsMutation.Phase.DRIFT_REPAIRED).map(DnsMutation::name))
                 .contains(nameA, nameB, leaked, happened);
         assertThat(record("www.elephant.test").content()).isEqualTo("192.0.2.80");
+    }
+
+    /**
+     * An intent whose outcome never reached the topic while Elephant kept running (its process did not
+     * crash, so no start settles it) gets its outcome from the next reconciliation, by a look at the
+     * provider, and only once.
+     */
+    @Test
+    void theReconciliationSettlesAnIntentLeftWithoutAnOutcomeWhileRunning() throws Exception {
+        stack = start(Duration.ofSeconds(2));
+        String a = launch();
+        String nameA = a + ".elephant.test";
+        await().atMost(WITHIN).until(() -> zone().containsKey(nameA));
+
+        String happened = "i-00000000000000004.elephant.test";
+        stack.cloudflare().createForeignRecord(happened, "A", "192.0.2.4", MARK);
+        writeIntent(happened, "192.0.2.4", "lost-1");
+        writeIntent("i-00000000000000005.elephant.test", "192.0.2.5", "lost-2");
+
+        await().atMost(WITHIN).until(() -> audit().stream().filter(m -> m.mutationId().startsWith("lost-")).count() == 4);
+        Thread.sleep(5_000); // two more reconciliations: nothing is settled twice
+        List<DnsMutation> lost = audit().stream().filter(m -> m.mutationId().startsWith("lost-")).toList();
+        assertThat(lost).hasSize(4);
+        assertThat(lost).anySatisfy(m -> {
+            assertThat(m.mutationId()).isEqualTo("lost-1");
+            assertThat(m.phase()).isEqualTo(DnsMutation.Phase.APPLIED);
+            assertThat(m.error()).startsWith("settled by the reconciliation");
+        });
+        assertThat(lost).anySatisfy(m -> {
+            assertThat(m.mutationId()).isEqualTo("lost-2");
+            assertThat(m.phase()).isEqualTo(DnsMutation.Phase.FAILED);
+        });
     }
 
     @Test

@@ -88,7 +88,25 @@ final class BatchExecutor {
             ids.add(id);
             intents.add(mutation(id, dryRun ? DnsMutation.Phase.DRY_RUN : DnsMutation.Phase.INTENT, s, null, null));
         }
-        audit.recordAll(intents);
+        try {
+            audit.recordAll(intents);
+        } catch (MutationAudit.AuditUnavailable e) {
+            // The intents may still reach the topic (the audit keeps them until they do); the write is
+            // not sent, so each gets the outcome that says so, kept by the audit behind its intent.
+            if (!dryRun) {
+                List<DnsMutation> notSent = new ArrayList<>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    notSent.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null,
+                            "not sent: the audit trail did not acknowledge the intent in time"));
+                }
+                try {
+                    audit.recordAll(notSent);
+                } catch (MutationAudit.AuditUnavailable stillUnavailable) {
+                    // kept by the audit: written with the intents once Kafka answers
+                }
+            }
+            throw e;
+        }
         if (dryRun) {
             count(chunk, "dry-run");
             return; // the view stays as the provider is: the same change is planned again while it is wanted
@@ -187,8 +205,9 @@ final class BatchExecutor {
                 }
                 outcomes.add(outcome);
             }
-            audit.recordAll(outcomes);
+            // Decided once: from here the audit holds these outcomes until the broker has them.
             unanswered.remove(0);
+            audit.recordAll(outcomes);
         }
     }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * batch is reconciled: a crash replays the batch, and reconciling is idempotent.
  *
  * <p>When partitions are assigned (at start) the whole desired state of those partitions is compared
- * with the provider, open intents are settled and drift is repaired; the same comparison repeats
- * every {@code reconcileInterval}.
+ * with the provider, open intents are settled and drift is repaired; the same comparison, settlement
+ * included, repeats every {@code reconcileInterval}.
  */
 public final class DnsSink implements AutoCloseable {
 
@@ -53,7 +54,6 @@ public final class DnsSink implements AutoCloseable {
     private final Set<TopicPartition> newlyAssigned = new LinkedHashSet<>();
     /** Per name, the offset of its latest value in the last reconciliation's snapshot: older ones are superseded. */
     private final Map<String, Long> reconciledUpTo = new HashMap<>();
-    private boolean settled;
     private long lastReconciliation = System.nanoTime();
     private volatile boolean caughtUp;
     /** When the sink last had nothing left to apply (System.nanoTime). */
@@ -129,38 +129,34 @@ public final class DnsSink implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     newlyAssigned.removeAll(partitions);
+                    zone.forget(partitions);
                 }
             });
+            Duration backoff = MIN_BACKOFF;
+            boolean rewind = false;
             while (stopping.getCount() > 0) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                if (!reconcileZoneWhenDue()) {
-                    return;
-                }
-                caughtUp = records.isEmpty();
-                lagRecords = records.count() + Math.max(0, remaining());
-                // A compacted topic: within a batch only the last value per name matters.
-                Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
-                for (ConsumerRecord<String, byte[]> r : records) {
-                    if (r.offset() < reconciledUpTo.getOrDefault(r.key(), -1L)) {
-                        continue; // the reconciliation already made the provider match a later value
+                try {
+                    if (rewind) {
+                        rewindToCommitted();
+                        rewind = false;
                     }
-                    latest.remove(r.key());
-                    latest.put(r.key(), r);
-                }
-                List<Desired> desired = new ArrayList<>();
-                for (var r : latest.values()) {
-                    desired.add(Desired.of(r));
-                }
-                if (!desired.isEmpty() && !reconcileUntilDone(desired)) {
-                    return; // stopping: offsets stay uncommitted, the batch is replayed next start
-                }
-                if (!records.isEmpty()) {
-                    consumer.commitSync();
-                }
-                long left = remaining();
-                lagRecords = Math.max(0, left);
-                if (records.isEmpty() || left == 0) {
-                    caughtUpAt = System.nanoTime();
+                    if (!pollAndApply()) {
+                        return;
+                    }
+                    backoff = MIN_BACKOFF;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A commit refused because the group moved on while the provider kept us waiting longer than
+                    // max.poll.interval.ms, a broker gone for longer than a client timeout, or a bug: the sink must
+                    // not die of it. The records since the last commit are applied again (reconciling is idempotent).
+                    log.error("DNS sink: {}; resuming from the last committed offsets in {} ms", e.toString(),
+                            backoff.toMillis(), e);
+                    if (!SinkLoops.pause(stopping, backoff)) {
+                        return;
+                    }
+                    backoff = SinkLoops.doubled(backoff, MAX_BACKOFF);
+                    rewind = true;
                 }
             }
         } catch (WakeupException e) {
@@ -169,6 +165,55 @@ public final class DnsSink implements AutoCloseable {
             log.error("DNS sink stopped: {}", e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** One poll and what it brought applied and committed; false when the sink is stopping. */
+    private boolean pollAndApply() {
+        var records = consumer.poll(Duration.ofMillis(500));
+        if (!reconcileZoneWhenDue()) {
+            return false;
+        }
+        caughtUp = records.isEmpty();
+        lagRecords = records.count() + Math.max(0, remaining());
+        // A compacted topic: within a batch only the last value per name matters.
+        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.offset() < reconciledUpTo.getOrDefault(r.key(), -1L)) {
+                continue; // the reconciliation already made the provider match a later value
+            }
+            latest.remove(r.key());
+            latest.put(r.key(), r);
+        }
+        List<Desired> desired = new ArrayList<>();
+        for (var r : latest.values()) {
+            desired.add(Desired.of(r));
+        }
+        if (!desired.isEmpty() && !reconcileUntilDone(desired)) {
+            return false; // stopping: offsets stay uncommitted, the batch is replayed next start
+        }
+        if (!records.isEmpty()) {
+            consumer.commitSync();
+        }
+        long left = remaining();
+        lagRecords = Math.max(0, left);
+        if (records.isEmpty() || left == 0) {
+            caughtUpAt = System.nanoTime();
+        }
+        return true;
+    }
+
+    /** Back to the last committed offset of every assigned partition (the beginning when none was committed). */
+    private void rewindToCommitted() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata c = committed.get(tp);
+            if (c == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, c);
+            }
         }
     }
 
@@ -183,9 +228,8 @@ public final class DnsSink implements AutoCloseable {
         while (stopping.getCount() > 0) {
             try {
                 int total = consumer.partitionsFor(topic).size();
-                ZoneReconciliation.Snapshot desired = zone.run(partitions, total, !settled);
+                ZoneReconciliation.Snapshot desired = zone.run(partitions, total);
                 desired.latest().forEach((name, r) -> reconciledUpTo.put(name, r.offset()));
-                settled = true;
                 newlyAssigned.clear();
                 lastReconciliation = System.nanoTime();
                 return true;

@@ -36,15 +36,28 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
 
     static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
                               Duration timeout) throws TimeoutException {
+        return read(clientProperties, partitions, Map.of(), timeout);
+    }
+
+    /** As {@link #read}, each partition from the offset in {@code from} (from its beginning when absent). */
+    static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
+                              Map<TopicPartition, Long> from, Duration timeout) throws TimeoutException {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // an offset retention has already deleted: read from what is left, never skip to the end
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink-snapshot");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            from.forEach((p, offset) -> {
+                if (partitions.contains(p)) {
+                    consumer.seek(p, offset);
+                }
+            });
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();

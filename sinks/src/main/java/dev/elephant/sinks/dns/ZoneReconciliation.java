@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Compares the whole desired state of some partitions of {@code dns-desired} with what the provider
  * holds under Elephant's mark, and repairs every difference: records deleted or changed by hand,
- * records leaked by a lost event, records a crash left half-done. At start it first settles every
- * intent on {@code dns-mutations} that has no outcome, by looking at whether the write happened.
+ * records leaked by a lost event, records a crash left half-done. Each time it first settles every
+ * intent on {@code dns-mutations} that has no outcome, by looking at whether the write happened: at
+ * start those a crash left; later any whose outcome went missing, so that the audit is complete within
+ * one interval whatever happened. It runs on the sink's thread between batches, when none of this
+ * process's writes is under way, so an intent without an outcome then is one that will never get one.
  */
 public final class ZoneReconciliation {
 
@@ -44,6 +47,8 @@ public final class ZoneReconciliation {
     private final MutationAudit audit;
     private final DnsReconciler reconciler;
     private final Clock clock;
+    /** Per partition of {@code dns-mutations}, where the last settlement read to: every intent before is settled. */
+    private final Map<TopicPartition, Long> settledUpTo = new HashMap<>();
 
     public ZoneReconciliation(Map<String, Object> kafka, String desiredTopic, String mutationsTopic, DnsProvider provider,
                        OwnershipMark mark, MutationAudit audit, DnsReconciler reconciler,
@@ -65,9 +70,8 @@ public final class ZoneReconciliation {
      * Reconciles the names of the given {@code dns-desired} partitions.
      *
      * @param totalPartitions how many partitions {@code dns-desired} has (names map to partitions by key hash)
-     * @param settle          also settle intents without an outcome (at start)
      */
-    Snapshot run(Collection<TopicPartition> partitions, int totalPartitions, boolean settle)
+    Snapshot run(Collection<TopicPartition> partitions, int totalPartitions)
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
         reconciler.settleUnanswered(); // before the listing, so the outcomes of lost answers come first
         Set<Integer> mine = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
@@ -83,9 +87,7 @@ public final class ZoneReconciliation {
         } catch (ProviderException e) {
             throw new RetryLater(e.getMessage(), e.retryAfter(), e);
         }
-        if (settle) {
-            settleOpenIntents(mine, totalPartitions, owned);
-        }
+        settleOpenIntents(mine, totalPartitions, owned);
         reconciler.view().replace(name -> mine.contains(TopicSnapshot.partitionOf(name, totalPartitions)), owned);
         Map<String, Desired> names = new TreeMap<>();
         for (ProviderRecord r : owned) {
@@ -113,10 +115,12 @@ public final class ZoneReconciliation {
         for (int p : mine) {
             partitions.add(new TopicPartition(mutationsTopic, p));
         }
+        audit.awaitPending(); // outcomes decided earlier must be on the topic before it is read for open intents
         // dns-mutations is keyed by name like dns-desired; with the same partition count the names of a
         // dns-desired partition are all in the dns-mutations partition of the same number.
         Map<String, DnsMutation> open = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : TopicSnapshot.read(kafka, partitions, READ_TIMEOUT).records()) {
+        TopicSnapshot mutations = TopicSnapshot.read(kafka, partitions, settledUpTo, READ_TIMEOUT);
+        for (ConsumerRecord<String, byte[]> r : mutations.records()) {
             DnsMutation m;
             try {
                 m = Json.fromBytes(r.value(), DnsMutation.class);
@@ -133,12 +137,28 @@ public final class ZoneReconciliation {
                 open.remove(m.mutationId());
             }
         }
+        List<DnsMutation> outcomes = new ArrayList<>();
         for (DnsMutation intent : open.values()) {
-            DnsMutation outcome = IntentSettlement.outcomeOf(intent, owned, "settled at start", clock.instant());
-            boolean happened = outcome.phase() == DnsMutation.Phase.APPLIED;
-            audit.record(outcome);
-            log.info("settled an open intent for {} ({}): {}", intent.name(), intent.action(),
-                    happened ? "applied" : "did not happen");
+            boolean atStart = !settledUpTo.containsKey(new TopicPartition(mutationsTopic,
+                    TopicSnapshot.partitionOf(intent.name(), totalPartitions)));
+            DnsMutation outcome = IntentSettlement.outcomeOf(intent, owned,
+                    atStart ? "settled at start" : "settled by the reconciliation", clock.instant());
+            outcomes.add(outcome);
+            String happened = outcome.phase() == DnsMutation.Phase.APPLIED ? "applied" : "did not happen";
+            if (atStart) {
+                log.info("settled an open intent for {} ({}): {}", intent.name(), intent.action(), happened);
+            } else {
+                // Not a crash: an outcome this process decided never reached the topic.
+                log.warn("settled an intent of {} ({}) whose outcome was missing: {}", intent.name(), intent.action(),
+                        happened);
+            }
         }
+        audit.recordAll(outcomes);
+        settledUpTo.putAll(mutations.endOffsets());
+    }
+
+    /** Partitions the sink gave up: when they come back, their intents are read from the beginning again. */
+    void forget(Collection<TopicPartition> desiredPartitions) {
+        desiredPartitions.forEach(p -> settledUpTo.remove(new TopicPartition(mutationsTopic, p.partition())));
     }
 }

@@ -4,12 +4,13 @@ import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Json;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Future;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,6 +25,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Writes the audit trail to {@code dns-mutations} and waits for the broker: an intent is durable
  * before the provider is called, so a crash can leave an intent without an outcome but never a write
  * without an intent.
+ *
+ * <p>A record handed to {@link #recordAll} is kept until the broker acknowledged it, even when the
+ * call gives up waiting ({@link AuditUnavailable}): the next call, or {@link #awaitPending}, waits for
+ * it again and sends it again if it failed. So an outcome decided while Kafka was slow is written
+ * once, later, instead of being lost or written twice — the sink's view of the provider has already
+ * moved on and will not decide it again.
  */
 public final class MutationAudit implements AutoCloseable {
 
@@ -31,6 +38,18 @@ public final class MutationAudit implements AutoCloseable {
     private final String topic;
     private final String deadLetterTopic;
     private final Duration timeout;
+    /** Records handed in and not yet acknowledged, in the order they were handed in. */
+    private final Deque<Pending> pending = new ArrayDeque<>();
+
+    /** One record on its way: {@code ack} is null until it is sent, and again after a send failed. */
+    private static final class Pending {
+        final ProducerRecord<String, byte[]> record;
+        Future<RecordMetadata> ack;
+
+        Pending(ProducerRecord<String, byte[]> record) {
+            this.record = record;
+        }
+    }
 
     public MutationAudit(Map<String, Object> clientProperties, String topic, String deadLetterTopic, Duration timeout) {
         this.deadLetterTopic = deadLetterTopic;
@@ -48,43 +67,94 @@ public final class MutationAudit implements AutoCloseable {
         recordAll(List.of(mutation));
     }
 
-    /** Writes all, then waits until the broker acknowledged every one. */
-    public void recordAll(List<DnsMutation> mutations) throws AuditUnavailable {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
+    /**
+     * Writes all, then waits until the broker acknowledged every one, and every one handed in before.
+     *
+     * @throws AuditUnavailable when that did not happen in time; the records stay in hand and are
+     *                          written by a later call
+     */
+    public synchronized void recordAll(List<DnsMutation> mutations) throws AuditUnavailable {
+        for (DnsMutation m : mutations) {
+            pending.add(new Pending(new ProducerRecord<>(topic, m.name(), Json.toBytes(m))));
+        }
+        drain();
+    }
+
+    /** Waits until every record handed in so far is on the topic. */
+    public synchronized void awaitPending() throws AuditUnavailable {
+        drain();
+    }
+
+    /** Records handed in and not yet acknowledged. */
+    public synchronized int pendingCount() {
+        return pending.size();
+    }
+
+    private void drain() throws AuditUnavailable {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            for (DnsMutation m : mutations) {
-                acks.add(producer.send(new ProducerRecord<>(topic, m.name(), Json.toBytes(m))));
+            for (Pending p : pending) {
+                if (p.ack == null) {
+                    p.ack = producer.send(p.record);
+                }
             }
-            awaitAll(acks, topic);
+            while (!pending.isEmpty()) {
+                Pending p = pending.peek();
+                try {
+                    p.ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    pending.poll();
+                } catch (ExecutionException e) {
+                    // Not written (the producer gave up on it): send it again next time.
+                    pending.forEach(q -> {
+                        if (q.ack != null && q.ack.isDone() && failed(q.ack)) {
+                            q.ack = null;
+                        }
+                    });
+                    throw new AuditUnavailable("cannot write to " + topic + ": "
+                            + e.getCause().getClass().getSimpleName() + "; " + pending.size() + " record(s) kept to write later", e);
+                }
+            }
+        } catch (TimeoutException e) {
+            throw new AuditUnavailable("cannot write to " + topic + ": no acknowledgement within " + timeout.toMillis()
+                    + " ms; " + pending.size() + " record(s) kept to write later", e);
         } catch (KafkaException e) {
-            throw new AuditUnavailable("cannot write to " + topic + ": " + e.getClass().getSimpleName(), e);
+            throw new AuditUnavailable("cannot write to " + topic + ": " + e.getClass().getSimpleName() + "; "
+                    + pending.size() + " record(s) kept to write later", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailable("interrupted while writing to " + topic, e);
+        }
+    }
+
+    private static boolean failed(Future<RecordMetadata> ack) {
+        try {
+            ack.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
     /** A desired record that can never be applied (a foreign record holds the name, the provider refuses it). */
     public void deadLetter(String name, DeadLetter letter) throws AuditUnavailable {
         try {
-            awaitAll(List.of(producer.send(new ProducerRecord<>(deadLetterTopic, name, Json.toBytes(letter)))),
-                    deadLetterTopic);
-        } catch (KafkaException e) {
+            producer.send(new ProducerRecord<>(deadLetterTopic, name, Json.toBytes(letter)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KafkaException | ExecutionException | TimeoutException e) {
             throw new AuditUnavailable("cannot write to " + deadLetterTopic + ": " + e.getClass().getSimpleName(), e);
-        }
-    }
-
-    private void awaitAll(List<Future<RecordMetadata>> acks, String to) throws AuditUnavailable {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AuditUnavailable("cannot write to " + to + ": " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AuditUnavailable("interrupted while writing to " + to, e);
+            throw new AuditUnavailable("interrupted while writing to " + deadLetterTopic, e);
         }
     }
 
+    /**
+     * Closes the producer after it sent what it holds (up to a few seconds). Records never sent are
+     * lost with the process, like a crash: their intents are settled at the next start.
+     */
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

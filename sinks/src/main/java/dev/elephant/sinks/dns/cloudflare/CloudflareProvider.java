@@ -105,6 +105,10 @@ public final class CloudflareProvider implements DnsProvider {
                     .addQueryParameter("page", String.valueOf(page))
                     .addQueryParameter("per_page", String.valueOf(pageSize)).build();
             JsonNode body = call("list", request(url).get().build());
+            if (!body.get("result").isArray()) {
+                throw new ProviderException(ProviderException.Kind.RETRYABLE,
+                        "Cloudflare list: the answer's result is not a list", null, null);
+            }
             for (JsonNode r : body.get("result")) {
                 found.add(toRecord(r));
             }
@@ -132,6 +136,12 @@ public final class CloudflareProvider implements DnsProvider {
         result.path("patches").forEach(r -> patched.add(toRecord(r)));
         List<ProviderRecord> posted = new ArrayList<>();
         result.path("posts").forEach(r -> posted.add(toRecord(r)));
+        if (patched.size() != batch.patches().size() || posted.size() != batch.posts().size()) {
+            // Applied (Cloudflare said so), but which record is which cannot be told: settle by looking.
+            throw ProviderException.outcomeUnknown("Cloudflare batch: the answer lists " + patched.size() + " patch(es) and "
+                    + posted.size() + " post(s) for " + batch.patches().size() + " and " + batch.posts().size()
+                    + " sent", null);
+        }
         return new RecordBatch.Result(patched, posted);
     }
 
@@ -172,8 +182,15 @@ public final class CloudflareProvider implements DnsProvider {
             ResponseBody rb = response.body();
             String text = rb == null ? "" : rb.string();
             JsonNode body = parse(text);
-            if (response.isSuccessful() && body != null && body.path("success").asBoolean(false)) {
+            if (response.isSuccessful() && body != null && body.path("success").asBoolean(false)
+                    && body.path("result").isContainerNode()) {
                 return body;
+            }
+            if (response.isSuccessful() && (body == null || !body.path("errors").isArray()
+                    || body.path("errors").isEmpty())) {
+                // 2xx without a readable envelope: a write may have been carried out, its answer is unusable.
+                return throwUnanswered(operation, request, new IOException("HTTP " + response.code()
+                        + " with a body that is not a Cloudflare answer (" + text.length() + " bytes)"));
             }
             throw classify(operation, response, body);
         } catch (IOException e) {
@@ -183,7 +200,8 @@ public final class CloudflareProvider implements DnsProvider {
     }
 
     private static JsonNode throwUnanswered(String operation, Request request, IOException e) throws ProviderException {
-        String what = "Cloudflare " + operation + ": no answer (" + e.getClass().getSimpleName() + ")";
+        String what = "Cloudflare " + operation + ": no answer (" + e.getClass().getSimpleName()
+                + (e.getMessage() != null && e.getMessage().startsWith("HTTP ") ? ": " + e.getMessage() : "") + ")";
         if ("GET".equals(request.method())) {
             throw new ProviderException(ProviderException.Kind.RETRYABLE, what, null, e);
         }

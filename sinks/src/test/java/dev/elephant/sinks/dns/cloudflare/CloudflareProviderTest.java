@@ -170,4 +170,41 @@ class CloudflareProviderTest {
                 .isInstanceOfSatisfying(ProviderException.class,
                         e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.RETRYABLE));
     }
+
+    /**
+     * A proxy in front of Cloudflare answering 200 with a page of its own: the write may have been
+     * carried out, so it is an unknown outcome (settled by looking), never a failure nor a crash.
+     */
+    @Test
+    void aSuccessStatusWithoutACloudflareAnswerIsAnUnknownOutcome() throws Exception {
+        for (String body : List.of("<html>ok</html>", "{\"success\":true}", "{\"success\":true,\"result\":"
+                + "{\"posts\":[]}}")) {
+            com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+            try {
+                CloudflareProvider behindAProxy = new CloudflareProvider("http://127.0.0.1:" + server.getAddress().getPort()
+                        + "/client/v4", ZONE, Secret.of(TOKEN));
+                assertThatThrownBy(() -> behindAProxy.batch(new RecordBatch(List.of(), List.of(),
+                        List.of(spec("198.51.100.7"))))).as(body)
+                        .isInstanceOfSatisfying(ProviderException.class, e -> {
+                            assertThat(e.isOutcomeUnknown()).isTrue();
+                            assertThat(e.getMessage()).doesNotContain(TOKEN);
+                        });
+                assertThatThrownBy(() -> behindAProxy.recordsAt(NAME)).as(body)
+                        .isInstanceOfSatisfying(ProviderException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(ProviderException.Kind.RETRYABLE);
+                            assertThat(e.isOutcomeUnknown()).isFalse();
+                        });
+            } finally {
+                server.stop(0);
+            }
+        }
+    }
 }
