@@ -9,12 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Lookups of many concurrent requests made as few {@code DescribeInstances} calls: at most
- * {@value #MAX_CALLS} calls are on their way at once, and a request arriving while they all are waits
- * for the next free one, which asks for every instance that queued up meanwhile (up to
- * {@value #MAX_IDS} per call). A request on its own is looked up at once. Under a burst this saves
- * EC2's request budget — DescribeInstances is throttled per account — and the CPU of signing and
- * parsing one call per event.
+ * Lookups of many concurrent requests made as few {@code DescribeInstances} calls: a request arriving
+ * while a call is on its way waits for the next one, which asks for every instance that queued up
+ * meanwhile (up to {@value #MAX_IDS} per call); a further call (up to {@value #MAX_CALLS} at once)
+ * starts only when a whole call's worth is waiting. A request on its own is looked up at once. Under
+ * a burst this saves EC2's request budget — DescribeInstances is throttled per account — and the CPU
+ * of signing and parsing one call per event. Every answer comes from a call that started after the
+ * request arrived: nothing is served from a cache.
  */
 public final class CoalescingInstanceLookup implements InstanceLookup, AutoCloseable {
 
@@ -40,7 +41,10 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         CompletableFuture<Optional<InstanceFacts>> answer = new CompletableFuture<>();
         synchronized (this) {
             queued.computeIfAbsent(instanceId, id -> new ArrayList<>()).add(answer);
-            if (calling < MAX_CALLS) {
+            // One call at a time gathers the most ids per call, which is what a call costs least per event
+            // with (its signing, HTTP and pipeline cost more than its XML); another starts only when a full
+            // call's worth of ids is waiting.
+            if (calling == 0 || (calling < MAX_CALLS && queued.size() >= MAX_IDS)) {
                 calling++;
                 callers.execute(this::callUntilNothingIsQueued);
             }
