@@ -1,0 +1,216 @@
+package dev.elephant.bench;
+
+import dev.elephant.app.config.RunConfig;
+import dev.elephant.app.replay.ReplayReset;
+import dev.elephant.app.runtime.Elephant;
+import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.Json;
+import dev.elephant.events.Topics;
+import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.cloudflare.CloudflareStandIn;
+import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Replay with the provider attached: a log of EC2 lifecycles (most instances run, stop, start and
+ * terminate; some are left running) is written to {@code instance-events}; {@code elephant run} builds
+ * the tables and the zone from it (the first build); then, stopped, reset as {@code elephant replay}
+ * does and started in replay mode, it rebuilds everything from the log against a provider that already
+ * matches. Reports events/s of both and the provider writes of the replay (target: 0). Prints a table.
+ */
+public final class ReplayBenchmark {
+
+    private static final String[] LIFECYCLE = {"pending", "running", "stopping", "stopped", "pending", "running",
+        "shutting-down", "terminated"};
+    /** Instances whose history ends running after the restart: the records the zone holds (a paid zone takes 3,500). */
+    private static final int LEFT_RUNNING = 3_000;
+    private static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+    private static final String DOMAIN = "bench.example.com";
+    private static final String PREFIX = "replay.";
+
+    private record Phase(String name, long events, double seconds, long requests, long writes, long changes) {}
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int left = Math.min(LEFT_RUNNING, Math.max(1, events / LIFECYCLE.length / 10));
+        // every instance has 8 events, except those left running, which stop after their second "running"
+        int instances = (events + 2 * left) / LIFECYCLE.length;
+        Path dir = Files.createTempDirectory("elephant-bench-replay");
+        List<Phase> phases = new ArrayList<>();
+        long produced;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), freePort(), freePort(),
+                Duration.ofSeconds(90));
+             CloudflareStandIn cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0,
+                     ZONE, DOMAIN, "cf-bench-replay", null));
+             AwsStandIn aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1", null, null,
+                     "X-Elephant-Key", "k-bench-replay", Duration.ofMillis(300), null))) {
+            System.setProperty("aws.accessKeyId", "bench");
+            System.setProperty("aws.secretAccessKey", "bench");
+            Path config = dir.resolve("elephant.yaml");
+            Files.writeString(config, """
+                    kafka:
+                      bootstrap.servers: %s
+                    applicationId: %sapp
+                    stateDir: %s
+                    topics:
+                      prefix: %s
+                      partitions: 3
+                      replicationFactor: 1
+                    domain: %s
+                    ownerId: bench
+                    http:
+                      host: 127.0.0.1
+                      port: %d
+                    aws:
+                      region: us-east-1
+                      endpoint: %s
+                    cloudflare:
+                      apiBaseUrl: %s
+                      zoneId: %s
+                    """.formatted(broker.bootstrapServers(), PREFIX, dir.resolve("state"), PREFIX, DOMAIN, freePort(),
+                    aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
+            ElephantSettings settings = RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-bench-replay",
+                    "ELEPHANT_CLOUDFLARE_TOKEN", "cf-bench-replay"), (id, region, endpoint) -> null);
+            Topics topics = settings.topics();
+
+            // The first start creates the topics; the log is written while nothing is in it yet to act on.
+            try (Elephant e = Elephant.start(settings)) {
+                awaitReady(e);
+            }
+            long t0 = System.nanoTime();
+            produced = produce(broker.bootstrapServers(), topics, instances, left);
+            System.out.printf(Locale.ROOT, "wrote %d events for %d instances in %.1f s%n", produced, instances,
+                    (System.nanoTime() - t0) / 1e9);
+
+            phases.add(run("first build (elephant run)", settings, broker.bootstrapServers(), cloudflare, produced,
+                    left, false));
+            StringWriter reset = new StringWriter();
+            new ReplayReset(settings, new PrintWriter(reset, true)).reset(null, false);
+            phases.add(run("replay (elephant replay, then run)", settings, broker.bootstrapServers(), cloudflare,
+                    produced, left, true));
+        }
+        System.out.printf(Locale.ROOT, "%nReplay with the provider attached: %d events (%d instances, %d left running), "
+                + "real broker (KRaft, 1 node, 3 partitions, exactly_once_v2), Cloudflare stand-in (paid zone)%n%n",
+                produced, instances, left);
+        System.out.printf(Locale.ROOT, "| %-36s | %9s | %9s | %10s | %17s | %14s | %16s |%n", "phase", "events", "seconds",
+                "events/s", "provider requests", "write requests", "records changed");
+        System.out.println("|--------------------------------------|-----------|-----------|------------|-------------------|"
+                + "----------------|------------------|");
+        for (Phase p : phases) {
+            System.out.printf(Locale.ROOT, "| %-36s | %9d | %9.1f | %10.0f | %17d | %14d | %16d |%n", p.name(),
+                    p.events(), p.seconds(), p.events() / p.seconds(), p.requests(), p.writes(), p.changes());
+        }
+    }
+
+    /** Starts Elephant, waits until the topology has read the whole log and the sink applied all it wrote. */
+    private static Phase run(String name, ElephantSettings settings, String bootstrap, CloudflareStandIn cloudflare,
+                             long events, int expectedRecords, boolean replay) throws Exception {
+        long requests = cloudflare.requestCount();
+        long writes = cloudflare.writeRequestCount();
+        long changes = cloudflare.changesApplied();
+        long start = System.nanoTime();
+        try (Elephant elephant = Elephant.start(settings, replay);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Topics topics = settings.topics();
+            String app = settings.applicationId();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (!(caughtUp(admin, app, topics.instanceEvents()) && caughtUp(admin, app + "-dns-sink",
+                    topics.dnsDesired()) && owned(cloudflare) == expectedRecords)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": not caught up within 30 minutes");
+                }
+                Thread.sleep(200);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Phase(name, events, seconds, cloudflare.requestCount() - requests,
+                    cloudflare.writeRequestCount() - writes, cloudflare.changesApplied() - changes);
+        }
+    }
+
+    private static long owned(CloudflareStandIn cloudflare) {
+        return cloudflare.records().stream().filter(r -> r.comment() != null && r.comment().contains("owner=bench"))
+                .count();
+    }
+
+    /** The group's committed offsets are at the end of every partition of the topic. */
+    private static boolean caughtUp(Admin admin, String group, String topic) throws Exception {
+        var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                .all().get(30, TimeUnit.SECONDS);
+        for (TopicPartition tp : partitions) {
+            var c = committed.get(tp);
+            if (ends.get(tp).offset() > 0 && (c == null || c.offset() < ends.get(tp).offset())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void awaitReady(Elephant elephant) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!elephant.isReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Elephant not ready within 2 minutes: " + elephant.readinessProblems());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long produce(String bootstrap, Topics topics, int instances, int leftRunning) {
+        long count = 0;
+        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+        int every = Math.max(1, instances / leftRunning);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "linger.ms", 20, "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
+            int kept = 0;
+            for (int i = 0; i < instances; i++) {
+                String id = "i-" + HexFormat.of().toHexDigits(i) + "000000000";
+                boolean keep = i % every == 0 && kept < leftRunning;
+                int last = keep ? 5 : LIFECYCLE.length - 1;
+                if (keep) {
+                    kept++;
+                }
+                for (int s = 0; s <= last; s++) {
+                    String eventId = id + "-" + s;
+                    boolean up = LIFECYCLE[s].equals("pending") || LIFECYCLE[s].equals("running");
+                    String ip = up ? "198.18." + (s < 4 ? 0 : 1) + "." + (i % 250 + 1) : null;
+                    InstanceEvent e = new InstanceEvent(1, eventId, eventId, InstanceEvent.SOURCE_EC2, id, LIFECYCLE[s],
+                            t0.plusSeconds(i + s * 60L), ip, "10.0.0." + (i % 250 + 1),
+                            Map.of("Project", "Elephant"), true, null, null, false);
+                    producer.send(new ProducerRecord<>(topics.instanceEvents(), id, Json.toBytes(e)));
+                    count++;
+                }
+            }
+            producer.flush();
+        }
+        return count;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
