@@ -59,6 +59,7 @@ public final class TopologyBenchmark {
             long produced = produce(bootstrap, topics, instances);
             Rate passThrough = passThrough(bootstrap, topics.instanceEvents(), "bench.passthrough", produced);
             Rate topology = topology(bootstrap, topics, produced);
+            Map<String, Long> written = recordsPerTopic(bootstrap);
             System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
                     + "(%d instances x %d lifecycle events)%n%n", produced, instances, LIFECYCLE.length);
             System.out.printf(Locale.ROOT, "| %-52s | %10s | %17s |%n", "run", "events/s", "from first record");
@@ -69,6 +70,23 @@ public final class TopologyBenchmark {
                     topology.total(), topology.steady());
             System.out.printf(Locale.ROOT, "| %-52s | %10.2f | %17.2f |%n", "ratio", topology.total() / passThrough.total(),
                     topology.steady() / passThrough.steady());
+            System.out.printf(Locale.ROOT, "%nRecords on each topic afterwards (offsets, transaction markers included): "
+                    + "what each run wrote for the same input%n%n");
+            written.forEach((topic, n) -> System.out.printf(Locale.ROOT, "| %-72s | %10d |%n", topic, n));
+        }
+    }
+
+    /** Per topic, the sum of its partitions' end offsets. */
+    private static Map<String, Long> recordsPerTopic(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            for (var d : admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values()) {
+                d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            }
+            Map<String, Long> sums = new java.util.TreeMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
+            return sums;
         }
     }
 
@@ -136,6 +154,7 @@ public final class TopologyBenchmark {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.getInteger("commit.interval.ms", 100));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("num.stream.threads", 1));
         TopologyConfig config = new TopologyConfig(topics, "elephant.test", TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         long start = System.nanoTime();
