@@ -45,12 +45,16 @@ public final class IngestBenchmark {
     private static final String KEY = "bench-ingest-key";
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
-    private record Row(String mode, int clients, int events, long accepted, double seconds, double perSecond,
+    record Row(String mode, int clients, int events, long accepted, double seconds, double perSecond,
                        double p50, double p99, double max) {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        if (args.length > 2 && args[2].equals("alone")) {
+            ConnectorAlone.run(events, clients);
+            return;
+        }
         List<Row> rows = new ArrayList<>();
         long describeCalls;
         try (DevStack stack = DevStack.start(new DevStack.Options(Files.createTempDirectory("elephant-bench-ingest"),
@@ -66,8 +70,15 @@ public final class IngestBenchmark {
             rows.add(run(url, instances, Math.max(1, events / 4), clients, false));
             describeCalls = stack.aws().ec2Calls("DescribeInstances") - before;
         }
-        System.out.printf(Locale.ROOT, "%nIngest into the real local broker (acks=all), %d concurrent clients, "
-                + "each event enriched by DescribeInstances%n%n", clients);
+        print("Ingest into the real local broker (acks=all), " + clients + " concurrent clients, each event enriched "
+                + "by DescribeInstances", rows);
+        int total = rows.stream().mapToInt(Row::events).sum();
+        System.out.printf(Locale.ROOT, "%n%d events enriched with %d DescribeInstances calls (concurrent lookups share a "
+                + "call)%n", total, describeCalls);
+    }
+
+    static void print(String title, List<Row> rows) {
+        System.out.printf(Locale.ROOT, "%n%s%n%n", title);
         System.out.printf(Locale.ROOT, "| %-34s | %7s | %8s | %8s | %9s | %8s | %8s | %8s |%n", "connections", "events",
                 "202s", "seconds", "events/s", "p50 ms", "p99 ms", "max ms");
         System.out.println("|------------------------------------|---------|----------|----------|-----------|"
@@ -76,13 +87,14 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "| %-34s | %7d | %8d | %8.1f | %9.0f | %8.1f | %8.1f | %8.1f |%n", r.mode(),
                     r.events(), r.accepted(), r.seconds(), r.perSecond(), r.p50(), r.p99(), r.max());
         }
-        int total = rows.stream().mapToInt(Row::events).sum();
-        System.out.printf(Locale.ROOT, "%n%d events enriched with %d DescribeInstances calls (concurrent lookups share a "
-                + "call)%n", total, describeCalls);
     }
 
     private static List<String> launch(DevStack stack, int count) {
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
+        return launch(stack.aws().endpoint(), count);
+    }
+
+    static List<String> launch(java.net.URI ec2Endpoint, int count) {
+        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(ec2Endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("b", "b")))
                 .httpClientBuilder(ApacheHttpClient.builder()).build()) {
             return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(count).maxCount(count)
@@ -92,7 +104,7 @@ public final class IngestBenchmark {
         }
     }
 
-    private static Row run(String url, List<String> instances, int events, int clients, boolean keepAlive)
+    static Row run(String url, List<String> instances, int events, int clients, boolean keepAlive)
             throws Exception {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(clients);
@@ -146,7 +158,7 @@ public final class IngestBenchmark {
                 + "\"detail\":{\"instance-id\":\"" + instanceId + "\",\"state\":\"running\"}}";
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
         }
