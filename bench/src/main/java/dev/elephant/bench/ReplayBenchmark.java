@@ -4,8 +4,6 @@ import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.replay.ReplayReset;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
-import dev.elephant.events.InstanceEvent;
-import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
@@ -15,9 +13,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,11 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Replay with the provider attached: a log of EC2 lifecycles (most instances run, stop, start and
@@ -40,8 +32,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ReplayBenchmark {
 
-    private static final String[] LIFECYCLE = {"pending", "running", "stopping", "stopped", "pending", "running",
-        "shutting-down", "terminated"};
     /** Instances whose history ends running after the restart: the records the zone holds (a paid zone takes 3,500). */
     private static final int LEFT_RUNNING = 3_000;
     private static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -52,9 +42,9 @@ public final class ReplayBenchmark {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int left = Math.min(LEFT_RUNNING, Math.max(1, events / LIFECYCLE.length / 10));
+        int left = Math.min(LEFT_RUNNING, Math.max(1, events / Ec2Lifecycles.LIFECYCLE.length / 10));
         // every instance has 8 events, except those left running, which stop after their second "running"
-        int instances = (events + 2 * left) / LIFECYCLE.length;
+        int instances = (events + 2 * left) / Ec2Lifecycles.LIFECYCLE.length;
         Path dir = Files.createTempDirectory("elephant-bench-replay");
         List<Phase> phases = new ArrayList<>();
         long produced;
@@ -98,7 +88,7 @@ public final class ReplayBenchmark {
                 awaitReady(e);
             }
             long t0 = System.nanoTime();
-            produced = produce(broker.bootstrapServers(), topics, instances, left);
+            produced = Ec2Lifecycles.produce(broker.bootstrapServers(), topics.instanceEvents(), instances, left);
             System.out.printf(Locale.ROOT, "wrote %d events for %d instances in %.1f s%n", produced, instances,
                     (System.nanoTime() - t0) / 1e9);
 
@@ -176,36 +166,6 @@ public final class ReplayBenchmark {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static long produce(String bootstrap, Topics topics, int instances, int leftRunning) {
-        long count = 0;
-        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
-        int every = Math.max(1, instances / leftRunning);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
-                "linger.ms", 20, "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
-            int kept = 0;
-            for (int i = 0; i < instances; i++) {
-                String id = "i-" + HexFormat.of().toHexDigits(i) + "000000000";
-                boolean keep = i % every == 0 && kept < leftRunning;
-                int last = keep ? 5 : LIFECYCLE.length - 1;
-                if (keep) {
-                    kept++;
-                }
-                for (int s = 0; s <= last; s++) {
-                    String eventId = id + "-" + s;
-                    boolean up = LIFECYCLE[s].equals("pending") || LIFECYCLE[s].equals("running");
-                    String ip = up ? "198.18." + (s < 4 ? 0 : 1) + "." + (i % 250 + 1) : null;
-                    InstanceEvent e = new InstanceEvent(1, eventId, eventId, InstanceEvent.SOURCE_EC2, id, LIFECYCLE[s],
-                            t0.plusSeconds(i + s * 60L), ip, "10.0.0." + (i % 250 + 1),
-                            Map.of("Project", "Elephant"), true, null, null, false);
-                    producer.send(new ProducerRecord<>(topics.instanceEvents(), id, Json.toBytes(e)));
-                    count++;
-                }
-            }
-            producer.flush();
-        }
-        return count;
     }
 
     private static int freePort() throws java.io.IOException {

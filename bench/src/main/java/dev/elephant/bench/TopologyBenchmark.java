@@ -1,16 +1,12 @@
 package dev.elephant.bench;
 
-import dev.elephant.events.InstanceEvent;
-import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.ElephantTopology;
 import dev.elephant.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,12 +34,10 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class TopologyBenchmark {
 
-    private static final String[] LIFECYCLE = {"pending", "running", "stopping", "stopped", "pending", "running",
-        "shutting-down", "terminated"};
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int instances = Math.max(1, events / LIFECYCLE.length);
+        int instances = Math.max(1, events / Ec2Lifecycles.LIFECYCLE.length);
         Topics topics = new Topics("bench.");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-topology"),
                 freePort(), freePort(), Duration.ofSeconds(90))) {
@@ -56,12 +50,12 @@ public final class TopologyBenchmark {
                 }
                 admin.createTopics(created).all().get();
             }
-            long produced = produce(bootstrap, topics, instances);
+            long produced = Ec2Lifecycles.produce(bootstrap, topics.instanceEvents(), instances, 0);
             Rate passThrough = passThrough(bootstrap, topics.instanceEvents(), "bench.passthrough", produced);
             Rate topology = topology(bootstrap, topics, produced);
             Map<String, Long> written = recordsPerTopic(bootstrap);
             System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
-                    + "(%d instances x %d lifecycle events)%n%n", produced, instances, LIFECYCLE.length);
+                    + "(%d instances x %d lifecycle events)%n%n", produced, instances, Ec2Lifecycles.LIFECYCLE.length);
             System.out.printf(Locale.ROOT, "| %-52s | %10s | %17s |%n", "run", "events/s", "from first record");
             System.out.println("|------------------------------------------------------|------------|-------------------|");
             System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f |%n", "raw consume -> produce pass-through (acks=all)",
@@ -88,29 +82,6 @@ public final class TopologyBenchmark {
             admin.listOffsets(latest).all().get().forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
             return sums;
         }
-    }
-
-    private static long produce(String bootstrap, Topics topics, int instances) {
-        long count = 0;
-        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
-                "linger.ms", 20, "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < instances; i++) {
-                String id = "i-" + HexFormat.of().toHexDigits(i) + "000000000";
-                for (int s = 0; s < LIFECYCLE.length; s++) {
-                    String eventId = id + "-" + s;
-                    boolean up = LIFECYCLE[s].equals("pending") || LIFECYCLE[s].equals("running");
-                    String ip = up ? "198.18." + (s < 4 ? 0 : 1) + "." + (i % 250 + 1) : null;
-                    InstanceEvent e = new InstanceEvent(1, eventId, eventId, InstanceEvent.SOURCE_EC2, id, LIFECYCLE[s],
-                            t0.plusSeconds(i + s * 60L), ip, "10.0.0." + (i % 250 + 1),
-                            Map.of("Project", "Elephant"), true, null, null, false);
-                    producer.send(new ProducerRecord<>(topics.instanceEvents(), id, Json.toBytes(e)));
-                    count++;
-                }
-            }
-            producer.flush();
-        }
-        return count;
     }
 
     /** Events per second over the whole run, and from the first record (without joining the group, opening stores). */

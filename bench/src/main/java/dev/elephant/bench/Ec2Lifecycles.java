@@ -1,0 +1,61 @@
+package dev.elephant.bench;
+
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.Json;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The benchmarks' input: EC2 instances living through pending, running, stopping, stopped, pending,
+ * running (a new address), shutting-down and terminated, written to {@code instance-events} as the
+ * connector writes them, one instance after the other.
+ */
+final class Ec2Lifecycles {
+
+    static final String[] LIFECYCLE = {"pending", "running", "stopping", "stopped", "pending", "running",
+        "shutting-down", "terminated"};
+    /** Where an instance left running stops: its second "running". */
+    private static final int RUNNING_AGAIN = 5;
+
+    private Ec2Lifecycles() {}
+
+    /**
+     * @param leftRunning how many instances (spread evenly) end running after their restart instead of
+     *                    terminated: the records a zone holds at the end
+     * @return the number of events written
+     */
+    static long produce(String bootstrap, String topic, int instances, int leftRunning) {
+        long count = 0;
+        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+        int every = leftRunning == 0 ? Integer.MAX_VALUE : Math.max(1, instances / leftRunning);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "linger.ms", 20, "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
+            int kept = 0;
+            for (int i = 0; i < instances; i++) {
+                String id = "i-" + HexFormat.of().toHexDigits(i) + "000000000";
+                boolean keep = i % every == 0 && kept < leftRunning;
+                if (keep) {
+                    kept++;
+                }
+                int last = keep ? RUNNING_AGAIN : LIFECYCLE.length - 1;
+                for (int s = 0; s <= last; s++) {
+                    String eventId = id + "-" + s;
+                    boolean up = LIFECYCLE[s].equals("pending") || LIFECYCLE[s].equals("running");
+                    String ip = up ? "198.18." + (s < 4 ? 0 : 1) + "." + (i % 250 + 1) : null;
+                    InstanceEvent e = new InstanceEvent(1, eventId, eventId, InstanceEvent.SOURCE_EC2, id, LIFECYCLE[s],
+                            t0.plusSeconds(i + s * 60L), ip, "10.0.0." + (i % 250 + 1),
+                            Map.of("Project", "Elephant"), true, null, null, false);
+                    producer.send(new ProducerRecord<>(topic, id, Json.toBytes(e)));
+                    count++;
+                }
+            }
+            producer.flush();
+        }
+        return count;
+    }
+}
