@@ -48,7 +48,7 @@ class SlowProviderTest {
         run.cloudflare.beforeAnsweringAWrite(() -> {
             if (slowAnswers.getAndIncrement() == 0) {
                 try {
-                    Thread.sleep(6_000); // applied, answered only after the group gave up on the sink
+                    Thread.sleep(9_000); // applied, answered only after the group gave up on the sink
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -56,7 +56,7 @@ class SlowProviderTest {
         });
         run.elephant = Elephant.start(RunConfig.load(run.config(dir, ""), Map.of("ELEPHANT_INGEST_KEY", KEY,
                 "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN,
-                "ELEPHANT_KAFKA_MAX_POLL_INTERVAL_MS", "3000",
+                "ELEPHANT_KAFKA_MAX_POLL_INTERVAL_MS", "5000",
                 "ELEPHANT_KAFKA_SESSION_TIMEOUT_MS", "6000",
                 "ELEPHANT_KAFKA_HEARTBEAT_INTERVAL_MS", "1000"), new SecretsManagerReader()));
 
