@@ -94,16 +94,7 @@ final class BatchExecutor {
             // The intents may still reach the topic (the audit keeps them until they do); the write is
             // not sent, so each gets the outcome that says so, kept by the audit behind its intent.
             if (!dryRun) {
-                List<DnsMutation> notSent = new ArrayList<>();
-                for (int i = 0; i < chunk.size(); i++) {
-                    notSent.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null,
-                            "not sent: the audit trail did not acknowledge the intent in time"));
-                }
-                try {
-                    audit.recordAll(notSent);
-                } catch (MutationAudit.AuditUnavailable stillUnavailable) {
-                    // kept by the audit: written with the intents once Kafka answers
-                }
+                audit.recordLater(failed(ids, chunk, "not sent: the audit trail did not acknowledge the intent in time"));
             }
             throw e;
         }
@@ -126,11 +117,7 @@ final class BatchExecutor {
                 count(chunk, "unanswered");
                 throw new RetryLater(e.getMessage(), e.retryAfter(), e);
             }
-            List<DnsMutation> failed = new ArrayList<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                failed.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null, e.getMessage()));
-            }
-            audit.recordAll(failed);
+            audit.recordAll(failed(ids, chunk, e.getMessage()));
             count(chunk, "failed");
             if (e.kind() == ProviderException.Kind.RETRYABLE) {
                 throw new RetryLater(e.getMessage(), e.retryAfter(), e);
@@ -209,6 +196,15 @@ final class BatchExecutor {
             unanswered.remove(0);
             audit.recordAll(outcomes);
         }
+    }
+
+    /** A {@code failed} outcome, saying {@code why}, for each step of the chunk under its intent's id. */
+    private List<DnsMutation> failed(List<String> ids, List<Step> chunk, String why) {
+        List<DnsMutation> failed = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            failed.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null, why));
+        }
+        return failed;
     }
 
     /** The batch lists deletes, patches and posts in the order of the chunk within each kind. */

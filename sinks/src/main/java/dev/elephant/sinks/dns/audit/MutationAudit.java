@@ -74,20 +74,20 @@ public final class MutationAudit implements AutoCloseable {
      *                          written by a later call
      */
     public synchronized void recordAll(List<DnsMutation> mutations) throws AuditUnavailable {
+        recordLater(mutations);
+        drain();
+    }
+
+    /** Keeps these to be written, behind everything handed in before, by the next call that writes. */
+    public synchronized void recordLater(List<DnsMutation> mutations) {
         for (DnsMutation m : mutations) {
             pending.add(new Pending(new ProducerRecord<>(topic, m.name(), Json.toBytes(m))));
         }
-        drain();
     }
 
     /** Waits until every record handed in so far is on the topic. */
     public synchronized void awaitPending() throws AuditUnavailable {
         drain();
-    }
-
-    /** Records handed in and not yet acknowledged. */
-    public synchronized int pendingCount() {
-        return pending.size();
     }
 
     private void drain() throws AuditUnavailable {

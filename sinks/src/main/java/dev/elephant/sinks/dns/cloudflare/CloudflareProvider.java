@@ -189,19 +189,20 @@ public final class CloudflareProvider implements DnsProvider {
             if (response.isSuccessful() && (body == null || !body.path("errors").isArray()
                     || body.path("errors").isEmpty())) {
                 // 2xx without a readable envelope: a write may have been carried out, its answer is unusable.
-                return throwUnanswered(operation, request, new IOException("HTTP " + response.code()
-                        + " with a body that is not a Cloudflare answer (" + text.length() + " bytes)"));
+                return throwUnanswered(operation, request, "HTTP " + response.code()
+                        + " with a body that is not a Cloudflare answer (" + text.length() + " bytes)", null);
             }
             throw classify(operation, response, body);
         } catch (IOException e) {
             // No answer: a write may have been carried out all the same.
-            return throwUnanswered(operation, request, e);
+            return throwUnanswered(operation, request, e.getClass().getSimpleName(), e);
         }
     }
 
-    private static JsonNode throwUnanswered(String operation, Request request, IOException e) throws ProviderException {
-        String what = "Cloudflare " + operation + ": no answer (" + e.getClass().getSimpleName()
-                + (e.getMessage() != null && e.getMessage().startsWith("HTTP ") ? ": " + e.getMessage() : "") + ")";
+    /** @param why what came instead of an answer: the exception's kind, or what was wrong with the body */
+    private static JsonNode throwUnanswered(String operation, Request request, String why, IOException e)
+            throws ProviderException {
+        String what = "Cloudflare " + operation + ": no answer (" + why + ")";
         if ("GET".equals(request.method())) {
             throw new ProviderException(ProviderException.Kind.RETRYABLE, what, null, e);
         }
