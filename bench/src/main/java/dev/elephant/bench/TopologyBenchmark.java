@@ -56,14 +56,19 @@ public final class TopologyBenchmark {
             Map<String, Long> written = recordsPerTopic(bootstrap);
             System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
                     + "(%d instances x %d lifecycle events)%n%n", produced, instances, Ec2Lifecycles.LIFECYCLE.length);
-            System.out.printf(Locale.ROOT, "| %-52s | %10s | %17s |%n", "run", "events/s", "from first record");
-            System.out.println("|------------------------------------------------------|------------|-------------------|");
-            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f |%n", "raw consume -> produce pass-through (acks=all)",
-                    passThrough.total(), passThrough.steady());
-            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f |%n", "Elephant topology, exactly_once_v2, replay from start",
-                    topology.total(), topology.steady());
-            System.out.printf(Locale.ROOT, "| %-52s | %10.2f | %17.2f |%n", "ratio", topology.total() / passThrough.total(),
-                    topology.steady() / passThrough.steady());
+            System.out.printf(Locale.ROOT, "| %-52s | %10s | %17s | %10s |%n", "run", "events/s", "from first record",
+                    "cores busy");
+            System.out.println("|------------------------------------------------------|------------|-------------------|------------|");
+            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f | %10.2f |%n", "raw consume -> produce pass-through (acks=all)",
+                    passThrough.total(), passThrough.steady(), passThrough.coresBusy());
+            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f | %10.2f |%n", "Elephant topology, exactly_once_v2, replay from start",
+                    topology.total(), topology.steady(), topology.coresBusy());
+            System.out.printf(Locale.ROOT, "| %-52s | %10.2f | %17.2f | %10s |%n", "ratio", topology.total() / passThrough.total(),
+                    topology.steady() / passThrough.steady(), "");
+            System.out.printf(Locale.ROOT, "%nWhere the CPU went in each phase (the eight largest thread groups)%n%n");
+            System.out.println(ThreadCpu.header());
+            System.out.println(passThrough.threads());
+            System.out.println(topology.threads());
             System.out.printf(Locale.ROOT, "%nRecords on each topic afterwards (offsets, transaction markers included): "
                     + "what each run wrote for the same input%n%n");
             written.forEach((topic, n) -> System.out.printf(Locale.ROOT, "| %-72s | %10d |%n", topic, n));
@@ -84,16 +89,23 @@ public final class TopologyBenchmark {
         }
     }
 
-    /** Events per second over the whole run, and from the first record (without joining the group, opening stores). */
-    private record Rate(double total, double steady) {
-        static Rate of(long events, long start, long first, long end) {
-            return new Rate(events / ((end - start) / 1e9), events / ((end - first) / 1e9));
+    /**
+     * Events per second over the whole run, and from the first record (without joining the group, opening
+     * stores); and the cores the whole JVM kept busy meanwhile (broker included), which says whether the run
+     * was bound by CPU (near 2 on this machine) or by waiting.
+     */
+    private record Rate(double total, double steady, double coresBusy, String threads) {
+        static Rate of(String phase, long events, long start, long first, long end, ThreadCpu cpu) {
+            double wall = (end - start) / 1e9;
+            return new Rate(events / wall, events / ((end - first) / 1e9),
+                    cpu.secondsSinceStart().values().iterator().next() / wall, cpu.table(phase, wall, 8));
         }
     }
 
     private static Rate passThrough(String bootstrap, String from, String to, long expected) {
         Map<String, Object> consumerProps = Map.of("bootstrap.servers", bootstrap, "group.id", "bench-passthrough",
                 "auto.offset.reset", "earliest", "enable.auto.commit", false, "max.poll.records", 2000);
+        ThreadCpu cpu = ThreadCpu.start();
         long start = System.nanoTime();
         long firstRecord = 0;
         long seen = 0;
@@ -114,7 +126,7 @@ public final class TopologyBenchmark {
                 consumer.commitSync();
             }
         }
-        return Rate.of(expected, start, firstRecord, System.nanoTime());
+        return Rate.of("pass-through", expected, start, firstRecord, System.nanoTime(), cpu);
     }
 
     private static Rate topology(String bootstrap, Topics topics, long expected) throws Exception {
@@ -128,6 +140,7 @@ public final class TopologyBenchmark {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("num.stream.threads", 1));
         TopologyConfig config = new TopologyConfig(topics, "elephant.test", TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
+        ThreadCpu cpu = ThreadCpu.start();
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong running = new java.util.concurrent.atomic.AtomicLong();
         try (KafkaStreams streams = new KafkaStreams(ElephantTopology.build(config), p);
@@ -154,7 +167,7 @@ public final class TopologyBenchmark {
                     break;
                 }
             }
-            return Rate.of(expected, start, running.get(), System.nanoTime());
+            return Rate.of("topology", expected, start, running.get(), System.nanoTime(), cpu);
         }
     }
 

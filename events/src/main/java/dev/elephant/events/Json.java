@@ -8,9 +8,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 
 /** The one JSON configuration every topic value and HTTP body uses. */
 public final class Json {
@@ -31,6 +33,9 @@ public final class Json {
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(100).build());
         mapper.registerModule(new JavaTimeModule());
+        // Registered after the JSR-310 module so that its Instant reader is the one found.
+        mapper.registerModule(new SimpleModule("elephant-instants").addDeserializer(Instant.class,
+                new UtcInstantDeserializer()));
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         // Producers add fields over time (AWS does, so will Elephant's next schema version).
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
