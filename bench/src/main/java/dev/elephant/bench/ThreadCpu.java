@@ -21,6 +21,7 @@ final class ThreadCpu {
 
     private final Map<Long, Long> startNanos = new HashMap<>();
     private final long processStart = processCpuNanos();
+    private final long gcMillisStart = gcMillis();
 
     private ThreadCpu() {
         for (long id : THREADS.getAllThreadIds()) {
@@ -37,6 +38,11 @@ final class ThreadCpu {
                 .getProcessCpuTime();
     }
 
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
+    }
+
     /** Seconds of CPU per thread group since the start, largest first, with the process total first. */
     Map<String, Double> secondsSinceStart() {
         Map<String, Double> byGroup = new HashMap<>();
@@ -51,6 +57,7 @@ final class ThreadCpu {
         }
         Map<String, Double> sorted = new LinkedHashMap<>();
         sorted.put("whole process (GC and JIT included)", (processCpuNanos() - processStart) / 1e9);
+        sorted.put("GC pauses (wall time, not CPU)", (gcMillis() - gcMillisStart) / 1e3);
         byGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;

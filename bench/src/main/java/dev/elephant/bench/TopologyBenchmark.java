@@ -1,5 +1,6 @@
 package dev.elephant.bench;
 
+import dev.elephant.app.runtime.StreamsProperties;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.ElephantTopology;
@@ -37,41 +38,88 @@ public final class TopologyBenchmark {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int instances = Math.max(1, events / Ec2Lifecycles.LIFECYCLE.length);
-        Topics topics = new Topics("bench.");
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        // A first, smaller round on its own topics lets the JIT compile both sides before the measured
+        // rounds, so the ratio compares steady work rather than how much code each side has to compile.
+        int warmupEvents = Integer.getInteger("warmup.events", events / 5);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-topology"),
                 freePort(), freePort(), Duration.ofSeconds(90))) {
             String bootstrap = broker.bootstrapServers();
+            Round warmup = warmupEvents > 0 ? Round.run(bootstrap, "warmup.", warmupEvents) : null;
+            List<Round> measured = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                measured.add(Round.run(bootstrap, "round" + r + ".", events));
+            }
+            System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
+                    + "(%d instances x %d lifecycle events) per round, %d measured rounds%s%n%n", events,
+                    events / Ec2Lifecycles.LIFECYCLE.length, Ec2Lifecycles.LIFECYCLE.length, rounds,
+                    warmup == null ? ", no warm-up round" : " after a warm-up round of " + warmup.events() + " events");
+            System.out.printf(Locale.ROOT, "| %-70s | %10s | %17s | %10s |%n", "run", "events/s", "from first record",
+                    "cores busy");
+            System.out.println("|------------------------------------------------------------------------|------------|-------------------|------------|");
+            if (warmup != null) {
+                warmup.print("warm-up: ");
+            }
+            for (int r = 0; r < rounds; r++) {
+                measured.get(r).print("round " + (r + 1) + ": ");
+            }
+            List<Round> byRatio = measured.stream().sorted(java.util.Comparator.comparingDouble(Round::ratio)).toList();
+            Round median = byRatio.get(byRatio.size() / 2);
+            System.out.printf(Locale.ROOT, "| %-70s | %10.2f | %17.2f | %10s |%n", "median ratio of the measured rounds",
+                    median.ratio(), median.steadyRatio(), "");
+            System.out.printf(Locale.ROOT, "%nWhere the CPU went in the median round (the largest thread groups)%n%n");
+            System.out.println(ThreadCpu.header());
+            System.out.println(median.passThrough().threads());
+            System.out.println(median.topology().threads());
+            System.out.printf(Locale.ROOT, "%nRecords on each topic of the last round afterwards (offsets, transaction "
+                    + "markers included): what each run wrote for the same input%n%n");
+            String last = "round" + rounds;
+            recordsPerTopic(bootstrap).forEach((topic, n) -> {
+                if (topic.startsWith(last)) {
+                    System.out.printf(Locale.ROOT, "| %-72s | %10d |%n", topic, n);
+                }
+            });
+        }
+    }
+
+    /** One pass-through and one topology run over the same log, on topics of their own. */
+    private record Round(long events, Rate passThrough, Rate topology) {
+
+        static Round run(String bootstrap, String prefix, int events) throws Exception {
+            Topics topics = new Topics(prefix);
+            String passThroughTopic = prefix + "passthrough";
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 List<NewTopic> created = new ArrayList<>();
                 for (String t : List.of(topics.instanceEvents(), topics.meetingEvents(), topics.dnsDesired(),
-                        topics.dnsMutations(), topics.meetingReady(), topics.deadLetter(), "bench.passthrough")) {
+                        topics.dnsMutations(), topics.meetingReady(), topics.deadLetter(), passThroughTopic)) {
                     created.add(new NewTopic(t, 3, (short) 1));
                 }
                 admin.createTopics(created).all().get();
             }
+            int instances = Math.max(1, events / Ec2Lifecycles.LIFECYCLE.length);
             long produced = Ec2Lifecycles.produce(bootstrap, topics.instanceEvents(), instances, 0);
-            Rate passThrough = passThrough(bootstrap, topics.instanceEvents(), "bench.passthrough", produced);
-            Rate topology = topology(bootstrap, topics, produced);
-            Map<String, Long> written = recordsPerTopic(bootstrap);
-            System.out.printf(Locale.ROOT, "%nTopology on a real broker (KRaft, 1 node, 3 partitions), %d events "
-                    + "(%d instances x %d lifecycle events)%n%n", produced, instances, Ec2Lifecycles.LIFECYCLE.length);
-            System.out.printf(Locale.ROOT, "| %-52s | %10s | %17s | %10s |%n", "run", "events/s", "from first record",
-                    "cores busy");
-            System.out.println("|------------------------------------------------------|------------|-------------------|------------|");
-            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f | %10.2f |%n", "raw consume -> produce pass-through (acks=all)",
+            Rate passThrough = TopologyBenchmark.passThrough(bootstrap, prefix, topics.instanceEvents(), passThroughTopic, produced);
+            Rate topology = TopologyBenchmark.topology(bootstrap, prefix, topics, produced);
+            return new Round(produced, passThrough, topology);
+        }
+
+        double ratio() {
+            return topology.total() / passThrough.total();
+        }
+
+        double steadyRatio() {
+            return topology.steady() / passThrough.steady();
+        }
+
+        void print(String label) {
+            System.out.printf(Locale.ROOT, "| %-70s | %10.0f | %17.0f | %10.2f |%n",
+                    label + "raw consume -> produce pass-through (acks=all)",
                     passThrough.total(), passThrough.steady(), passThrough.coresBusy());
-            System.out.printf(Locale.ROOT, "| %-52s | %10.0f | %17.0f | %10.2f |%n", "Elephant topology, exactly_once_v2, replay from start",
+            System.out.printf(Locale.ROOT, "| %-70s | %10.0f | %17.0f | %10.2f |%n",
+                    label + "Elephant topology, exactly_once_v2, replay from start",
                     topology.total(), topology.steady(), topology.coresBusy());
-            System.out.printf(Locale.ROOT, "| %-52s | %10.2f | %17.2f | %10s |%n", "ratio", topology.total() / passThrough.total(),
-                    topology.steady() / passThrough.steady(), "");
-            System.out.printf(Locale.ROOT, "%nWhere the CPU went in each phase (the eight largest thread groups)%n%n");
-            System.out.println(ThreadCpu.header());
-            System.out.println(passThrough.threads());
-            System.out.println(topology.threads());
-            System.out.printf(Locale.ROOT, "%nRecords on each topic afterwards (offsets, transaction markers included): "
-                    + "what each run wrote for the same input%n%n");
-            written.forEach((topic, n) -> System.out.printf(Locale.ROOT, "| %-72s | %10d |%n", topic, n));
+            System.out.printf(Locale.ROOT, "| %-70s | %10.2f | %17.2f | %10s |%n", label + "ratio", ratio(),
+                    steadyRatio(), "");
         }
     }
 
@@ -98,12 +146,12 @@ public final class TopologyBenchmark {
         static Rate of(String phase, long events, long start, long first, long end, ThreadCpu cpu) {
             double wall = (end - start) / 1e9;
             return new Rate(events / wall, events / ((end - first) / 1e9),
-                    cpu.secondsSinceStart().values().iterator().next() / wall, cpu.table(phase, wall, 8));
+                    cpu.secondsSinceStart().values().iterator().next() / wall, cpu.table(phase, wall, 9));
         }
     }
 
-    private static Rate passThrough(String bootstrap, String from, String to, long expected) {
-        Map<String, Object> consumerProps = Map.of("bootstrap.servers", bootstrap, "group.id", "bench-passthrough",
+    private static Rate passThrough(String bootstrap, String prefix, String from, String to, long expected) {
+        Map<String, Object> consumerProps = Map.of("bootstrap.servers", bootstrap, "group.id", prefix + "passthrough",
                 "auto.offset.reset", "earliest", "enable.auto.commit", false, "max.poll.records", 2000);
         ThreadCpu cpu = ThreadCpu.start();
         long start = System.nanoTime();
@@ -114,8 +162,16 @@ public final class TopologyBenchmark {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                      "acks", "all", "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
             consumer.subscribe(List.of(from));
+            long lastProgress = System.nanoTime();
             while (seen < expected) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(60)) {
+                    throw new IllegalStateException("pass-through stalled: " + seen + " of " + expected
+                            + " records copied from " + from + ", nothing new for 60 s");
+                }
+                for (ConsumerRecord<String, byte[]> r : records) {
                     if (firstRecord == 0) {
                         firstRecord = System.nanoTime();
                     }
@@ -129,15 +185,17 @@ public final class TopologyBenchmark {
         return Rate.of("pass-through", expected, start, firstRecord, System.nanoTime(), cpu);
     }
 
-    private static Rate topology(String bootstrap, Topics topics, long expected) throws Exception {
-        Properties p = new Properties();
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-topology");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("elephant-bench-state").toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.getInteger("commit.interval.ms", 100));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("num.stream.threads", 1));
+    private static Rate topology(String bootstrap, String prefix, Topics topics, long expected) throws Exception {
+        String applicationId = prefix.replace('.', '-') + "topology";
+        // As Elephant runs it; -D settings only to measure alternatives.
+        Properties p = StreamsProperties.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), applicationId,
+                Files.createTempDirectory("elephant-bench-state"), 1, topics.deadLetter());
+        for (String name : List.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                StreamsConfig.producerPrefix("linger.ms"))) {
+            if (Integer.getInteger(name) != null) {
+                p.put(name, Integer.getInteger(name));
+            }
+        }
         TopologyConfig config = new TopologyConfig(topics, "elephant.test", TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         ThreadCpu cpu = ThreadCpu.start();
@@ -154,9 +212,11 @@ public final class TopologyBenchmark {
             streams.start();
             List<TopicPartition> input = List.of(0, 1, 2).stream()
                     .map(i -> new TopicPartition(topics.instanceEvents(), i)).toList();
+            long lastDone = -1;
+            long lastProgress = System.nanoTime();
             while (true) {
                 Thread.sleep(50);
-                var committed = admin.listConsumerGroupOffsets("bench-topology").partitionsToOffsetAndMetadata()
+                var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
                         .get(30, TimeUnit.SECONDS);
                 long done = 0;
                 for (TopicPartition tp : input) {
@@ -165,6 +225,13 @@ public final class TopologyBenchmark {
                 }
                 if (done >= expected) {
                     break;
+                }
+                if (done != lastDone) {
+                    lastDone = done;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(120)) {
+                    throw new IllegalStateException("topology stalled: committed " + done + " of " + expected
+                            + " input offsets, unchanged for 120 s (Kafka Streams state " + streams.state() + ")");
                 }
             }
             return Rate.of("topology", expected, start, running.get(), System.nanoTime(), cpu);

@@ -53,8 +53,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -239,20 +237,10 @@ public final class Elephant implements AutoCloseable {
     }
 
     private static Properties streamsProperties(ElephantSettings s, HostInfo self) {
-        Properties p = new Properties();
-        p.putAll(s.kafka());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.replicationFactor());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        Properties p = StreamsProperties.of(s.kafka(), s.applicationId(), s.stateDir(), s.replicationFactor(),
+                s.topics().deadLetter());
         // Where this instance answers queries: Streams then knows which instance holds each key.
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-        // Bad records are dead-lettered and skipped (KIP-1034) instead of stopping the pipeline.
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, s.topics().deadLetter());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
         return p;
     }
 
