@@ -49,6 +49,7 @@ final class ConnectorAlone {
         HttpServerSettings.apply();
         Topics topics = new Topics("alone.");
         List<IngestBenchmark.Row> rows = new ArrayList<>();
+        String cpuTable;
         long calls;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-alone"),
                 IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90));
@@ -71,14 +72,16 @@ final class ConnectorAlone {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
             http.createContext("/v1/eventbridge", new IngestHandler(IngestAuth.apiKey("X-Elephant-Key", Secret.of(KEY)),
                     ingest::ingest, deadLetters, EventBridgeIngest.SOURCE));
-            ExecutorService threads = Executors.newFixedThreadPool(64);
+            ExecutorService threads = Executors.newFixedThreadPool(64, r -> new Thread(r, "elephant-http")); // as HttpApi
             http.setExecutor(threads);
             http.start();
             try {
                 String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/v1/eventbridge";
-                IngestBenchmark.run(url, instances, 2_000, clients, true); // warm-up
+                IngestBenchmark.run(url, instances, IngestBenchmark.warmupEvents(), clients, true); // warm-up
                 long before = aws.ec2Calls("DescribeInstances");
+                ThreadCpu cpu = ThreadCpu.start();
                 rows.add(IngestBenchmark.run(url, instances, events, clients, true));
+                cpuTable = cpu.table("keep-alive", rows.get(0).seconds(), 10);
                 rows.add(IngestBenchmark.run(url, instances, Math.max(1, events / 4), clients, false));
                 calls = aws.ec2Calls("DescribeInstances") - before;
             } finally {
@@ -93,5 +96,6 @@ final class ConnectorAlone {
                 + "acks=all, each event enriched by DescribeInstances", rows);
         System.out.printf("%n%d events enriched with %d DescribeInstances calls%n",
                 rows.stream().mapToInt(IngestBenchmark.Row::events).sum(), calls);
+        IngestBenchmark.printCpu(cpuTable, rows.get(0));
     }
 }

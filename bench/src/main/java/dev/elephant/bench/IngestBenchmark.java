@@ -45,8 +45,9 @@ public final class IngestBenchmark {
     private static final String KEY = "bench-ingest-key";
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
+    /** @param clientCpuSeconds CPU the load-generating client threads themselves used (they share the machine) */
     record Row(String mode, int clients, int events, long accepted, double seconds, double perSecond,
-                       double p50, double p99, double max) {}
+                       double p50, double p99, double max, double clientCpuSeconds) {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -56,6 +57,7 @@ public final class IngestBenchmark {
             return;
         }
         List<Row> rows = new ArrayList<>();
+        String cpuTable;
         long describeCalls;
         try (DevStack stack = DevStack.start(new DevStack.Options(Files.createTempDirectory("elephant-bench-ingest"),
                 null, "127.0.0.1", freePort(), freePort(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
@@ -64,9 +66,11 @@ public final class IngestBenchmark {
                 null, null))) {
             List<String> instances = launch(stack, 50);
             String url = stack.apiUrl() + "/v1/eventbridge";
-            run(url, instances, 2_000, clients, true); // warm-up: JIT, connections, producer
+            run(url, instances, warmupEvents(), clients, true); // warm-up: JIT, connections, producer
             long before = stack.aws().ec2Calls("DescribeInstances");
+            ThreadCpu cpu = ThreadCpu.start();
             rows.add(run(url, instances, events, clients, true));
+            cpuTable = cpu.table("keep-alive", rows.get(0).seconds(), 10);
             rows.add(run(url, instances, Math.max(1, events / 4), clients, false));
             describeCalls = stack.aws().ec2Calls("DescribeInstances") - before;
         }
@@ -75,6 +79,23 @@ public final class IngestBenchmark {
         int total = rows.stream().mapToInt(Row::events).sum();
         System.out.printf(Locale.ROOT, "%n%d events enriched with %d DescribeInstances calls (concurrent lookups share a "
                 + "call)%n", total, describeCalls);
+        printCpu(cpuTable, rows.get(0));
+    }
+
+    /**
+     * Events sent before measuring (-Dwarmup.events): the connections and the producer get going, and the JIT
+     * compiles the request path — which takes tens of thousands of requests; after 2,000 the measured run was
+     * still compiling and showed a third of the rate (docs/BENCHMARKS.md).
+     */
+    static int warmupEvents() {
+        return Integer.getInteger("warmup.events", 50_000);
+    }
+
+    static void printCpu(String cpuTable, Row run) {
+        System.out.printf(Locale.ROOT, "%nWhere the CPU went during the keep-alive run (the largest thread groups)%n%n%s%n%s%n"
+                + "| %-24s | %-64s | %8.1f | %6.2f |%n", ThreadCpu.header(), cpuTable, "keep-alive",
+                "the " + run.clients() + " load-generating clients (counted apart)", run.clientCpuSeconds(),
+                run.clientCpuSeconds() / run.seconds());
     }
 
     static void print(String title, List<Row> rows) {
@@ -114,7 +135,8 @@ public final class IngestBenchmark {
         long[] latencies = new long[events];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        java.util.concurrent.atomic.AtomicLong clientCpu = new java.util.concurrent.atomic.AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients, r -> new Thread(r, "bench-load-client"));
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -135,6 +157,7 @@ public final class IngestBenchmark {
                     }
                     latencies[i] = System.nanoTime() - t0;
                 }
+                clientCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 return null;
             }));
         }
@@ -148,7 +171,7 @@ public final class IngestBenchmark {
         Arrays.sort(latencies);
         return new Row(keepAlive ? "keep-alive" : "new connection per event (close)", clients, events, accepted.get(),
                 seconds, events / seconds, latencies[events / 2] / 1e6, latencies[(int) (events * 0.99)] / 1e6,
-                latencies[events - 1] / 1e6);
+                latencies[events - 1] / 1e6, clientCpu.get() / 1e9);
     }
 
     private static String event(String instanceId) {
