@@ -33,9 +33,10 @@ public final class Json {
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(100).build());
         mapper.registerModule(new JavaTimeModule());
-        // Registered after the JSR-310 module so that its Instant reader is the one found.
-        mapper.registerModule(new SimpleModule("elephant-instants").addDeserializer(Instant.class,
-                new UtcInstantDeserializer()));
+        // Registered after the JSR-310 module so that its Instant reader and writer are the ones found.
+        mapper.registerModule(new SimpleModule("elephant-instants")
+                .addDeserializer(Instant.class, new UtcInstantDeserializer())
+                .addSerializer(Instant.class, new UtcInstantSerializer()));
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         // Producers add fields over time (AWS does, so will Elephant's next schema version).
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -16,6 +16,7 @@ import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
 import dev.elephant.events.Printable;
 import dev.elephant.events.Topics;
+import dev.elephant.events.UtcInstants;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -182,7 +183,7 @@ public final class EventBridgeIngest {
             if (t == null) {
                 throw new Malformed("missing-field", "time is missing", null);
             }
-            time = Instant.parse(t);
+            time = UtcInstants.parse(t);
         } catch (DateTimeParseException e) {
             throw new Malformed("invalid-field", "time is not an ISO-8601 instant", null);
         }

@@ -9,6 +9,7 @@ import dev.elephant.events.Json;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.Printable;
 import dev.elephant.events.Topics;
+import dev.elephant.events.UtcInstants;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -129,7 +130,7 @@ public final class MeetingIngest {
             throw new Invalid("missing-field", field + " is missing");
         }
         try {
-            return Instant.parse(t);
+            return UtcInstants.parse(t);
         } catch (DateTimeParseException e) {
             throw new Invalid("invalid-field", field + " is not an ISO-8601 instant such as 2026-11-22T10:00:00Z");
         }

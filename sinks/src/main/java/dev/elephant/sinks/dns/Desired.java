@@ -2,6 +2,7 @@ package dev.elephant.sinks.dns;
 
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.Json;
+import dev.elephant.events.UtcInstants;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,7 +30,7 @@ public record Desired(String name, DesiredRecord record, String causeId, Instant
         String time = header(r, DesiredRecord.EVENT_TIME_HEADER);
         Instant eventTime = null;
         try {
-            eventTime = time == null ? null : Instant.parse(time);
+            eventTime = time == null ? null : UtcInstants.parse(time);
         } catch (DateTimeParseException e) {
             // a record without a readable time only misses the latency metric
         }

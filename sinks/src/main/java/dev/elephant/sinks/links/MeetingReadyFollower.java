@@ -2,6 +2,7 @@ package dev.elephant.sinks.links;
 
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.events.UtcInstants;
 import dev.elephant.sinks.SinkLoops;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -124,7 +125,7 @@ public final class MeetingReadyFollower implements AutoCloseable {
             return; // ready before the meeting service said when: nothing to measure from
         }
         try {
-            Instant from = Instant.parse(new String(scheduled.value(), StandardCharsets.UTF_8));
+            Instant from = UtcInstants.parse(new String(scheduled.value(), StandardCharsets.UTF_8));
             Duration took = Duration.between(from, Instant.ofEpochMilli(r.timestamp()));
             if (!took.isNegative()) {
                 scheduledToReady.record(took);

@@ -1,6 +1,7 @@
 package dev.elephant.topology.instances;
 
 import dev.elephant.events.DesiredRecord;
+import dev.elephant.events.UtcInstants;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
@@ -40,7 +41,7 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
             store.put(record.key(), state);
             Headers headers = new RecordHeaders()
                     .add(DesiredRecord.CAUSE_HEADER, state.causeId().getBytes(StandardCharsets.UTF_8))
-                    .add(DesiredRecord.EVENT_TIME_HEADER, state.stateTime().toString().getBytes(StandardCharsets.UTF_8));
+                    .add(DesiredRecord.EVENT_TIME_HEADER, UtcInstants.format(state.stateTime()).getBytes(StandardCharsets.UTF_8));
             context.forward(record.withValue(new InstanceChange(current, state)).withHeaders(headers));
         });
     }

@@ -1,6 +1,7 @@
 package dev.elephant.topology.meetings;
 
 import dev.elephant.events.MeetingReady;
+import dev.elephant.events.UtcInstants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
             if (step.state().scheduledTime() != null) {
                 // Where "scheduled to ready" starts; the record's timestamp (the confirming outcome's) is its end.
                 headers.add(MeetingReady.SCHEDULED_TIME_HEADER,
-                        step.state().scheduledTime().toString().getBytes(StandardCharsets.UTF_8));
+                        UtcInstants.format(step.state().scheduledTime()).getBytes(StandardCharsets.UTF_8));
             }
             context.forward(record.withValue(step.publication().ready()).withHeaders(headers));
         }

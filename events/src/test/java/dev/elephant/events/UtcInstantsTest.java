@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
@@ -13,20 +14,79 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class UtcInstantDeserializerTest {
+class UtcInstantsTest {
 
-    /** The JSR-310 module alone: what every answer must equal. */
-    private static final ObjectMapper MODULE_ONLY = new ObjectMapper().registerModule(new JavaTimeModule());
+    /** The JSR-310 module alone, configured as Elephant's mapper is: what every answer must equal. */
+    private static final ObjectMapper MODULE_ONLY = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private record Stamped(Instant time) {}
 
     @Test
-    void theMapperReadsInstantsWithTheFastReader() throws Exception {
+    void theMapperReadsAndWritesInstantsWithTheFastReaderAndWriter() throws Exception {
         ObjectMapper mapper = Json.mapper();
         DeserializationContext ctxt = ((DefaultDeserializationContext) mapper.getDeserializationContext())
                 .createDummyInstance(mapper.getDeserializationConfig());
         assertThat(ctxt.findRootValueDeserializer(mapper.constructType(Instant.class)))
                 .isInstanceOf(UtcInstantDeserializer.class);
+        assertThat(mapper.getSerializerProviderInstance().findValueSerializer(Instant.class))
+                .isInstanceOf(UtcInstantSerializer.class);
+    }
+
+    @Test
+    void everyInstantIsWrittenAsInstantToStringWritesIt() {
+        Random random = new Random(20261124);
+        long min = Instant.parse("-1000-01-01T00:00:00Z").getEpochSecond();
+        long max = Instant.parse("+12000-12-31T23:59:59Z").getEpochSecond();
+        for (int i = 0; i < 200_000; i++) {
+            long second = min + (long) (random.nextDouble() * (max - min));
+            Instant instant = Instant.ofEpochSecond(second, nanos(random, i));
+            assertThat(UtcInstants.format(instant)).isEqualTo(instant.toString());
+        }
+        for (Instant edge : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1),
+                Instant.ofEpochSecond(-1, 999_999_999), Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("0000-01-01T00:00:00Z").minusNanos(1), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("2026-11-24T09:00:00.000000001Z"),
+                Instant.parse("2026-11-24T09:00:00.100Z"), Instant.parse("2026-11-24T09:00:00.000100Z"))) {
+            assertThat(UtcInstants.format(edge)).isEqualTo(edge.toString());
+        }
+    }
+
+    @Test
+    void theMapperWritesInstantsAsTheModuleDoes() throws Exception {
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            Stamped value = new Stamped(Instant.ofEpochSecond(random.nextLong() % 400_000_000_000L, nanos(random, i)));
+            assertThat(Json.mapper().writeValueAsString(value)).isEqualTo(MODULE_ONLY.writeValueAsString(value));
+        }
+    }
+
+    @Test
+    void parseAnswersAndFailsAsInstantParseDoes() {
+        for (String text : List.of("2026-11-23T10:00:00Z", "2026-11-23T10:00:00.5Z", "2026-11-23T10:00:00+01:00",
+                "+10000-01-01T00:00:00Z", "2026-11-23T23:59:60Z", "2026-02-30T10:00:00Z", "2026-11-23T24:00:00Z",
+                "yesterday", "", "2026-11-23T10:00:00.Z", "2026-11-23T10:00:00.1234567890Z")) {
+            assertThat(outcome(() -> UtcInstants.parse(text))).as(text).isEqualTo(outcome(() -> Instant.parse(text)));
+        }
+        assertThatThrownBy(() -> UtcInstants.parse("yesterday")).isInstanceOf(DateTimeParseException.class);
+    }
+
+    /** The instant, or the exception's class and message. */
+    private static Object outcome(java.util.function.Supplier<Instant> parse) {
+        try {
+            return parse.get();
+        } catch (RuntimeException e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    private static int nanos(Random random, int i) {
+        return switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+        };
     }
 
     @Test
@@ -36,14 +96,8 @@ class UtcInstantDeserializerTest {
         long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
         for (int i = 0; i < 200_000; i++) {
             long second = min + (long) (random.nextDouble() * (max - min));
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            String text = Instant.ofEpochSecond(second, nanos).toString();
-            assertThat(UtcInstantDeserializer.parseUtc(text)).as(text).isEqualTo(Instant.parse(text));
+            String text = Instant.ofEpochSecond(second, nanos(random, i)).toString();
+            assertThat(UtcInstants.parseCanonical(text)).as(text).isEqualTo(Instant.parse(text));
         }
     }
 
@@ -55,7 +109,7 @@ class UtcInstantDeserializerTest {
                 "2026-11-23T10:00:00.123456789Z", "2024-02-29T23:59:59.999999999Z", "2000-02-29T00:00:00Z",
                 "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
         for (String text : texts) {
-            assertThat(UtcInstantDeserializer.parseUtc(text)).as(text).isEqualTo(Instant.parse(text));
+            assertThat(UtcInstants.parseCanonical(text)).as(text).isEqualTo(Instant.parse(text));
         }
     }
 
@@ -68,7 +122,7 @@ class UtcInstantDeserializerTest {
                 "2026-11-23 10:00:00Z", "2026/11/23T10:00:00Z", "2026-1a-23T10:00:00Z", "2026-11-23T10:00:00.1x3Z",
                 "2026-11-23T10:00:00-1Z", "", "Z", "not a time at all, but twenty+ chars Z");
         for (String text : others) {
-            assertThat(UtcInstantDeserializer.parseUtc(text)).as(text).isNull();
+            assertThat(UtcInstants.parseCanonical(text)).as(text).isNull();
         }
     }
 
