@@ -26,7 +26,10 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
         props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_500);
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 4_000);
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Concurrent requests share a produce request instead of each paying for its own: at 0 ms the broker
+        // and the producer took twice the CPU per event and the endpoint ran out of cores before 5,000/s;
+        // beyond 2 ms the wait shows in every answer (docs/BENCHMARKS.md, Ingest).
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "elephant-connector");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
