@@ -5,6 +5,8 @@ import dev.elephant.events.Json;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,8 +33,8 @@ final class Ec2Lifecycles {
      */
     static long produce(String bootstrap, String topic, int instances, int leftRunning) {
         long count = 0;
-        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
         int every = leftRunning == 0 ? Integer.MAX_VALUE : Math.max(1, instances / leftRunning);
         // One request in flight: with five, the single-node broker sometimes refuses the batches behind a

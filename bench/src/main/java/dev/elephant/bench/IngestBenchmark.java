@@ -4,6 +4,7 @@ import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.topology.TopologyConfig;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.MediaType;
@@ -135,7 +137,7 @@ public final class IngestBenchmark {
         long[] latencies = new long[events];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong clientCpu = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong clientCpu = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(clients, r -> new Thread(r, "bench-load-client"));
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
@@ -157,7 +159,7 @@ public final class IngestBenchmark {
                     }
                     latencies[i] = System.nanoTime() - t0;
                 }
-                clientCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                clientCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 return null;
             }));
         }

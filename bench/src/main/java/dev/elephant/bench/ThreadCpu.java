@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  */
 final class ThreadCpu {
 
+    /** The key of the process's own total in {@link #secondsSinceStart()}. */
+    static final String WHOLE_PROCESS = "whole process (GC and JIT included)";
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Map<Long, Long> startNanos = new HashMap<>();
@@ -56,7 +59,7 @@ final class ThreadCpu {
             byGroup.merge(group(info.getThreadName()), used / 1e9, Double::sum);
         }
         Map<String, Double> sorted = new LinkedHashMap<>();
-        sorted.put("whole process (GC and JIT included)", (processCpuNanos() - processStart) / 1e9);
+        sorted.put(WHOLE_PROCESS, (processCpuNanos() - processStart) / 1e9);
         sorted.put("GC pauses (wall time, not CPU)", (gcMillis() - gcMillisStart) / 1e3);
         byGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
@@ -64,7 +67,12 @@ final class ThreadCpu {
     }
 
     String table(String title, double wallSeconds, int rows) {
-        return secondsSinceStart().entrySet().stream().limit(rows)
+        return table(secondsSinceStart(), title, wallSeconds, rows);
+    }
+
+    /** The first {@code rows} groups of one reading of {@link #secondsSinceStart()}, as table rows. */
+    static String table(Map<String, Double> used, String title, double wallSeconds, int rows) {
+        return used.entrySet().stream().limit(rows)
                 .map(e -> String.format(Locale.ROOT, "| %-24s | %-64s | %8.1f | %6.2f |", title, e.getKey(),
                         e.getValue(), e.getValue() / wallSeconds))
                 .collect(Collectors.joining("\n"));

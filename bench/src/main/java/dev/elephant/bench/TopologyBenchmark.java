@@ -8,11 +8,13 @@ import dev.elephant.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,7 +65,7 @@ public final class TopologyBenchmark {
             for (int r = 0; r < rounds; r++) {
                 measured.get(r).print("round " + (r + 1) + ": ");
             }
-            List<Round> byRatio = measured.stream().sorted(java.util.Comparator.comparingDouble(Round::ratio)).toList();
+            List<Round> byRatio = measured.stream().sorted(Comparator.comparingDouble(Round::ratio)).toList();
             Round median = byRatio.get(byRatio.size() / 2);
             System.out.printf(Locale.ROOT, "| %-70s | %10.2f | %17.2f | %10s |%n", "median ratio of the measured rounds",
                     median.ratio(), median.steadyRatio(), "");
@@ -145,8 +147,9 @@ public final class TopologyBenchmark {
     private record Rate(double total, double steady, double coresBusy, String threads) {
         static Rate of(String phase, long events, long start, long first, long end, ThreadCpu cpu) {
             double wall = (end - start) / 1e9;
+            Map<String, Double> used = cpu.secondsSinceStart();
             return new Rate(events / wall, events / ((end - first) / 1e9),
-                    cpu.secondsSinceStart().values().iterator().next() / wall, cpu.table(phase, wall, 9));
+                    used.get(ThreadCpu.WHOLE_PROCESS) / wall, ThreadCpu.table(used, phase, wall, 9));
         }
     }
 
@@ -200,7 +203,7 @@ public final class TopologyBenchmark {
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60);
         ThreadCpu cpu = ThreadCpu.start();
         long start = System.nanoTime();
-        java.util.concurrent.atomic.AtomicLong running = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong running = new AtomicLong();
         try (KafkaStreams streams = new KafkaStreams(ElephantTopology.build(config), p);
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             // RUNNING: tasks assigned and stores open — where the pass-through's first record compares.

@@ -36,11 +36,8 @@ class UtcInstantsTest {
     @Test
     void everyInstantIsWrittenAsInstantToStringWritesIt() {
         Random random = new Random(20261124);
-        long min = Instant.parse("-1000-01-01T00:00:00Z").getEpochSecond();
-        long max = Instant.parse("+12000-12-31T23:59:59Z").getEpochSecond();
         for (int i = 0; i < 200_000; i++) {
-            long second = min + (long) (random.nextDouble() * (max - min));
-            Instant instant = Instant.ofEpochSecond(second, nanos(random, i));
+            Instant instant = randomInstant(random, i, "-1000-01-01T00:00:00Z", "+12000-12-31T23:59:59Z");
             assertThat(UtcInstants.format(instant)).isEqualTo(instant.toString());
         }
         for (Instant edge : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1),
@@ -80,6 +77,13 @@ class UtcInstantsTest {
         }
     }
 
+    /** A second between {@code from} and {@code to}, with whole, milli, micro or nano fractions in turn. */
+    private static Instant randomInstant(Random random, int i, String from, String to) {
+        long min = Instant.parse(from).getEpochSecond();
+        long max = Instant.parse(to).getEpochSecond();
+        return Instant.ofEpochSecond(min + (long) (random.nextDouble() * (max - min)), nanos(random, i));
+    }
+
     private static int nanos(Random random, int i) {
         return switch (i % 4) {
             case 0 -> 0;
@@ -92,11 +96,8 @@ class UtcInstantsTest {
     @Test
     void everyCanonicalUtcInstantReadsAsInstantParseReadsIt() {
         Random random = new Random(20261124);
-        long min = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
-        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
         for (int i = 0; i < 200_000; i++) {
-            long second = min + (long) (random.nextDouble() * (max - min));
-            String text = Instant.ofEpochSecond(second, nanos(random, i)).toString();
+            String text = randomInstant(random, i, "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z").toString();
             assertThat(UtcInstants.parseCanonical(text)).as(text).isEqualTo(Instant.parse(text));
         }
     }

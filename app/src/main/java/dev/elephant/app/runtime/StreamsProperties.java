@@ -13,7 +13,8 @@ public final class StreamsProperties {
     /**
      * Two threads by default, overridable with {@code kafka.num.stream.threads}: with exactly-once, a thread
      * waits at every commit for its writes to be acknowledged and its transaction committed; a second
-     * thread works meanwhile (docs/BENCHMARKS.md, "Topology": 0.42 → 0.56 of the pass-through's rate).
+     * thread works meanwhile (docs/BENCHMARKS.md, "Topology": warm medians 0.42–0.45 of the pass-through's
+     * rate with one thread, 0.48–0.52 with two, measured the same day).
      */
     public static final int DEFAULT_STREAM_THREADS = 2;
 
