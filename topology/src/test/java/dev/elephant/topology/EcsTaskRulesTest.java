@@ -1,8 +1,11 @@
 package dev.elephant.topology;
 
 import static dev.elephant.topology.TopologyFixture.T0;
+import static dev.elephant.topology.TopologyFixture.tags;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.elephant.topology.meetings.MeetingStatus;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +79,27 @@ class EcsTaskRulesTest {
         assertThat(f.desired.isEmpty()).isTrue();
         assertThat(f.deadLetters.readValuesToList()).hasSize(2)
                 .allSatisfy(d -> assertThat(d.reason()).isEqualTo("invalid-instance-id"));
+    }
+
+    @Test
+    void aMeetingOfEcsTasksIsReadyOnceItsTaskRecordsAreConfirmed() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        f.sendTask(TASK, 4, "RUNNING", "RUNNING", T0.plusSeconds(10), "203.0.113.9",
+                tags("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher"));
+        f.confirm(f.desiredTable().get(NAME), T0.plusSeconds(11));
+
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.READY);
+        assertThat(f.ready.readValue().links()).containsEntry("teacher", "https://" + NAME + ":8443");
+    }
+
+    @Test
+    void aStoppedTaskLeavesItsMeeting() {
+        f.schedule("m-1", List.of("teacher"), T0);
+        var meeting = tags("Project", "Elephant", "MeetingId", "m-1", "Role", "teacher");
+        f.sendTask(TASK, 4, "RUNNING", "RUNNING", T0.plusSeconds(10), "203.0.113.9", meeting);
+        f.sendTask(TASK, 9, "STOPPED", "STOPPED", T0.plusSeconds(60), null, meeting);
+
+        assertThat(f.meeting("m-1").instances()).doesNotContainKey(TASK);
+        assertThat(f.meeting("m-1").status()).isEqualTo(MeetingStatus.SCHEDULED);
     }
 }

@@ -153,4 +153,17 @@ class InstanceRulesTest {
         assertThat(f.desiredTable()).isEmpty();
         assertThat(f.instance(ID).recordStatus()).isEqualTo(RecordStatus.NONE);
     }
+
+    @Test
+    void anInstanceNoLongerTaggedForTheProjectLosesItsRecordButIsNotFinal() {
+        f.send(ID, "running", T0, "203.0.113.7", tags("Project", "Elephant"));
+        // The inventory sweep's word for "EC2 has it, but it is not tagged for the project any more".
+        f.send(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, "sweep-1", "sweep-1", InstanceEvent.SOURCE_EC2, ID,
+                "running", T0.plusSeconds(60), null, null, Map.of(), false, null, null, true));
+        assertThat(f.desiredTable()).containsEntry(NAME, null);
+
+        f.send(ID, "running", T0.plusSeconds(120), "203.0.113.7", tags("Project", "Elephant"));
+
+        assertThat(f.desiredTable().get(NAME).content()).isEqualTo("203.0.113.7");
+    }
 }

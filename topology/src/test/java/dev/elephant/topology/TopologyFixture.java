@@ -75,9 +75,15 @@ final class TopologyFixture implements AutoCloseable {
     /** An ECS task state change, as the connector writes it. */
     InstanceEvent sendTask(String taskId, long version, String lastStatus, String desiredStatus, Instant time,
                            String publicIp) {
+        return sendTask(taskId, version, lastStatus, desiredStatus, time, publicIp, Map.of());
+    }
+
+    /** An ECS task state change with the task's tags (project, meeting, role), as the connector writes it. */
+    InstanceEvent sendTask(String taskId, long version, String lastStatus, String desiredStatus, Instant time,
+                           String publicIp, Map<String, String> tags) {
         String eventId = "evt-" + (++eventCounter);
         InstanceEvent e = new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_ECS,
-                taskId, lastStatus, time, publicIp, "10.0.0.139", Map.of(), publicIp != null, version, desiredStatus,
+                taskId, lastStatus, time, publicIp, "10.0.0.139", tags, publicIp != null, version, desiredStatus,
                 false);
         instanceEvents.pipeInput(taskId, e, time);
         return e;

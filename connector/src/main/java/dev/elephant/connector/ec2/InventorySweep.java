@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * EC2 delivers its state-change events to EventBridge best effort: rarely, one never arrives. The
  * sweep lists the project's instances and writes an inventory event ({@code sweep = true}) for each
- * whose state or address differs from what the connector last wrote, and a {@code terminated} one
- * for each instance it knew that EC2 no longer reports, so a lost event is repaired within one
- * interval. Sweep events obey the topology's ordering rules like any other.
+ * whose state or address differs from what the connector last wrote, and settles each instance it
+ * knew that the listing no longer shows by asking EC2 for it by id ({@link #settleMissing}), so a lost
+ * event is repaired within one interval. Sweep events obey the topology's ordering rules like any other.
  */
 public final class InventorySweep {
 
@@ -71,18 +72,46 @@ public final class InventorySweep {
                 writes++;
             }
         }
-        for (String gone : written.known()) {
-            if (!present.contains(gone) && !Ec2State.TERMINATED.wireName().equals(written.get(gone).state())) {
-                String id = sweepId();
-                write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, id, id, InstanceEvent.SOURCE_EC2, gone,
-                        Ec2State.TERMINATED.wireName(), now, null, null, Map.of(), false, null, null, true));
-                writes++;
-            }
+        List<String> missing = written.known().stream()
+                .filter(id -> !present.contains(id) && !Ec2State.TERMINATED.wireName().equals(written.get(id).state()))
+                .toList();
+        if (!missing.isEmpty()) {
+            writes += settleMissing(missing, now);
         }
         metrics.counter("elephant.sweep.events").increment(writes);
         if (writes > 0) {
             log.info("inventory sweep: {} instance(s) listed, {} event(s) written to repair missed changes",
                     seen.size(), writes);
+        }
+        return writes;
+    }
+
+    /**
+     * A listing that does not return an instance the connector wrote proves little: EC2 is eventually
+     * consistent just after a launch, a tag may have been edited, the fleet changed while the pages were
+     * read. {@code terminated} is final, so only EC2's own word, asked by id, makes an instance so: one it
+     * no longer knows is gone; one still tagged for the project was missed by the listing (nothing is
+     * written; the next sweep sees it); one that lost its project tag is no longer Elephant's, so its
+     * record goes ({@code found = false}: no addresses) while its state stays what it was, not final, and
+     * the tag put back brings the record back.
+     */
+    private int settleMissing(List<String> missing, Instant now)
+            throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
+        Map<String, Optional<InstanceFacts>> byId = lookup.describeAll(missing);
+        int writes = 0;
+        for (String id : missing) {
+            Optional<InstanceFacts> facts = byId.getOrDefault(id, Optional.empty());
+            if (facts.isPresent() && project.matches(facts.get().tags())) {
+                continue;
+            }
+            String state = facts.isEmpty() ? Ec2State.TERMINATED.wireName() : written.get(id).state();
+            if (!written.differs(id, state, null, null)) {
+                continue; // already written as no longer Elephant's
+            }
+            String eventId = sweepId();
+            write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_EC2, id,
+                    state, now, null, null, Map.of(), false, null, null, true));
+            writes++;
         }
         return writes;
     }

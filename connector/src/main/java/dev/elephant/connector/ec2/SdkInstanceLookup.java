@@ -1,6 +1,7 @@
 package dev.elephant.connector.ec2;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /** {@link InstanceLookup} through the AWS SDK v2's EC2 client ({@code DescribeInstances}). */
 public final class SdkInstanceLookup implements InstanceLookup {
+
+    /** Ids asked in one call; the coalescing lookup sends no more than this either. */
+    static final int MAX_FILTER_VALUES = 100;
 
     private final Ec2Client ec2;
 
@@ -40,29 +44,36 @@ public final class SdkInstanceLookup implements InstanceLookup {
     }
 
     @Override
-    public Map<String, Optional<InstanceFacts>> describeAll(java.util.Collection<String> instanceIds)
+    public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds)
             throws LookupUnavailable {
         if (instanceIds.size() == 1) {
             String id = instanceIds.iterator().next();
             return Map.of(id, describe(id));
         }
         Map<String, Optional<InstanceFacts>> found = new HashMap<>();
-        try {
-            ec2.describeInstances(r -> r.instanceIds(instanceIds)).reservations().stream()
-                    .flatMap(r -> r.instances().stream())
-                    .filter(i -> instanceIds.contains(i.instanceId()))
-                    .forEach(i -> found.put(i.instanceId(), Optional.of(facts(i))));
-        } catch (Ec2Exception e) {
-            if (e.awsErrorDetails() != null && "InvalidInstanceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
-                // One unknown id fails the whole call; asking one by one tells which.
-                return InstanceLookup.super.describeAll(instanceIds);
-            }
-            throw new LookupUnavailable("EC2 DescribeInstances failed: " + errorCode(e), e);
-        } catch (SdkException e) {
-            throw new LookupUnavailable("EC2 DescribeInstances failed: " + e.getClass().getSimpleName(), e);
+        List<String> ids = List.copyOf(instanceIds);
+        for (int from = 0; from < ids.size(); from += MAX_FILTER_VALUES) {
+            describeInto(ids.subList(from, Math.min(from + MAX_FILTER_VALUES, ids.size())), found);
         }
         instanceIds.forEach(id -> found.putIfAbsent(id, Optional.empty()));
         return found;
+    }
+
+    private void describeInto(List<String> ids, Map<String, Optional<InstanceFacts>> found) throws LookupUnavailable {
+        try {
+            // By the instance-id filter, not by InstanceIds: asked by id, one id EC2 does not know (yet, just
+            // after a launch; any more, an hour after termination) fails the whole call with
+            // InvalidInstanceID.NotFound, while a filter answers with what exists. The paginator follows
+            // nextToken should the answer come in pages.
+            ec2.describeInstancesPaginator(r -> r.filters(Filter.builder().name("instance-id").values(ids).build()))
+                    .reservations().stream()
+                    .flatMap(r -> r.instances().stream())
+                    .filter(i -> ids.contains(i.instanceId()))
+                    .forEach(i -> found.put(i.instanceId(), Optional.of(facts(i))));
+        } catch (SdkException e) {
+            throw new LookupUnavailable("EC2 DescribeInstances failed: "
+                    + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e);
+        }
     }
 
     @Override

@@ -34,6 +34,6 @@ public final class InstanceStates {
     /** What the instance's meeting needs to know of it. */
     public static InstanceSlot slot(InstanceState s, TopologyConfig config) {
         return new InstanceSlot(s.instanceId(), s.role(config), s.state(), s.recordStatus(), s.recordName(),
-                config.link(s.instanceId(), s.recordName()), s.causeId());
+                config.link(s.instanceId(), s.recordName()), s.causeId(), s.isFinal());
     }
 }

@@ -2,11 +2,24 @@ package dev.elephant.topology.meetings;
 
 import dev.elephant.topology.instances.RecordStatus;
 
-/** What a meeting needs to know of one of its instances. */
+/**
+ * What a meeting needs to know of one of its instances.
+ *
+ * @param state  the instance's state as its source names it (EC2 {@code running}, ECS {@code RUNNING}): shown, never
+ *               interpreted here
+ * @param ended  the instance will never run again (a terminated EC2 instance, a stopped ECS task): it leaves its
+ *               meeting
+ */
 public record InstanceSlot(String instanceId, String role, String state, RecordStatus recordStatus, String recordName,
-                           String link, String causeId) {
+                           String link, String causeId, boolean ended) {
 
+    /**
+     * Ready means up with its record confirmed. A record is only wanted while the instance is up with an
+     * address (EC2 {@code running}; an ECS task whose last and desired status are RUNNING), and only a
+     * confirmed outcome for that content makes it {@link RecordStatus#CONFIRMED}: the one fact the instance
+     * state already holds, whatever its source calls its states.
+     */
     boolean isReady() {
-        return "running".equals(state) && recordStatus == RecordStatus.CONFIRMED;
+        return !ended && recordStatus == RecordStatus.CONFIRMED;
     }
 }

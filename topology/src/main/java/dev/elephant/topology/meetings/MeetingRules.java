@@ -47,7 +47,7 @@ public final class MeetingRules {
 
     private static MeetingState onInstance(MeetingState s, InstanceSlot slot) {
         Map<String, InstanceSlot> instances = new HashMap<>(s.instances());
-        if ("terminated".equals(slot.state())) {
+        if (slot.ended()) {
             instances.remove(slot.instanceId());
         } else {
             instances.put(slot.instanceId(), slot);

@@ -1,0 +1,106 @@
+package dev.elephant.connector.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elephant.connector.ingest.EventLog;
+import dev.elephant.events.InstanceEvent;
+import dev.elephant.events.Json;
+import dev.elephant.events.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inventory sweep repairs lost events, and never makes final what EC2 did not say is over: an
+ * instance a listing missed is asked for by id before anything is written about it.
+ */
+class InventorySweepTest {
+
+    private static final String ID = "i-0123456789abcdef0";
+    private static final Map<String, String> OURS = Map.of("Project", "Elephant", "MeetingId", "m-1");
+
+    /** EC2 as the sweep sees it: what the project listing returns, and what a lookup by id returns. */
+    private final List<InstanceSummary> listed = new ArrayList<>();
+    private final Map<String, InstanceFacts> byId = new HashMap<>();
+    private final List<InstanceEvent> appended = new ArrayList<>();
+    private final WrittenInstances written = new WrittenInstances();
+
+    private final InstanceLookup ec2 = new InstanceLookup() {
+        @Override
+        public Optional<InstanceFacts> describe(String instanceId) {
+            return Optional.ofNullable(byId.get(instanceId));
+        }
+
+        @Override
+        public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds) {
+            Map<String, Optional<InstanceFacts>> found = new HashMap<>();
+            instanceIds.forEach(id -> found.put(id, describe(id)));
+            return found;
+        }
+
+        @Override
+        public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<InstanceSummary> listProject(ProjectFilter project) {
+            return List.copyOf(listed);
+        }
+    };
+
+    private final EventLog log = (topic, key, value, timeout) -> appended.add(Json.fromBytes(value, InstanceEvent.class));
+
+    private final InventorySweep sweep = new InventorySweep(ec2, ProjectFilter.defaults(), written, log,
+            Topics.withDefaultPrefix(), Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC),
+            Duration.ofSeconds(5), new SimpleMeterRegistry());
+
+    @Test
+    void aListingThatMissesALiveInstanceWritesNothingAboutIt() throws Exception {
+        written.wrote(ID, "running", "203.0.113.1", "10.0.0.1");
+        byId.put(ID, new InstanceFacts("203.0.113.1", "10.0.0.1", OURS)); // EC2 still has it, tagged for us
+
+        assertThat(sweep.sweepOnce()).isZero();
+        assertThat(appended).isEmpty();
+    }
+
+    @Test
+    void anInstanceEc2NoLongerKnowsIsTerminated() throws Exception {
+        written.wrote(ID, "running", "203.0.113.1", "10.0.0.1");
+
+        assertThat(sweep.sweepOnce()).isEqualTo(1);
+        assertThat(appended).singleElement().satisfies(e -> {
+            assertThat(e.state()).isEqualTo("terminated");
+            assertThat(e.sweep()).isTrue();
+        });
+        assertThat(sweep.sweepOnce()).as("written once").isZero();
+    }
+
+    @Test
+    void anInstanceThatLostItsProjectTagLosesItsRecordButNothingAboutItIsFinal() throws Exception {
+        written.wrote(ID, "running", "203.0.113.1", "10.0.0.1");
+        byId.put(ID, new InstanceFacts("203.0.113.1", "10.0.0.1", Map.of("Project", "Other")));
+
+        assertThat(sweep.sweepOnce()).isEqualTo(1);
+        InstanceEvent disowned = appended.get(0);
+        assertThat(disowned.state()).isEqualTo("running");
+        assertThat(disowned.found()).isFalse();
+        assertThat(disowned.publicIp()).isNull();
+        assertThat(sweep.sweepOnce()).as("written once").isZero();
+
+        // The tag put back: the listing shows it again, with its addresses.
+        listed.add(new InstanceSummary(ID, "running", new InstanceFacts("203.0.113.1", "10.0.0.1", OURS)));
+        assertThat(sweep.sweepOnce()).isEqualTo(1);
+        assertThat(appended.get(1).found()).isTrue();
+        assertThat(appended.get(1).publicIp()).isEqualTo("203.0.113.1");
+    }
+}
