@@ -77,6 +77,21 @@ class RunConfigTest {
     }
 
     @Test
+    void aValueThatLooksLikeANumberKeepsTheTextTheUserWrote() throws Exception {
+        ElephantSettings s = RunConfig.load(yaml(COMPLETE.replace("023e105f4ecef8ad9ca31a8372d0c353",
+                "00000000000000000000000000000001") + """
+                ingest:
+                  key: 0x1F
+                kafka:
+                  client.id: 1e3
+                """), Map.of("ELEPHANT_CLOUDFLARE_TOKEN", "cf-token"), NO_SECRETS);
+
+        assertThat(s.cloudflareZoneId()).isEqualTo("00000000000000000000000000000001");
+        assertThat(s.ingestKey().reveal()).isEqualTo("0x1F");
+        assertThat(s.kafka()).containsEntry("client.id", "1e3");
+    }
+
+    @Test
     void eachBadValueIsNamedWithItsKey() throws Exception {
         Path file = yaml(COMPLETE + """
                 address: sideways

@@ -30,4 +30,14 @@ class StreamsPropertiesTest {
         assertThat(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("elephant.dead-letter");
         assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
     }
+
+    @Test
+    void internalTopicsOfThreeReplicasAcknowledgeOnlyWhatTwoHold() {
+        var three = StreamsProperties.of(Map.of("bootstrap.servers", "k:9092"), "elephant", Path.of("state"), 3,
+                "elephant.dead-letter");
+        assertThat(three.get("topic.min.insync.replicas")).isEqualTo(2);
+        var one = StreamsProperties.of(Map.of("bootstrap.servers", "k:9092"), "elephant", Path.of("state"), 1,
+                "elephant.dead-letter");
+        assertThat(one).doesNotContainKey("topic.min.insync.replicas");
+    }
 }

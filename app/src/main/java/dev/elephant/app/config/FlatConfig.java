@@ -1,12 +1,13 @@
 package dev.elephant.app.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,28 +34,43 @@ final class FlatConfig {
         return "ELEPHANT_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * Reads the file token by token and keeps every scalar's text as written: a tree would turn
+     * {@code zoneId: 00000000000000000000000000000001} into the number 1, and {@code 1e3} into 1000.0.
+     * A list of scalars becomes their texts joined by commas ({@code bootstrap.servers: [a:9092, b:9092]}).
+     */
     void readYaml(Path file) throws IOException {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
-        if (root == null || root.isNull()) {
-            return;
+        try (JsonParser p = new YAMLFactory().createParser(Files.readAllBytes(file))) {
+            JsonToken first = p.nextToken();
+            if (first == null || first == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new IOException(file + " is not a YAML mapping");
+            }
+            readMapping("", p);
         }
-        if (!root.isObject()) {
-            throw new IOException(file + " is not a YAML mapping");
-        }
-        flatten("", root);
     }
 
-    private void flatten(String prefix, JsonNode node) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            var f = fields.next();
-            String key = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
+    private void readMapping(String prefix, JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = prefix.isEmpty() ? p.currentName() : prefix + "." + p.currentName();
+            JsonToken value = p.nextToken();
             // Kafka's properties are dotted names themselves: `bootstrap.servers: …` under `kafka` and
             // nested `bootstrap: {servers: …}` both become kafka.bootstrap.servers.
-            if (f.getValue().isObject()) {
-                flatten(key, f.getValue());
-            } else if (!f.getValue().isNull()) {
-                values.put(key, f.getValue().asText());
+            if (value == JsonToken.START_OBJECT) {
+                readMapping(key, p);
+            } else if (value == JsonToken.START_ARRAY) {
+                List<String> items = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (!p.currentToken().isScalarValue()) {
+                        throw new IOException(key + ": a list may hold plain values only");
+                    }
+                    items.add(p.getText());
+                }
+                values.put(key, String.join(",", items));
+            } else if (value != JsonToken.VALUE_NULL) {
+                values.put(key, p.getText());
             }
         }
     }

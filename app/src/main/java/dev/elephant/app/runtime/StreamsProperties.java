@@ -3,6 +3,7 @@ package dev.elephant.app.runtime;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -29,6 +30,11 @@ public final class StreamsProperties {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        int minInSync = TopicDurability.minInSyncReplicasFor(replicationFactor);
+        if (minInSync > 0) {
+            // The changelogs and repartition topics hold acknowledged state too.
+            p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), minInSync);
+        }
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // Bad records are dead-lettered and skipped (KIP-1034) instead of stopping the pipeline.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);

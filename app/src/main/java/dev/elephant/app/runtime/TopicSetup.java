@@ -35,16 +35,12 @@ final class TopicSetup {
         List<NewTopic> missing = new ArrayList<>();
         for (String t : topics.retained()) {
             if (!existing.contains(t)) {
-                missing.add(new NewTopic(t, partitions, replication).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, t.equals(topics.deadLetter())
-                                ? String.valueOf(30L * 24 * 3600 * 1000) : LONG_RETENTION_MS)));
+                missing.add(new NewTopic(t, partitions, replication).configs(creationConfigs(topics, t, replication)));
             }
         }
         for (String t : topics.compacted()) {
             if (!existing.contains(t)) {
-                missing.add(new NewTopic(t, partitions, replication).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                missing.add(new NewTopic(t, partitions, replication).configs(creationConfigs(topics, t, replication)));
             }
         }
         if (!missing.isEmpty()) {
@@ -64,6 +60,23 @@ final class TopicSetup {
         }
     }
 
+    /** The configuration a topic Elephant creates gets: its cleanup, its retention, its durability. */
+    static Map<String, String> creationConfigs(Topics topics, String topic, short replication) {
+        Map<String, String> configs = new HashMap<>();
+        if (topics.compacted().contains(topic)) {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        } else {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, topic.equals(topics.deadLetter())
+                    ? String.valueOf(30L * 24 * 3600 * 1000) : LONG_RETENTION_MS);
+        }
+        int minInSync = TopicDurability.minInSyncReplicasFor(replication);
+        if (minInSync > 0) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInSync));
+        }
+        return configs;
+    }
+
     private static void create(Admin admin, List<NewTopic> missing)
             throws ExecutionException, InterruptedException, TimeoutException {
         for (var entry : admin.createTopics(missing).values().entrySet()) {
@@ -80,7 +93,8 @@ final class TopicSetup {
 
     /**
      * Topics users manage themselves must still fit: the source of truth and the audit must not be
-     * compacted away, the latest-value topics must be compacted, and every topic needs the same
+     * compacted away, the latest-value topics must be compacted, a topic of three replicas or more must
+     * not acknowledge a write held by one ({@link TopicDurability}), and every topic needs the same
      * partition count (the topology joins them, and the DNS sink finds a name's audit records in the
      * partition of the same number).
      */
@@ -89,14 +103,23 @@ final class TopicSetup {
         List<String> all = new ArrayList<>(topics.retained());
         all.addAll(topics.compacted());
         Map<String, Integer> partitions = new HashMap<>();
-        admin.describeTopics(all).allTopicNames().get(30, TimeUnit.SECONDS)
-                .forEach((name, d) -> partitions.put(name, d.partitions().size()));
+        Map<String, Integer> replicas = new HashMap<>();
+        admin.describeTopics(all).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) -> {
+            partitions.put(name, d.partitions().size());
+            replicas.put(name, d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0));
+        });
         List<ConfigResource> resources = all.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
         List<String> problems = new ArrayList<>();
         for (String t : all) {
-            String policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t))
-                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t));
+            String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            var minInSync = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            String durability = TopicDurability.problem(t, replicas.get(t),
+                    minInSync == null ? 1 : Integer.parseInt(minInSync.value()));
+            if (durability != null) {
+                problems.add(durability);
+            }
             boolean compacted = policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
             if (topics.compacted().contains(t) && !compacted) {
                 problems.add(t + " must have cleanup.policy=compact (it has " + policy + ")");

@@ -42,4 +42,26 @@ class TopicSetupTest {
                     .hasMessageContaining("same number of partitions");
         }
     }
+
+    @Test
+    void topicsCreatedWithThreeReplicasAcknowledgeOnlyWhatTwoHold() {
+        for (String t : topics.retained()) {
+            assertThat(TopicSetup.creationConfigs(topics, t, (short) 3)).containsEntry("min.insync.replicas", "2");
+        }
+        for (String t : topics.compacted()) {
+            assertThat(TopicSetup.creationConfigs(topics, t, (short) 3)).containsEntry("min.insync.replicas", "2")
+                    .containsEntry("cleanup.policy", "compact");
+        }
+        assertThat(TopicSetup.creationConfigs(topics, topics.instanceEvents(), (short) 1))
+                .doesNotContainKey("min.insync.replicas");
+    }
+
+    @Test
+    void aUserManagedTopicOfThreeReplicasThatAcknowledgesWhatOneHoldsIsRefused() {
+        assertThat(TopicDurability.problem("elephant.instance-events", 3, 1))
+                .contains("elephant.instance-events has 3 replicas but min.insync.replicas=1")
+                .contains("set min.insync.replicas=2");
+        assertThat(TopicDurability.problem("elephant.instance-events", 3, 2)).isNull();
+        assertThat(TopicDurability.problem("elephant.instance-events", 1, 1)).isNull();
+    }
 }
