@@ -23,7 +23,10 @@ public sealed interface MeetingEvent {
     /** Id Elephant gave the event at ingest; the cause of anything it leads to. */
     String eventId();
 
-    /** When Elephant accepted the event. */
+    /**
+     * When the event happened: the sender's {@code occurredAt}, or when Elephant accepted the event if the
+     * sender gave none. Meeting events are ordered by it.
+     */
     Instant time();
 
     record Scheduled(int schemaVersion, String type, String meetingId, List<String> roles, Instant startsAt,

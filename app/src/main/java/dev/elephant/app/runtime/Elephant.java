@@ -209,7 +209,7 @@ public final class Elephant implements AutoCloseable {
             taskTags = new SdkTaskTags(ecs);
         }
         EventBridgeIngest ingest = new EventBridgeIngest(lookup, taskTags, s.projectFilter(), eventLog, deadLetters,
-                s.topics(), WRITE_TIMEOUT, metrics, written);
+                s.topics(), WRITE_TIMEOUT, metrics, written, Clock.systemUTC());
         sweep = new InventorySweep(lookup, s.projectFilter(), written, eventLog, s.topics(), Clock.systemUTC(),
                 WRITE_TIMEOUT, metrics);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

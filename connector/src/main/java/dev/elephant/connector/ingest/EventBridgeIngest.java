@@ -19,6 +19,7 @@ import dev.elephant.events.Topics;
 import dev.elephant.events.UtcInstants;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,6 +52,7 @@ public final class EventBridgeIngest {
     private final Duration writeTimeout;
     private final MeterRegistry metrics;
     private final WrittenInstances written;
+    private final Clock clock;
 
     /**
      * @param taskTags where an ECS task's tags come from; null: from its network interface (tagged by
@@ -58,7 +60,8 @@ public final class EventBridgeIngest {
      */
     public EventBridgeIngest(InstanceLookup lookup, TaskTags taskTags, ProjectFilter projectFilter, EventLog log,
                              DeadLetters deadLetters, Topics topics, Duration writeTimeout, MeterRegistry metrics,
-                             WrittenInstances written) {
+                             WrittenInstances written, Clock clock) {
+        this.clock = clock;
         this.taskTags = taskTags;
         this.written = written;
         this.lookup = lookup;
@@ -83,6 +86,12 @@ public final class EventBridgeIngest {
             change = parseAny(body);
         } catch (Malformed e) {
             return deadLetters.reject(IngestStatus.MALFORMED, e.reason, e.getMessage(), SOURCE, e.key, body);
+        }
+        Instant time = change instanceof EcsTaskChange task ? task.time() : ((Ec2StateChange) change).time();
+        String ahead = EventTimes.tooFarAhead("time", time, clock.instant());
+        if (ahead != null) {
+            String key = change instanceof EcsTaskChange task ? task.taskId() : ((Ec2StateChange) change).instanceId();
+            return deadLetters.reject(IngestStatus.MALFORMED, "time-in-future", ahead, SOURCE, key, body);
         }
         return change instanceof EcsTaskChange task ? handleTask(task) : handleInstance((Ec2StateChange) change);
     }

@@ -3,6 +3,7 @@ package dev.elephant.connector.meetings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventLog;
+import dev.elephant.connector.ingest.EventTimes;
 import dev.elephant.connector.ingest.IngestResult;
 import dev.elephant.connector.ingest.IngestStatus;
 import dev.elephant.events.Json;
@@ -88,16 +89,34 @@ public final class MeetingIngest {
         if (type == null) {
             throw new Invalid("missing-field", "type is missing (scheduled, ended or cancelled)");
         }
+        Instant time = occurredAt(root, now);
         return switch (type) {
-            case "scheduled" -> scheduled(root, meetingId, eventId, now);
-            case "ended" -> new MeetingEvent.Ended(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, now);
-            case "cancelled" -> new MeetingEvent.Cancelled(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, now);
+            case "scheduled" -> scheduled(root, meetingId, eventId, time);
+            case "ended" -> new MeetingEvent.Ended(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, time);
+            case "cancelled" -> new MeetingEvent.Cancelled(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, time);
             default -> throw new Invalid("invalid-field", "type " + Printable.of(type)
                     + " is not one of scheduled, ended, cancelled");
         };
     }
 
-    private static MeetingEvent.Scheduled scheduled(JsonNode root, String meetingId, String eventId, Instant now)
+    /**
+     * The event's time: the sender's {@code occurredAt} when it gives one, else when Elephant accepted it.
+     * Meeting events are ordered by this time, so a retried older "scheduled" must carry the time it was
+     * made at, or it would undo a reschedule sent after it.
+     */
+    private static Instant occurredAt(JsonNode root, Instant now) throws Invalid {
+        if (!root.has("occurredAt") || root.get("occurredAt").isNull()) {
+            return now;
+        }
+        Instant occurredAt = instant(root, "occurredAt");
+        String ahead = EventTimes.tooFarAhead("occurredAt", occurredAt, now);
+        if (ahead != null) {
+            throw new Invalid("time-in-future", ahead);
+        }
+        return occurredAt;
+    }
+
+    private static MeetingEvent.Scheduled scheduled(JsonNode root, String meetingId, String eventId, Instant time)
             throws Invalid {
         JsonNode rolesNode = root.get("roles");
         if (rolesNode == null || !rolesNode.isArray() || rolesNode.isEmpty() || rolesNode.size() > MAX_ROLES) {
@@ -121,7 +140,7 @@ public final class MeetingIngest {
             throw new Invalid("invalid-field", "endsAt must be after startsAt");
         }
         return new MeetingEvent.Scheduled(MeetingEvent.SCHEMA_VERSION, "scheduled", meetingId, roles, startsAt, endsAt,
-                eventId, now);
+                eventId, time);
     }
 
     private static Instant instant(JsonNode root, String field) throws Invalid {
