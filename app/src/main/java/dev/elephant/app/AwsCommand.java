@@ -65,7 +65,7 @@ final class AwsCommand implements Callable<Integer> {
                 description = "The header the connection sends the key in (default: ${DEFAULT-VALUE}).")
         String keyHeader;
 
-        @Option(names = "--ingest-key-secret", defaultValue = "elephant/ingest-key",
+        @Option(names = "--ingest-key-secret", defaultValue = EventBridgeSetup.DEFAULT_KEY_SECRET,
                 description = "Secrets Manager secret holding the ingest key; generated and stored when missing (default: ${DEFAULT-VALUE}).")
         String keySecret;
 

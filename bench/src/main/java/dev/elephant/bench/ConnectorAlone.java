@@ -10,6 +10,7 @@ import dev.elephant.connector.ingest.EventBridgeIngest;
 import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
+import dev.elephant.connector.ingest.RefusedCallers;
 import dev.elephant.events.HttpServerSettings;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
@@ -71,7 +72,8 @@ final class ConnectorAlone {
                     topics, Duration.ofMillis(3_500), new SimpleMeterRegistry(), new WrittenInstances(), java.time.Clock.systemUTC());
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
             http.createContext("/v1/eventbridge", new IngestHandler(IngestAuth.apiKey("X-Elephant-Key", Secret.of(KEY)),
-                    ingest::ingest, deadLetters, EventBridgeIngest.SOURCE));
+                    ingest::ingest, deadLetters, EventBridgeIngest.SOURCE,
+                    new RefusedCallers(Clock.systemUTC(), new SimpleMeterRegistry())));
             ExecutorService threads = Executors.newFixedThreadPool(64, r -> new Thread(r, "elephant-http")); // as HttpApi
             http.setExecutor(threads);
             http.start();

@@ -38,6 +38,8 @@ public final class EventBridgeSetup {
     static final List<String> EC2_STATES = List.of("pending", "running", "stopping", "stopped", "shutting-down",
             "terminated");
     static final String TARGET_ID = "elephant-api-destination";
+    /** Where the ingest key lives unless told otherwise; {@code elephant dev} keeps its own key there. */
+    public static final String DEFAULT_KEY_SECRET = "elephant/ingest-key";
 
     public record Options(String namePrefix, String eventBus, URI apiDestinationUrl, String keyHeader,
                           String keySecret, int invocationRatePerSecond, String roleArn, int maximumRetryAttempts,

@@ -1,5 +1,6 @@
 package dev.elephant.app.dev;
 
+import dev.elephant.app.aws.EventBridgeSetup;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
@@ -108,6 +109,10 @@ public final class DevStack implements AutoCloseable {
                 URI.create((tls ? "https" : "http") + "://localhost:" + httpPort + "/v1/eventbridge"), trust,
                 o.ingestKeyHeader(), o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
         started.push(aws);
+        // `elephant aws install` against this stand-in reuses the key it finds in Secrets Manager: dev keeps
+        // its own there, so the connection install makes sends the key dev checks (a generated one would make
+        // every delivery a 401, which EventBridge does not retry).
+        aws.putSecret(EventBridgeSetup.DEFAULT_KEY_SECRET, o.ingestKey().reveal());
         Topics topics = new Topics(o.topicPrefix());
         TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
                 o.address(), "MeetingId", "Role", 60);

@@ -60,7 +60,7 @@ public final class HttpApi implements AutoCloseable {
     /** @param self this instance's {@code application.server}: where the other instances forward queries to */
     public void serve(IngestHandler eventBridge, IngestHandler meetings, StateQueries queries, String self,
                       TopologyConfig config, Supplier<Map<String, String>> readiness,
-                      PrometheusMeterRegistry metrics) {
+                      Supplier<Map<String, String>> health, PrometheusMeterRegistry metrics) {
         QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
         server.createContext("/v1/eventbridge", eventBridge);
         server.createContext("/v1/meetings", exchange -> {
@@ -84,6 +84,16 @@ public final class HttpApi implements AutoCloseable {
                 body.put("ready", problems.isEmpty());
                 body.put("problems", problems);
                 Responses.json(exchange, problems.isEmpty() ? 200 : 503, body);
+            }
+        });
+        server.createContext("/v1/health", exchange -> {
+            try (exchange) {
+                // Always 200: this reports, it is not a check for a load balancer to act on.
+                Map<String, String> problems = health.get();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("healthy", problems.isEmpty());
+                body.put("problems", problems);
+                Responses.json(exchange, 200, body);
             }
         });
         server.createContext("/metrics", exchange -> {

@@ -16,6 +16,7 @@ import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
+import dev.elephant.connector.ingest.RefusedCallers;
 import dev.elephant.connector.meetings.MeetingIngest;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
@@ -30,6 +31,7 @@ import dev.elephant.sinks.links.EventBridgeLinkPublisher;
 import dev.elephant.sinks.links.MeetingLinkPublisher;
 import dev.elephant.sinks.links.MeetingReadyFollower;
 import dev.elephant.topology.ElephantTopology;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -90,6 +92,7 @@ public final class Elephant implements AutoCloseable {
     private boolean replay;
     private KafkaReachability kafkaCheck;
     private Duration sinkLagBound;
+    private RefusedCallers refusedCallers;
 
     private Elephant() {}
 
@@ -222,14 +225,16 @@ public final class Elephant implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
         MeetingIngest meetings = new MeetingIngest(eventLog, deadLetters, s.topics(), Clock.systemUTC(), WRITE_TIMEOUT,
                 metrics);
+        refusedCallers = new RefusedCallers(Clock.systemUTC(), metrics);
         IngestAuth auth = IngestAuth.apiKey(s.ingestKeyHeader(), s.ingestKey());
         if (s.ingestBasicUser() != null) {
             auth = auth.orBasic(s.ingestBasicUser(), s.ingestBasicPassword());
         }
-        http.serve(new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE),
-                new IngestHandler(auth, meetings::ingest, deadLetters, MeetingIngest.SOURCE),
+        http.serve(new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE, refusedCallers),
+                new IngestHandler(auth, meetings::ingest, deadLetters, MeetingIngest.SOURCE, refusedCallers),
                 new StateQueries(streams, self), self.host() + ":" + self.port(), s.topology(), this::readinessProblems,
-                metrics);
+                this::healthProblems, metrics);
+        bindHealthGauges();
         resources.push(http); // again: on close, stop taking requests before anything behind them stops
         log.info("Elephant HTTP API on {}://{}:{}, advertised to other instances as {}:{} (domain {}, topics {}*)",
                 http.isHttps() ? "https" : "http", s.httpHost(), http.port(), self.host(), self.port(),
@@ -310,12 +315,34 @@ public final class Elephant implements AutoCloseable {
     /** How long the DNS provider may fail before Elephant reports itself not ready. */
     static final Duration PROVIDER_GRACE = Duration.ofSeconds(60);
 
-    /** Each readiness check and what it found; ready when none has a problem. */
+    /**
+     * Whether this instance can take traffic: its ingest needs Kafka, its queries and {@code join} need Kafka
+     * Streams running. Nothing else: a load balancer that checks readiness must not take every instance out
+     * because Cloudflare is blocking or the DNS sink is behind, since neither ingest nor {@code join} needs
+     * them (those are on {@link #healthProblems()}, for an operator).
+     */
     public Map<String, String> readinessProblems() {
         Map<String, String> problems = new LinkedHashMap<>();
         if (streams == null || streams.state() != KafkaStreams.State.RUNNING) {
             problems.put("streams", streams == null ? "not started" : streams.state().toString());
         }
+        if (kafkaCheck != null) {
+            kafkaCheck.problem().ifPresent(p -> problems.put("kafka", p));
+        }
+        return problems;
+    }
+
+    public boolean isReady() {
+        return readinessProblems().isEmpty();
+    }
+
+    /**
+     * Every component's problem, for an operator ({@code GET /v1/health}, the gauge
+     * {@code elephant.health.problem}): readiness, and the DNS sink, its lag, the DNS provider, the meeting
+     * link follower, callers refused with 401.
+     */
+    public Map<String, String> healthProblems() {
+        Map<String, String> problems = readinessProblems();
         if (sink == null || !sink.isAlive()) {
             problems.put("dnsSink", "not running");
         } else {
@@ -327,14 +354,21 @@ public final class Elephant implements AutoCloseable {
         if (providerHealth != null) {
             providerHealth.failingFor(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));
         }
-        if (kafkaCheck != null) {
-            kafkaCheck.problem().ifPresent(p -> problems.put("kafka", p));
+        if (refusedCallers != null) {
+            refusedCallers.problem().ifPresent(p -> problems.put("ingestAuth", p));
         }
         return problems;
     }
 
-    public boolean isReady() {
-        return readinessProblems().isEmpty();
+    /** The checks {@link #healthProblems()} may name, each a gauge: 1 while it has a problem. */
+    private static final List<String> HEALTH_CHECKS = List.of("kafka", "streams", "dnsSink", "dnsProvider",
+            "meetingLinks", "ingestAuth");
+
+    private void bindHealthGauges() {
+        for (String check : HEALTH_CHECKS) {
+            metrics.gauge("elephant.health.problem", Tags.of("check", check), this,
+                    e -> e.healthProblems().containsKey(check) ? 1 : 0);
+        }
     }
 
     public int httpPort() {

@@ -27,9 +27,11 @@ public final class IngestHandler implements HttpHandler {
     private final Function<byte[], IngestResult> ingest;
     private final DeadLetters deadLetters;
     private final String source;
+    private final RefusedCallers refused;
 
     public IngestHandler(IngestAuth auth, Function<byte[], IngestResult> ingest, DeadLetters deadLetters,
-                         String source) {
+                         String source, RefusedCallers refused) {
+        this.refused = refused;
         this.auth = auth;
         this.ingest = ingest;
         this.deadLetters = deadLetters;
@@ -64,6 +66,7 @@ public final class IngestHandler implements HttpHandler {
         }
         if (!auth.accepts(exchange.getRequestHeaders())) {
             // Unauthenticated input is not dead-lettered: it must not be able to fill Elephant's topics.
+            refused.refused(source, "missing or wrong " + auth.describe());
             return IngestResult.rejected(IngestStatus.UNAUTHORIZED, "unauthorized", "missing or wrong " + auth.describe());
         }
         if (body.tooLarge()) {
