@@ -1,6 +1,7 @@
 package dev.elephant.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DesiredRecord;
@@ -10,6 +11,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.Desired;
 import dev.elephant.sinks.dns.DnsReconciler;
+import dev.elephant.sinks.dns.RetryLater;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
@@ -111,6 +113,40 @@ class DnsBatchingTest {
 
         assertThat(cf.requestCount()).isEqualTo(requests);
         assertThat(auditTrail()).filteredOn(m -> m.phase() == DnsMutation.Phase.NOOP).hasSize(20);
+    }
+
+    @Test
+    void aRefusedTokenStopsTheBatchInsteadOfSplittingItAndAsksForASlowRetry() throws Exception {
+        cf = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0, ZONE, "elephant.test",
+                "another-token", null));
+        List<Desired> names = desired(200);
+
+        assertThatThrownBy(() -> reconciler(200, null).reconcile(names))
+                .isInstanceOfSatisfying(RetryLater.class, e -> {
+                    assertThat(e.getMessage()).contains("10000");
+                    assertThat(e.delay()).isEqualTo(Duration.ofMinutes(1));
+                });
+
+        assertThat(cf.requestCount()).as("one refused batch, not 399 requests halving it").isEqualTo(1);
+        List<DnsMutation> trail = auditTrail();
+        assertThat(trail).filteredOn(m -> m.phase() == DnsMutation.Phase.INTENT).hasSize(200);
+        assertThat(trail).filteredOn(m -> m.phase() == DnsMutation.Phase.FAILED).hasSize(200);
+        assertThat(TopicReader.readAll(SharedKafka.bootstrapServers(), topics.deadLetter()))
+                .as("no change was at fault: nothing is dead-lettered").isEmpty();
+    }
+
+    @Test
+    void aFullZoneStopsTheBatchInsteadOfSplittingIt() throws Exception {
+        // A Free zone holds 200 records.
+        cf = CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan("127.0.0.1", 0, 0, ZONE, "elephant.test",
+                TOKEN, null));
+        List<Desired> names = desired(300);
+
+        assertThatThrownBy(() -> reconciler(100, null).reconcile(names))
+                .isInstanceOfSatisfying(RetryLater.class, e -> assertThat(e.getMessage()).contains("81045"));
+
+        assertThat(cf.records()).hasSize(200);
+        assertThat(cf.writeRequestCount()).as("two batches taken, the third refused once").isEqualTo(3);
     }
 
     @Test

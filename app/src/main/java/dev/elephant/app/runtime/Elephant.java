@@ -352,7 +352,7 @@ public final class Elephant implements AutoCloseable {
             problems.put("meetingLinks", "not running");
         }
         if (providerHealth != null) {
-            providerHealth.failingFor(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));
+            providerHealth.problem(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));
         }
         if (refusedCallers != null) {
             refusedCallers.problem().ifPresent(p -> problems.put("ingestAuth", p));

@@ -24,7 +24,9 @@ import java.util.UUID;
  * Sends planned changes to the provider in batches as large as the provider takes, each write
  * audited: all intents of a batch are acknowledged before the request, one outcome per intent after
  * it. A batch the provider refuses is all-or-nothing, so it is split in halves until the change it
- * refuses stands alone; that change is reported back for a fresh look at its name.
+ * refuses stands alone; that change is reported back for a fresh look at its name. A refusal that is not
+ * about a change (credentials, a full zone) stops the batch instead, to be tried again in
+ * {@link RetryLater#BLOCKED_RETRY}.
  */
 final class BatchExecutor {
 
@@ -115,12 +117,13 @@ final class BatchExecutor {
                 // next time, not from a guess now (which would record "failed" for what happened).
                 unanswered.add(new Unanswered(List.copyOf(ids), List.copyOf(chunk), success, new HashMap<>()));
                 count(chunk, "unanswered");
-                throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+                throw RetryLater.after(e);
             }
             audit.recordAll(failed(ids, chunk, e.getMessage()));
             count(chunk, "failed");
-            if (e.kind() == ProviderException.Kind.RETRYABLE) {
-                throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+            if (e.kind() == ProviderException.Kind.RETRYABLE || e.kind() == ProviderException.Kind.BLOCKED) {
+                // BLOCKED is not about any change of the chunk: halving would repeat the refusal once per change.
+                throw RetryLater.after(e);
             }
             if (chunk.size() > 1) {
                 int half = chunk.size() / 2;
@@ -174,8 +177,8 @@ final class BatchExecutor {
                     try {
                         now = provider.recordsAt(name);
                     } catch (ProviderException e) {
-                        throw new RetryLater("looking up writes whose answer was lost (" + u.seen().size() + " of "
-                                + u.chunk().size() + " names seen): " + e.getMessage(), e.retryAfter(), e);
+                        throw RetryLater.after("looking up writes whose answer was lost (" + u.seen().size() + " of "
+                                + u.chunk().size() + " names seen): " + e.getMessage(), e);
                     }
                     u.seen().put(name, now);
                 }

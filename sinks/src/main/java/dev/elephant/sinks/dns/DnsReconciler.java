@@ -88,7 +88,7 @@ public final class DnsReconciler {
                 try {
                     view.replaceAt(name, provider.recordsAt(name));
                 } catch (ProviderException e) {
-                    throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+                    throw RetryLater.after(e);
                 }
             }
             BatchExecutor.Leftovers again = executor.execute(plan(left.lookAgain().values(), success), success);

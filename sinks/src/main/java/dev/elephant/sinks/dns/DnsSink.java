@@ -225,6 +225,7 @@ public final class DnsSink implements AutoCloseable {
             return true;
         }
         Duration backoff = MIN_BACKOFF;
+        Duration wait;
         while (stopping.getCount() > 0) {
             try {
                 int total = consumer.partitionsFor(topic).size();
@@ -234,10 +235,12 @@ public final class DnsSink implements AutoCloseable {
                 lastReconciliation = System.nanoTime();
                 return true;
             } catch (RetryLater | MutationAudit.AuditUnavailable | TimeoutException e) {
+                // A provider that said how long to wait (Retry-After, or refusing everything) is taken at its word.
+                wait = e instanceof RetryLater r && r.delay() != null ? r.delay() : backoff;
                 log.warn("DNS reconciliation of {} did not finish ({}); retrying in {} ms", partitions, e.getMessage(),
-                        backoff.toMillis());
+                        wait.toMillis());
             }
-            if (!SinkLoops.pause(stopping, backoff)) {
+            if (!SinkLoops.pause(stopping, wait)) {
                 return false;
             }
             backoff = SinkLoops.doubled(backoff, MAX_BACKOFF);

@@ -85,7 +85,7 @@ public final class ZoneReconciliation {
                     .filter(r -> mine.contains(TopicSnapshot.partitionOf(r.name(), totalPartitions)))
                     .toList();
         } catch (ProviderException e) {
-            throw new RetryLater(e.getMessage(), e.retryAfter(), e);
+            throw RetryLater.after(e);
         }
         settleOpenIntents(mine, totalPartitions, owned);
         reconciler.view().replace(name -> mine.contains(TopicSnapshot.partitionOf(name, totalPartitions)), owned);

@@ -37,6 +37,8 @@ public final class CloudflareProvider implements DnsProvider {
     private static final int CODE_RECORD_EXISTS = 81057;
     private static final int CODE_IDENTICAL_EXISTS = 81058;
     private static final int CODE_RECORD_NOT_FOUND = 81044;
+    /** "Record quota exceeded.": the zone holds as many records as its plan allows. */
+    private static final int CODE_RECORD_QUOTA = 81045;
     /** "Authentication error" and "Invalid request headers" (a malformed or revoked token). */
     private static final int CODE_AUTH = 10000;
     private static final int CODE_AUTH_HEADER = 9109;
@@ -239,7 +241,10 @@ public final class CloudflareProvider implements DnsProvider {
             return new ProviderException(ProviderException.Kind.ALREADY_DONE, what, null, null);
         }
         if (status == 401 || status == 403 || code == CODE_AUTH || code == CODE_AUTH_HEADER) {
-            return new ProviderException(ProviderException.Kind.PERMANENT, what, null, null, true);
+            return new ProviderException(ProviderException.Kind.BLOCKED, what, null, null, true);
+        }
+        if (code == CODE_RECORD_QUOTA) {
+            return new ProviderException(ProviderException.Kind.BLOCKED, what, null, null);
         }
         return new ProviderException(ProviderException.Kind.PERMANENT, what, null, null);
     }

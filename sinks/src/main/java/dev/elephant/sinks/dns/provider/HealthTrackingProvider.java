@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * Remembers whether the provider answers: a decorator, so every provider gets it the same way. A call
- * that fails as retryable (rate limited, 5xx, unreachable) marks it failing from that moment; any
- * answer (success, or a refusal of the request itself) marks it reachable again.
+ * that fails as retryable (rate limited, 5xx, unreachable) marks it failing from that moment; one that
+ * is refused whatever it asks (credentials, a full zone) marks it blocked; any other answer (success,
+ * or a refusal of the request itself) marks it reachable again.
  */
 public final class HealthTrackingProvider implements DnsProvider {
 
@@ -17,10 +18,20 @@ public final class HealthTrackingProvider implements DnsProvider {
     private final Clock clock;
     private volatile Instant failingSince;
     private volatile String lastError;
+    private volatile String blockedBy;
 
     public HealthTrackingProvider(DnsProvider delegate, Clock clock) {
         this.delegate = delegate;
         this.clock = clock;
+    }
+
+    /**
+     * What is wrong with the provider, or empty: a refusal of everything (credentials, a full zone) at once,
+     * since waiting will not mend it; failures that may pass (rate limit, 5xx) once they lasted {@code grace}.
+     */
+    public Optional<String> problem(Duration grace) {
+        String blocked = blockedBy;
+        return blocked != null ? Optional.of("refusing every write: " + blocked) : failingFor(grace);
     }
 
     /** How long the provider has been failing, with the last error, or empty when it answers. */
@@ -42,8 +53,10 @@ public final class HealthTrackingProvider implements DnsProvider {
         try {
             T result = call.run();
             failingSince = null;
+            blockedBy = null;
             return result;
         } catch (ProviderException e) {
+            blockedBy = e.kind() == ProviderException.Kind.BLOCKED ? e.getMessage() : null;
             if (e.kind() == ProviderException.Kind.RETRYABLE) {
                 if (failingSince == null) {
                     failingSince = clock.instant();

@@ -10,8 +10,14 @@ public final class ProviderException extends Exception {
         RETRYABLE,
         /** The provider already holds what was asked for, or no longer holds what was to be deleted: look again. */
         ALREADY_DONE,
-        /** Will not succeed by retrying: bad credentials, validation, zone quota. */
-        PERMANENT
+        /** This change will not succeed by retrying: the provider refuses it (validation, a foreign record). */
+        PERMANENT,
+        /**
+         * Nothing will succeed for now, and not because of any change in the request: credentials refused, the
+         * zone full. Splitting the batch would only repeat the refusal once per change; the batch stops, the
+         * cause is reported, and it is tried again on a slow schedule.
+         */
+        BLOCKED
     }
 
     private final Kind kind;

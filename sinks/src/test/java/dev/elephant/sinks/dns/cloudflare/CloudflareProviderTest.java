@@ -154,11 +154,11 @@ class CloudflareProviderTest {
     }
 
     @Test
-    void badTokenIsPermanentAndTheTokenAppearsInNoMessage() {
+    void badTokenBlocksEveryCallAndTheTokenAppearsInNoMessage() {
         CloudflareProvider wrong = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of("wrong-" + TOKEN));
         assertThatThrownBy(() -> wrong.recordsAt(NAME))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ProviderException.Kind.PERMANENT);
+                    assertThat(e.kind()).isEqualTo(ProviderException.Kind.BLOCKED);
                     assertThat(e.getMessage()).contains("10000").doesNotContain(TOKEN);
                 });
     }

@@ -64,4 +64,17 @@ class HealthTrackingProviderTest {
         provider.recordsAt("a.elephant.test");
         assertThat(provider.failingFor(Duration.ZERO)).isEmpty();
     }
+
+    @Test
+    void aProviderRefusingEveryCallIsReportedAtOnceWithItsCause() throws Exception {
+        cf.rotateToken("another-token"); // the token Elephant holds is refused from now on
+        assertThatThrownBy(() -> provider.recordsAt("a.elephant.test")).isInstanceOf(ProviderException.class);
+
+        assertThat(provider.problem(Duration.ofSeconds(60))).as("no grace: waiting will not mend it")
+                .hasValueSatisfying(p -> assertThat(p).startsWith("refusing every write").contains("10000"));
+
+        cf.rotateToken("t");
+        provider.recordsAt("a.elephant.test");
+        assertThat(provider.problem(Duration.ZERO)).isEmpty();
+    }
 }
