@@ -75,7 +75,7 @@ class SlowProviderTest {
                 Duration.ofSeconds(60), () -> true);
         assertThat(violations).isEmpty();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(run.elephant.readinessProblems()).as("readiness").isEmpty());
+                assertThat(run.elephant.healthProblems()).as("health").isEmpty());
     }
 
     private List<String> owned() {

@@ -98,7 +98,7 @@ public final class DnsBurstBenchmark {
             ZoneReconciliation zone = new ZoneReconciliation(kafka, topics.dnsDesired(), topics.dnsMutations(),
                     provider, mark, audit, reconciler, Clock.systemUTC());
             try (DnsSink sink = new DnsSink(kafka, "bench-sink-" + batch, topics.dnsDesired(), reconciler, zone,
-                    Duration.ofHours(1))) {
+                    Duration.ofHours(1), Clock.systemUTC())) {
                 sink.start();
                 await(sink::isCaughtUp, Duration.ofSeconds(60));
                 String label = "Elephant, batches of " + batch;

@@ -175,7 +175,7 @@ public final class Elephant implements AutoCloseable {
         ZoneReconciliation zone = new ZoneReconciliation(s.kafka(), s.topics().dnsDesired(), s.topics().dnsMutations(),
                 provider, mark, audit, reconciler, Clock.systemUTC());
         sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler, zone,
-                s.reconcileInterval());
+                s.reconcileInterval(), Clock.systemUTC());
         resources.push(sink);
         sink.bindMetrics(metrics);
         if (replay) {
@@ -193,7 +193,7 @@ public final class Elephant implements AutoCloseable {
             linkPublisher = new EventBridgeLinkPublisher(eventBridge, s.meetingLinksEventBus(), s.meetingLinksSource());
         }
         links = new MeetingReadyFollower(s.kafka(), s.applicationId() + "-meeting-links", s.topics().meetingReady(),
-                linkPublisher, metrics);
+                linkPublisher, metrics, Clock.systemUTC());
         resources.push(links);
         links.start();
 

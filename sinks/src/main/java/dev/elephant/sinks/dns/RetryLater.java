@@ -1,10 +1,11 @@
 package dev.elephant.sinks.dns;
 
+import dev.elephant.sinks.ConsumerLoop;
 import dev.elephant.sinks.dns.provider.ProviderException;
 import java.time.Duration;
 
 /** The record could not be reconciled now; try again after {@code delay} (null: the usual backoff). */
-public final class RetryLater extends Exception {
+public final class RetryLater extends Exception implements ConsumerLoop.Delayed {
 
     /** How long a provider that refuses everything (credentials, a full zone) is left before trying again. */
     static final Duration BLOCKED_RETRY = Duration.ofMinutes(1);
@@ -29,6 +30,7 @@ public final class RetryLater extends Exception {
         return new RetryLater(message, delay, e);
     }
 
+    @Override
     public Duration delay() {
         return delay;
     }

@@ -3,11 +3,12 @@ package dev.elephant.sinks.links;
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingReady;
 import dev.elephant.events.UtcInstants;
-import dev.elephant.sinks.SinkLoops;
+import dev.elephant.sinks.Backoff;
+import dev.elephant.sinks.ConsumerLoop;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -36,30 +35,20 @@ import org.slf4j.LoggerFactory;
  * once: offsets are committed only after the publisher took the batch; a failed batch is retried
  * with backoff, never skipped).
  */
-public final class MeetingReadyFollower implements AutoCloseable {
+public final class MeetingReadyFollower extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(MeetingReadyFollower.class);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final MeetingLinkPublisher publisher;
     private final Timer scheduledToReady;
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private final Thread thread;
     private final JsonSerde<MeetingReady> serde = JsonSerde.of(MeetingReady.class);
 
     /** @param publisher where links go besides Kafka, or null to only measure */
     public MeetingReadyFollower(Map<String, Object> clientProperties, String groupId, String topic,
-                                MeetingLinkPublisher publisher, MeterRegistry metrics) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the topology writes in transactions
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-meeting-links");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+                                MeetingLinkPublisher publisher, MeterRegistry metrics, Clock clock) {
+        super("meeting-links", consumer(clientProperties, groupId), BACKOFF, clock);
         this.topic = topic;
         this.publisher = publisher;
         this.scheduledToReady = Timer.builder("elephant.meeting.scheduled.to.ready")
@@ -68,55 +57,58 @@ public final class MeetingReadyFollower implements AutoCloseable {
                 .minimumExpectedValue(Duration.ofSeconds(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(metrics);
-        this.thread = new Thread(this::run, "elephant-meeting-links");
-        this.thread.setDaemon(true);
     }
 
-    public void start() {
-        thread.start();
+    private static KafkaConsumer<String, byte[]> consumer(Map<String, Object> clientProperties, String groupId) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the topology writes in transactions
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-meeting-links");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topic));
-            while (stopping.getCount() > 0) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                List<MeetingLinkChange> changes = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> r : records) {
-                    MeetingReady ready;
-                    try {
-                        ready = r.value() == null ? null : serde.deserializer().deserialize(topic, r.value());
-                    } catch (SerializationException e) {
-                        // Only the topology writes here; a record it cannot have written stays in the log, unread.
-                        log.error("meeting-ready {} offset {}: not a MeetingReady ({}); skipped", r.partition(),
-                                r.offset(), e.getMessage());
-                        continue;
-                    }
-                    changes.add(MeetingLinkChange.of(r.key(), ready));
-                    if (ready != null) {
-                        measure(r);
-                    }
-                }
-                if (publisher != null && !publishUntilDone(changes)) {
-                    return; // stopping: offsets stay uncommitted, the batch is published again next start
-                }
-                Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-                for (TopicPartition p : records.partitions()) {
-                    List<ConsumerRecord<String, byte[]>> of = records.records(p);
-                    next.put(p, new OffsetAndMetadata(of.get(of.size() - 1).offset() + 1));
-                }
-                consumer.commitSync(next);
-            }
-        } catch (WakeupException e) {
-            // close() woke us up
-        } catch (RuntimeException e) {
-            log.error("meeting link follower stopped: {}", e.toString(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+    @Override
+    protected void subscribe() {
+        consumer.subscribe(List.of(topic));
+    }
+
+    @Override
+    protected boolean pollOnce() {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (records.isEmpty()) {
+            return true;
         }
+        List<MeetingLinkChange> changes = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            MeetingReady ready;
+            try {
+                ready = r.value() == null ? null : serde.deserializer().deserialize(topic, r.value());
+            } catch (SerializationException e) {
+                // Only the topology writes here; a record it cannot have written stays in the log, unread.
+                log.error("meeting-ready {} offset {}: not a MeetingReady ({}); skipped", r.partition(),
+                        r.offset(), e.getMessage());
+                continue;
+            }
+            changes.add(MeetingLinkChange.of(r.key(), ready));
+            if (ready != null) {
+                measure(r);
+            }
+        }
+        if (publisher != null && !untilDone(changes.size() + " meeting link change(s) not published",
+                () -> publisher.publish(changes))) {
+            return false; // stopping: offsets stay uncommitted, the batch is published again next start
+        }
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (TopicPartition p : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> of = records.records(p);
+            next.put(p, new OffsetAndMetadata(of.get(of.size() - 1).offset() + 1));
+        }
+        // Refused when a long outage of the bus kept this loop past max.poll.interval.ms: the loop then goes
+        // back to the last commit and publishes again (at least once; subscribers deduplicate by eventId).
+        consumer.commitSync(next);
+        return true;
     }
 
     private void measure(ConsumerRecord<String, byte[]> r) {
@@ -133,32 +125,5 @@ public final class MeetingReadyFollower implements AutoCloseable {
         } catch (DateTimeParseException e) {
             log.warn("meeting {}: unreadable {} header", r.key(), MeetingReady.SCHEDULED_TIME_HEADER);
         }
-    }
-
-    private boolean publishUntilDone(List<MeetingLinkChange> changes) {
-        Duration backoff = MIN_BACKOFF;
-        while (stopping.getCount() > 0) {
-            try {
-                publisher.publish(changes);
-                return true;
-            } catch (IOException | RuntimeException e) {
-                log.warn("{} meeting link change(s) not published ({}); retrying in {} ms", changes.size(),
-                        e.getMessage(), backoff.toMillis());
-            }
-            if (!SinkLoops.pause(stopping, backoff)) {
-                return false;
-            }
-            backoff = SinkLoops.doubled(backoff, MAX_BACKOFF);
-        }
-        return false;
-    }
-
-    public boolean isAlive() {
-        return thread.isAlive();
-    }
-
-    @Override
-    public void close() {
-        SinkLoops.stop(stopping, consumer, thread);
     }
 }
