@@ -9,8 +9,6 @@ import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,8 +33,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML configuration file, as for `elephant run`.")
     Path config;
 
-    @Option(names = "--from", description = "Replay events from this instant on (2026-11-22T00:00:00Z); default: the whole log.")
+    /** Refused with the reason, for those who used it: a part of the log cannot rebuild the tables. */
+    @Option(names = "--from", hidden = true)
     String from;
+
+    static final String FROM_REFUSED = "--from is not supported: the tables are a function of the whole log. "
+            + "Replayed from a time T, an instance running since before T is in none of the events read, so its "
+            + "record would never be deleted when it terminates, and a meeting scheduled before T would be "
+            + "unknown. Replay the whole log (no --from): against a provider that already matches it makes no "
+            + "provider write.";
 
     @Option(names = "--dry-run", description = "Print what would be reset and the DNS plan; change nothing.")
     boolean dryRun;
@@ -45,18 +50,14 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Instant fromTime;
-        try {
-            fromTime = from == null ? null : Instant.parse(from);
-        } catch (DateTimeParseException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--from must be an instant such as 2026-11-22T00:00:00Z");
+        if (from != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), FROM_REFUSED);
         }
         ElephantSettings settings = RunCommand.loadOrReport(config, err);
         if (settings == null) {
             return 2;
         }
-        new ReplayReset(settings, out).reset(fromTime, dryRun);
+        new ReplayReset(settings, out).reset(dryRun);
         if (dryRun) {
             printPlan(settings, out);
             out.flush();

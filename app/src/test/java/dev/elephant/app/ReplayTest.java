@@ -22,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** `elephant replay` rebuilds the tables from the log; against a provider that matches it writes nothing. */
@@ -71,7 +72,7 @@ class ReplayTest {
         await().atMost(WITHIN).until(() -> cloudflare.records().size() == 1);
         StringWriter refused = new StringWriter();
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> new ReplayReset(settings, new PrintWriter(refused)).reset(null, true))
+                () -> new ReplayReset(settings, new PrintWriter(refused)).reset(true))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("stop every Elephant instance first");
         await().atMost(WITHIN).until(() -> instance(port, stopped).get("state").asText().equals("stopped"));
         run.elephant.close();
@@ -80,11 +81,11 @@ class ReplayTest {
         long writes = cloudflare.writeRequestCount();
 
         StringWriter dry = new StringWriter();
-        new ReplayReset(settings, new PrintWriter(dry, true)).reset(null, true);
+        new ReplayReset(settings, new PrintWriter(dry, true)).reset(true);
         ReplayCommand.printPlan(settings, new PrintWriter(dry, true));
         assertThat(dry.toString()).contains("would reset application").contains("no change: the provider already matches");
 
-        new ReplayReset(settings, new PrintWriter(new StringWriter())).reset(null, false);
+        new ReplayReset(settings, new PrintWriter(new StringWriter())).reset(false);
         run.elephant = Elephant.start(settings, true);
 
         await().atMost(WITHIN).until(() -> confirmed(port, kept));
@@ -98,5 +99,18 @@ class ReplayTest {
         StringWriter plan = new StringWriter();
         ReplayCommand.printPlan(settings, new PrintWriter(plan, true));
         assertThat(plan.toString()).contains("create  " + kept + ".meet.example.com A");
+    }
+
+    @Test
+    void replayFromAnInstantIsRefusedBecauseAPartOfTheLogCannotRebuildTheTables() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("replay", "--from", "2026-11-22T00:00:00Z");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--from is not supported")
+                .contains("would never be deleted").contains("Replay the whole log");
     }
 }

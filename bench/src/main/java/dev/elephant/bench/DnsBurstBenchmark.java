@@ -96,8 +96,8 @@ public final class DnsBurstBenchmark {
             DnsReconciler reconciler = new DnsReconciler(provider, planner, audit, "bench", batch, Clock.systemUTC(),
                     new SimpleMeterRegistry());
             ZoneReconciliation zone = new ZoneReconciliation(kafka, topics.dnsDesired(), topics.dnsMutations(),
-                    provider, mark, audit, reconciler, Clock.systemUTC());
-            try (DnsSink sink = new DnsSink(kafka, "bench-sink-" + batch, topics.dnsDesired(), reconciler, zone,
+                    provider, mark, audit, reconciler, Clock.systemUTC(), "bench-settled-" + batch);
+            try (zone; DnsSink sink = new DnsSink(kafka, "bench-sink-" + batch, topics.dnsDesired(), reconciler, zone,
                     Duration.ofHours(1), Clock.systemUTC())) {
                 sink.start();
                 await(sink::isCaughtUp, Duration.ofSeconds(60));

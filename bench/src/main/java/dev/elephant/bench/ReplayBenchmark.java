@@ -95,7 +95,7 @@ public final class ReplayBenchmark {
             phases.add(run("first build (elephant run)", settings, broker.bootstrapServers(), cloudflare, produced,
                     left, false));
             StringWriter reset = new StringWriter();
-            new ReplayReset(settings, new PrintWriter(reset, true)).reset(null, false);
+            new ReplayReset(settings, new PrintWriter(reset, true)).reset(false);
             phases.add(run("replay (elephant replay, then run)", settings, broker.bootstrapServers(), cloudflare,
                     produced, left, true));
         }

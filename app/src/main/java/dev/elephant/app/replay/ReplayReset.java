@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,10 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
@@ -38,8 +34,11 @@ public final class ReplayReset {
         this.out = out;
     }
 
-    /** @param from replay events from this time on, or null for the whole log */
-    public void reset(Instant from, boolean dryRun) throws IOException {
+    /**
+     * Back to the beginning of the whole log: the tables are a function of all of it (an instance running
+     * since before any time T is in none of the events after T), so only the whole log rebuilds them.
+     */
+    public void reset(boolean dryRun) throws IOException {
         String app = settings.applicationId();
         List<String> inputs = List.of(settings.topics().instanceEvents(), settings.topics().meetingEvents(),
                 settings.topics().dnsMutations());
@@ -51,22 +50,18 @@ public final class ReplayReset {
                     .sorted().toList();
             Path state = settings.stateDir().resolve(app);
             out.println((dryRun ? "would reset" : "resetting") + " application " + app + ":");
-            out.println("  input offsets of " + inputs + " -> " + (from == null ? "the beginning" : from));
+            out.println("  input offsets of " + inputs + " -> the beginning");
             out.println("  internal topics deleted: " + (internal.isEmpty() ? "none" : String.join(", ", internal)));
             out.println("  local state deleted: " + state);
             if (dryRun) {
                 return;
             }
-            if (from == null) {
-                try {
-                    admin.deleteConsumerGroups(List.of(app)).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                        throw e;
-                    }
+            try {
+                admin.deleteConsumerGroups(List.of(app)).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    throw e;
                 }
-            } else {
-                admin.alterConsumerGroupOffsets(app, offsetsAt(admin, inputs, from)).all().get(30, TimeUnit.SECONDS);
             }
             if (!internal.isEmpty()) {
                 admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
@@ -101,30 +96,6 @@ public final class ReplayReset {
             throw new IOException("consumer group " + app + " is " + group.groupState()
                     + "; stop every Elephant instance first");
         }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> offsetsAt(Admin admin, List<String> topics, Instant from)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var e : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).entrySet()) {
-            e.getValue().partitions().forEach(p -> request.put(new TopicPartition(e.getKey(), p.partition()),
-                    OffsetSpec.forTimestamp(from.toEpochMilli())));
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        var found = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        for (var e : found.entrySet()) {
-            if (e.getValue().offset() >= 0) {
-                offsets.put(e.getKey(), new OffsetAndMetadata(e.getValue().offset()));
-            } else {
-                ends.put(e.getKey(), OffsetSpec.latest()); // nothing at or after the time: start at the end
-            }
-        }
-        if (!ends.isEmpty()) {
-            admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS)
-                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-        }
-        return offsets;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -173,7 +173,8 @@ public final class Elephant implements AutoCloseable {
                     s.topics().dnsMutations());
         }
         ZoneReconciliation zone = new ZoneReconciliation(s.kafka(), s.topics().dnsDesired(), s.topics().dnsMutations(),
-                provider, mark, audit, reconciler, Clock.systemUTC());
+                provider, mark, audit, reconciler, Clock.systemUTC(), s.applicationId() + "-dns-settled");
+        resources.push(zone);
         sink = new DnsSink(s.kafka(), s.applicationId() + "-dns-sink", s.topics().dnsDesired(), reconciler, zone,
                 s.reconcileInterval(), Clock.systemUTC());
         resources.push(sink);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,7 +16,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
-/** Every committed record of some partitions of a topic, from the beginning to the end they had when read. */
+/**
+ * Every committed record of some partitions of a topic, from the beginning to the end they had when read;
+ * or, by {@link #scan}, each record handed on and none kept.
+ */
 public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> endOffsets) {
 
     /** Every partition of {@code topic}; a topic that does not exist is an error that names it. */
@@ -42,6 +46,22 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
     /** As {@link #read}, each partition from the offset in {@code from} (from its beginning when absent). */
     static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
                               Map<TopicPartition, Long> from, Duration timeout) throws TimeoutException {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        Map<TopicPartition, Long> end = scan(clientProperties, partitions, from, timeout, records::add);
+        return new TopicSnapshot(records, end);
+    }
+
+    /**
+     * Hands every committed record of the partitions, from {@code from} (the beginning when absent) to the end
+     * they had when the scan started, to {@code each}, keeping none: memory does not grow with the log.
+     *
+     * @param stall how long the scan may go without reading a record before it gives up: a long log takes as
+     *              long as it takes, a broker that stopped answering does not hold the caller for ever
+     * @return where each partition ended
+     */
+    static Map<TopicPartition, Long> scan(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
+                                          Map<TopicPartition, Long> from, Duration stall,
+                                          Consumer<ConsumerRecord<String, byte[]>> each) throws TimeoutException {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -58,20 +78,23 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
                     consumer.seek(p, offset);
                 }
             });
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, stall);
+            long deadline = System.nanoTime() + stall.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, stall) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("could not read " + partitions + " to the end within " + timeout);
+                    throw new TimeoutException("reading " + partitions + " made no progress for " + stall);
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                var polled = consumer.poll(Duration.ofMillis(200));
+                if (!polled.isEmpty()) {
+                    deadline = System.nanoTime() + stall.toNanos();
+                }
+                for (ConsumerRecord<String, byte[]> r : polled) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        records.add(r);
+                        each.accept(r);
                     }
                 }
             }
-            return new TopicSnapshot(records, end);
+            return end;
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,17 @@ import org.slf4j.LoggerFactory;
  * records leaked by a lost event, records a crash left half-done. Each time it first settles every
  * intent on {@code dns-mutations} that has no outcome, by looking at whether the write happened: at
  * start those a crash left; later any whose outcome went missing, so that the audit is complete within
- * one interval whatever happened. It runs on the sink's thread between batches, when none of this
- * process's writes is under way, so an intent without an outcome then is one that will never get one.
+ * one interval whatever happened. Where settlement got to is kept in Kafka ({@link SettlementCheckpoint}),
+ * so a start or a rebalance reads the audit from there, not from its beginning. It runs on the sink's
+ * thread between batches, when none of this process's writes is under way, so an intent without an
+ * outcome then is one that will never get one.
  */
-public final class ZoneReconciliation {
+public final class ZoneReconciliation implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ZoneReconciliation.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    /** A scan of the audit gives up only when it stops making progress, however long the audit. */
+    private static final Duration READ_STALL = Duration.ofSeconds(60);
 
     private final Map<String, Object> kafka;
     private final String desiredTopic;
@@ -49,10 +54,17 @@ public final class ZoneReconciliation {
     private final Clock clock;
     /** Per partition of {@code dns-mutations}, where the last settlement read to: every intent before is settled. */
     private final Map<TopicPartition, Long> settledUpTo = new HashMap<>();
+    private final SettlementCheckpoint checkpoint;
+    private volatile long lastSettlementRead;
 
+    /**
+     * @param checkpointGroup the consumer group whose offsets keep where settlement got to in {@code dns-mutations}
+     *                        (one per deployment: every instance of it shares it)
+     */
     public ZoneReconciliation(Map<String, Object> kafka, String desiredTopic, String mutationsTopic, DnsProvider provider,
                        OwnershipMark mark, MutationAudit audit, DnsReconciler reconciler,
-                       Clock clock) {
+                       Clock clock, String checkpointGroup) {
+        this.checkpoint = new SettlementCheckpoint(kafka, checkpointGroup);
         this.kafka = kafka;
         this.desiredTopic = desiredTopic;
         this.mutationsTopic = mutationsTopic;
@@ -116,26 +128,43 @@ public final class ZoneReconciliation {
             partitions.add(new TopicPartition(mutationsTopic, p));
         }
         audit.awaitPending(); // outcomes decided earlier must be on the topic before it is read for open intents
+        // A partition this process has not settled yet (at start, after a rebalance) starts where the last
+        // settlement of it, by any instance, ended: the cost does not grow with the audit's length.
+        Map<TopicPartition, Long> from = new HashMap<>(settledUpTo);
+        List<TopicPartition> unknown = partitions.stream().filter(p -> !settledUpTo.containsKey(p)).toList();
+        Set<TopicPartition> fromCheckpoint = new HashSet<>();
+        if (!unknown.isEmpty()) {
+            Map<TopicPartition, Long> saved = checkpoint.load(unknown);
+            from.putAll(saved);
+            fromCheckpoint.addAll(saved.keySet());
+        }
         // dns-mutations is keyed by name like dns-desired; with the same partition count the names of a
         // dns-desired partition are all in the dns-mutations partition of the same number.
         Map<String, DnsMutation> open = new LinkedHashMap<>();
-        TopicSnapshot mutations = TopicSnapshot.read(kafka, partitions, settledUpTo, READ_TIMEOUT);
-        for (ConsumerRecord<String, byte[]> r : mutations.records()) {
+        long[] read = {0};
+        lastSettlementRead = 0;
+        Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, from, READ_STALL, r -> {
+            read[0]++;
             DnsMutation m;
             try {
                 m = Json.fromBytes(r.value(), DnsMutation.class);
             } catch (RuntimeException e) {
-                continue;
+                return;
             }
             if (!mark.ownerId().equals(m.owner()) || m.mutationId() == null
                     || !mine.contains(TopicSnapshot.partitionOf(m.name(), totalPartitions))) {
-                continue;
+                return;
             }
             if (m.phase() == DnsMutation.Phase.INTENT) {
                 open.put(m.mutationId(), m);
             } else {
                 open.remove(m.mutationId());
             }
+        });
+        lastSettlementRead = read[0];
+        if (!unknown.isEmpty()) {
+            log.info("settlement of {}: {} audit record(s) read ({} partition(s) from the checkpoint, {} from the "
+                    + "beginning)", unknown, read[0], fromCheckpoint.size(), unknown.size() - fromCheckpoint.size());
         }
         List<DnsMutation> outcomes = new ArrayList<>();
         for (DnsMutation intent : open.values()) {
@@ -154,11 +183,22 @@ public final class ZoneReconciliation {
             }
         }
         audit.recordAll(outcomes);
-        settledUpTo.putAll(mutations.endOffsets());
+        settledUpTo.putAll(ends);
+        checkpoint.save(ends);
+    }
+
+    /** How many audit records the last settlement read: what a start or a rebalance costs. */
+    public long lastSettlementRead() {
+        return lastSettlementRead;
     }
 
     /** Partitions the sink gave up: when they come back, their intents are read from the beginning again. */
     void forget(Collection<TopicPartition> desiredPartitions) {
         desiredPartitions.forEach(p -> settledUpTo.remove(new TopicPartition(mutationsTopic, p.partition())));
+    }
+
+    @Override
+    public void close() {
+        checkpoint.close();
     }
 }
