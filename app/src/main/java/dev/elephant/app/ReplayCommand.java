@@ -1,14 +1,17 @@
 package dev.elephant.app;
 
 import dev.elephant.app.replay.ReplayReset;
+import dev.elephant.app.runtime.DnsProviders;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.sinks.dns.PlanPreview;
-import dev.elephant.sinks.dns.cloudflare.CloudflareProvider;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.sinks.dns.provider.DnsProvider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,11 +73,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     static void printPlan(ElephantSettings settings, PrintWriter out) throws Exception {
         OwnershipMark mark = new OwnershipMark(settings.ownerId());
-        CloudflareProvider provider = new CloudflareProvider(settings.cloudflareApiBaseUrl(), settings.cloudflareZoneId(),
-                settings.cloudflareToken(), CloudflareProvider.DEFAULT_PAGE_SIZE, null);
-        List<String> lines = PlanPreview.describe(PlanPreview.preview(settings.kafka(), settings.topics().dnsDesired(),
-                provider, new DnsPlanner(mark, settings.topology().domain()), mark));
-        out.println("DNS plan against the desired state on " + settings.topics().dnsDesired() + ":");
+        // The same provider as `run` gets, request budget included: a plan costs reads under the same limit.
+        DnsProvider provider = DnsProviders.configured(settings, new SimpleMeterRegistry(), Clock.systemUTC());
+        String desired = settings.topics().names().dnsDesired();
+        List<String> lines = PlanPreview.describe(PlanPreview.preview(settings.kafka().properties(), desired, provider,
+                new DnsPlanner(mark, settings.topology().domain()), mark));
+        out.println("DNS plan against the desired state on " + desired + ":");
         if (lines.isEmpty()) {
             out.println("  no change: the provider already matches");
         }

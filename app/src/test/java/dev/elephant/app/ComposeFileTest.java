@@ -124,8 +124,8 @@ class ComposeFileTest {
             throw new IOException("compose configures the token directly, not through Secrets Manager");
         });
 
-        assertThat(settings.httpPort()).isEqualTo(8080);
-        assertThat(elephant.get("ports").get(0).asText()).isEqualTo("8080:" + settings.httpPort());
+        assertThat(settings.http().port()).isEqualTo(8080);
+        assertThat(elephant.get("ports").get(0).asText()).isEqualTo("8080:" + settings.http().port());
         assertThat(settings.topology().domain()).isEqualTo("elephant.test");
         assertThat(settings.stateDir().toString()).startsWith("/data");
         assertThat(elephant.get("volumes").get(0).asText()).endsWith(":/data");

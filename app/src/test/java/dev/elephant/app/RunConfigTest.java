@@ -66,14 +66,14 @@ class RunConfigTest {
                 "ELEPHANT_TOPICS_PARTITIONS", "24"), NO_SECRETS);
 
         assertThat(s.topology().domain()).isEqualTo("other.example.com");
-        assertThat(s.partitions()).isEqualTo(24);
-        assertThat(s.kafka()).containsEntry("bootstrap.servers", "b-1.example:9098")
+        assertThat(s.topics().partitions()).isEqualTo(24);
+        assertThat(s.kafka().properties()).containsEntry("bootstrap.servers", "b-1.example:9098")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
                 .containsEntry("client.id", "elephant-prod");
         assertThat(s.ownerId()).isEqualTo("prod");
-        assertThat(s.cloudflareToken().current().reveal()).isEqualTo("cf-token");
-        assertThat(s.localAws()).isFalse();
+        assertThat(s.cloudflare().token().current().reveal()).isEqualTo("cf-token");
+        assertThat(s.aws().local()).isFalse();
     }
 
     @Test
@@ -86,9 +86,9 @@ class RunConfigTest {
                   client.id: 1e3
                 """), Map.of("ELEPHANT_CLOUDFLARE_TOKEN", "cf-token"), NO_SECRETS);
 
-        assertThat(s.cloudflareZoneId()).isEqualTo("00000000000000000000000000000001");
-        assertThat(s.ingestKey().reveal()).isEqualTo("0x1F");
-        assertThat(s.kafka()).containsEntry("client.id", "1e3");
+        assertThat(s.cloudflare().zoneId()).isEqualTo("00000000000000000000000000000001");
+        assertThat(s.ingest().key().reveal()).isEqualTo("0x1F");
+        assertThat(s.kafka().properties()).containsEntry("client.id", "1e3");
     }
 
     @Test
@@ -120,7 +120,7 @@ class RunConfigTest {
         ElephantSettings s = RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "k",
                 "ELEPHANT_CLOUDFLARE_TOKEN_SECRET", "elephant/cloudflare",
                 "ELEPHANT_CLOUDFLARE_TOKEN_SECRET_FIELD", "token"), secrets);
-        assertThat(s.cloudflareToken().current().reveal()).isEqualTo("cf-from-secrets-manager");
+        assertThat(s.cloudflare().token().current().reveal()).isEqualTo("cf-from-secrets-manager");
         assertThat(s.toString()).doesNotContain("cf-from-secrets-manager");
 
         assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "ingest-secret-value",

@@ -81,7 +81,7 @@ public final class ReplayBenchmark {
                     aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
             ElephantSettings settings = RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-bench-replay",
                     "ELEPHANT_CLOUDFLARE_TOKEN", "cf-bench-replay"), (id, region, endpoint) -> null);
-            Topics topics = settings.topics();
+            Topics topics = settings.topics().names();
 
             // The first start creates the topics; the log is written while nothing is in it yet to act on.
             try (Elephant e = Elephant.start(settings)) {
@@ -121,7 +121,7 @@ public final class ReplayBenchmark {
         long start = System.nanoTime();
         try (Elephant elephant = Elephant.start(settings, replay);
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Topics topics = settings.topics();
+            Topics topics = settings.topics().names();
             String app = settings.applicationId();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (!(caughtUp(admin, app, topics.instanceEvents()) && caughtUp(admin, app + "-dns-sink",

@@ -6,6 +6,7 @@ import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
+import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.topology.TopologyConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -44,34 +45,35 @@ public final class RunConfig {
         KEYS.put("meeting.tag", "MeetingId");
         KEYS.put("role.tag", "Role");
         KEYS.put("ownerId", "");
-        KEYS.put("http.host", "0.0.0.0");
-        KEYS.put("http.port", "8080");
+        KEYS.put("http.host", ElephantSettings.Http.DEFAULT_HOST);
+        KEYS.put("http.port", String.valueOf(ElephantSettings.Http.DEFAULT_PORT));
         KEYS.put("http.advertisedHost", "");
         KEYS.put("http.tlsCert", "");
         KEYS.put("http.tlsKey", "");
-        KEYS.put("ingest.keyHeader", "X-Elephant-Key");
+        KEYS.put("ingest.keyHeader", ElephantSettings.Ingest.DEFAULT_KEY_HEADER);
         KEYS.put("ingest.key", "");
         KEYS.put("ingest.keySecret", "");
         KEYS.put("ingest.basicUser", "");
         KEYS.put("ingest.basicPassword", "");
         KEYS.put("aws.region", "");
         KEYS.put("aws.endpoint", "");
-        KEYS.put("cloudflare.apiBaseUrl", "https://api.cloudflare.com/client/v4");
+        KEYS.put("cloudflare.apiBaseUrl", ElephantSettings.Cloudflare.DEFAULT_API_BASE_URL);
         KEYS.put("cloudflare.zoneId", "");
         KEYS.put("cloudflare.token", "");
         KEYS.put("cloudflare.tokenSecret", "");
         KEYS.put("cloudflare.tokenSecretField", "");
-        KEYS.put("cloudflare.requestsPer5Minutes", "1000");
-        KEYS.put("cloudflare.maxBatch", "200");
-        KEYS.put("dns.reconcileInterval", "PT10M");
+        KEYS.put("cloudflare.requestsPer5Minutes",
+                String.valueOf(ElephantSettings.Cloudflare.DEFAULT_REQUESTS_PER_5_MINUTES));
+        KEYS.put("cloudflare.maxBatch", String.valueOf(ElephantSettings.Cloudflare.DEFAULT_MAX_BATCH));
+        KEYS.put("dns.reconcileInterval", ElephantSettings.Dns.DEFAULT_RECONCILE_INTERVAL.toString());
         KEYS.put("dns.dryRun", "false");
         KEYS.put("ecs.tagsFrom", "task");
-        KEYS.put("meetings.retention", "P7D"); // TopologyConfig.DEFAULT_MEETING_RETENTION
-        KEYS.put("dns.readyLagBound", ElephantSettings.DEFAULT_SINK_LAG_BOUND.toString());
+        KEYS.put("meetings.retention", TopologyConfig.DEFAULT_MEETING_RETENTION.toString());
+        KEYS.put("dns.readyLagBound", ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND.toString());
         KEYS.put("cloudflare.ownershipTags", "false");
         KEYS.put("sweepInterval", "PT5M");
         KEYS.put("meetingLinks.eventBus", "");
-        KEYS.put("meetingLinks.source", "elephant");
+        KEYS.put("meetingLinks.source", ElephantSettings.MeetingLinks.DEFAULT_SOURCE);
     }
 
     /** Every setting's key and its environment variable, in the README's order ({@code kafka.*} passes through besides). */
@@ -250,19 +252,25 @@ public final class RunConfig {
                     problems.add("domain/ttl: " + e.getMessage());
                 }
             }
-            if (ownerId != null && !ownerId.matches("[a-z0-9][a-z0-9-]{0,31}")) {
-                problems.add("ownerId (ELEPHANT_OWNER_ID): " + ownerId + " must be 1 to 32 lower-case letters, digits or '-'");
+            if (ownerId != null && OwnershipMark.problemWith(ownerId) != null) {
+                problems.add("ownerId (ELEPHANT_OWNER_ID): " + OwnershipMark.problemWith(ownerId));
             }
             if (!problems.isEmpty()) {
                 throw new Invalid(problems);
             }
-            return new ElephantSettings(kafka, value("applicationId"), Path.of(value("stateDir")),
-                    topology.topics(), partitions, (short) replication, topology, project, value("ingest.keyHeader"),
-                    Secret.of(ingestKey), basicUser, basicPassword == null ? null : Secret.of(basicPassword), ownerId,
-                    value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey, awsEndpoint, region, false,
-                    value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch, reconcile, sweep,
-                    value("meetingLinks.eventBus"), value("meetingLinks.source"), Boolean.TRUE.equals(dryRun),
-                    Boolean.TRUE.equals(ownershipTags), ecsTags, lagBound);
+            return new ElephantSettings(value("applicationId"), Path.of(value("stateDir")), ownerId, project, sweep,
+                    new ElephantSettings.Kafka(kafka),
+                    new ElephantSettings.TopicSettings(topology.topics(), partitions, (short) replication),
+                    topology,
+                    new ElephantSettings.Http(value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey),
+                    new ElephantSettings.Ingest(value("ingest.keyHeader"), Secret.of(ingestKey), basicUser,
+                            basicPassword == null ? null : Secret.of(basicPassword)),
+                    new ElephantSettings.Aws(region, awsEndpoint, false),
+                    new ElephantSettings.Cloudflare(value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch,
+                            Boolean.TRUE.equals(ownershipTags)),
+                    new ElephantSettings.Dns(reconcile, Boolean.TRUE.equals(dryRun), lagBound),
+                    new ElephantSettings.Ecs(ecsTags),
+                    new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")));
         }
 
         private Boolean flag(String key) {

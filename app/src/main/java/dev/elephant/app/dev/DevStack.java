@@ -116,12 +116,21 @@ public final class DevStack implements AutoCloseable {
         Topics topics = new Topics(o.topicPrefix());
         TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
                 o.address(), "MeetingId", "Role", 60);
-        ElephantSettings settings = new ElephantSettings(Map.of("bootstrap.servers", bootstrap), o.applicationId(),
-                o.dataDir().resolve("streams"), topics, o.partitions(), (short) 1, topology, o.projectFilter(),
-                o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword(), o.ownerId(), o.bind(), httpPort, null,
-                o.tlsCertificate(), o.tlsKey(), aws.endpoint(), "us-east-1",
-                true, cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken), 1000, 200, o.reconcileInterval(), o.sweepInterval(),
-                "default", "elephant", false, false, EcsTagSource.TASK, ElephantSettings.DEFAULT_SINK_LAG_BOUND); // links also go to the AWS stand-in's EventBridge, as in AWS
+        ElephantSettings settings = new ElephantSettings(o.applicationId(), o.dataDir().resolve("streams"),
+                o.ownerId(), o.projectFilter(), o.sweepInterval(),
+                new ElephantSettings.Kafka(Map.of("bootstrap.servers", bootstrap)),
+                new ElephantSettings.TopicSettings(topics, o.partitions(), (short) 1),
+                topology,
+                new ElephantSettings.Http(o.bind(), httpPort, null, o.tlsCertificate(), o.tlsKey()),
+                new ElephantSettings.Ingest(o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword()),
+                new ElephantSettings.Aws("us-east-1", aws.endpoint(), true),
+                new ElephantSettings.Cloudflare(cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken),
+                        ElephantSettings.Cloudflare.DEFAULT_REQUESTS_PER_5_MINUTES,
+                        ElephantSettings.Cloudflare.DEFAULT_MAX_BATCH, false),
+                new ElephantSettings.Dns(o.reconcileInterval(), false, ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND),
+                new ElephantSettings.Ecs(EcsTagSource.TASK),
+                // Links also go to the AWS stand-in's EventBridge, as in AWS.
+                new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE));
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.push(elephant);
     }

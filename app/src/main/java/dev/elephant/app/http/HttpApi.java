@@ -117,6 +117,11 @@ public final class HttpApi implements AutoCloseable {
         server.start();
     }
 
+    /** Stops taking requests (what close does; named for where shutdown calls it). */
+    public void stopTakingRequests() {
+        close();
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -40,9 +40,9 @@ public final class ReplayReset {
      */
     public void reset(boolean dryRun) throws IOException {
         String app = settings.applicationId();
-        List<String> inputs = List.of(settings.topics().instanceEvents(), settings.topics().meetingEvents(),
-                settings.topics().dnsMutations());
-        try (Admin admin = Admin.create(new HashMap<>(settings.kafka()))) {
+        var topics = settings.topics().names();
+        List<String> inputs = List.of(topics.instanceEvents(), topics.meetingEvents(), topics.dnsMutations());
+        try (Admin admin = Admin.create(new HashMap<>(settings.kafka().properties()))) {
             requireStopped(admin, app);
             requireStopped(admin, app + "-dns-sink");
             List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
@@ -68,7 +68,7 @@ public final class ReplayReset {
             }
             deleteRecursively(state);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("cannot reset " + app + " on " + settings.kafka().get("bootstrap.servers") + ": "
+            throw new IOException("cannot reset " + app + " on " + settings.kafka().bootstrapServers() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

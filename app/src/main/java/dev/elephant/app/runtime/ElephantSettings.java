@@ -5,6 +5,7 @@ import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
+import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.topology.TopologyConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,100 +14,203 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a running Elephant needs, validated once at start and passed in; nothing below reads
- * the environment.
+ * Everything a running Elephant needs, validated once at start and passed in; nothing below reads the
+ * environment. One record per section of the YAML file ({@code kafka}, {@code topics}, {@code http},
+ * {@code ingest}, {@code aws}, {@code cloudflare}, {@code dns}, {@code ecs}, {@code meetingLinks}), each
+ * with its own defaults and checks; the top-level keys ({@code applicationId}, {@code stateDir},
+ * {@code ownerId}, {@code sweepInterval}, the project tag) beside them, and the topology's own
+ * configuration ({@code domain}, {@code linkTemplate}, {@code address}, {@code ttl}, the meeting tags,
+ * {@code meetings.retention}) as the topology takes it. A new capability adds its section here.
  *
- * @param kafka          Kafka client properties shared by every client (bootstrap servers, security)
- * @param ingestBasicUser HTTP Basic user also accepted by the ingest endpoints, or null (API key only)
- * @param httpAdvertisedHost the host other instances reach this one's HTTP API at (forwarded queries), or
- *                       null: the bind address, or this machine's name when bound to every interface
- * @param tlsCertificate PEM certificate chain to serve HTTPS with (an API destination must be HTTPS), or null
- * @param tlsKey         its PKCS#8 PEM private key, or null
- * @param awsEndpoint    EC2 endpoint override (the local stand-in, a proxy), or null for AWS itself
- * @param localAws       use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
- * @param cloudflareRequestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
- * @param cloudflareMaxBatch most writes in one batch request: 200 on the Free plan, 3,500 on paid plans
- * @param reconcileInterval how often the DNS sink compares the whole zone with the desired state
- * @param sweepInterval  how often the connector lists the project's instances to repair lost events
- * @param meetingLinksEventBus EventBridge bus (name or ARN) to put meeting links on, or null for Kafka only
- * @param meetingLinksSource the {@code source} of those events
- * @param dnsDryRun      the DNS sink plans and audits writes as {@code dry-run} and sends none
- * @param cloudflareOwnershipTags also mark records with Cloudflare tags (paid plans only)
- * @param ecsTagSource   where an ECS task's tags (project, meeting, role) are read from
- * @param sinkLagBound   how long the DNS sink may have desired records left to apply before Elephant
- *                       reports itself not ready
+ * @param applicationId Kafka Streams application id, also the prefix of every consumer group of Elephant's
+ * @param ownerId       names this deployment in the mark on every record it owns
+ * @param sweepInterval how often the connector lists the project's instances to repair lost events
  */
 public record ElephantSettings(
-        Map<String, Object> kafka,
         String applicationId,
         Path stateDir,
-        Topics topics,
-        int partitions,
-        short replicationFactor,
-        TopologyConfig topology,
-        ProjectFilter projectFilter,
-        String ingestKeyHeader,
-        Secret ingestKey,
-        String ingestBasicUser,
-        Secret ingestBasicPassword,
         String ownerId,
-        String httpHost,
-        int httpPort,
-        String httpAdvertisedHost,
-        Path tlsCertificate,
-        Path tlsKey,
-        URI awsEndpoint,
-        String awsRegion,
-        boolean localAws,
-        String cloudflareApiBaseUrl,
-        String cloudflareZoneId,
-        CloudflareToken cloudflareToken,
-        int cloudflareRequestsPer5Minutes,
-        int cloudflareMaxBatch,
-        Duration reconcileInterval,
+        ProjectFilter project,
         Duration sweepInterval,
-        String meetingLinksEventBus,
-        String meetingLinksSource,
-        boolean dnsDryRun,
-        boolean cloudflareOwnershipTags,
-        EcsTagSource ecsTagSource,
-        Duration sinkLagBound) {
-
-    /** Long enough for a burst of thousands of launches under the rate limit; shorter than an alert's patience. */
-    public static final Duration DEFAULT_SINK_LAG_BOUND = Duration.ofMinutes(2);
+        Kafka kafka,
+        TopicSettings topics,
+        TopologyConfig topology,
+        Http http,
+        Ingest ingest,
+        Aws aws,
+        Cloudflare cloudflare,
+        Dns dns,
+        Ecs ecs,
+        MeetingLinks meetingLinks) {
 
     public ElephantSettings {
-        kafka = Map.copyOf(kafka);
-        Objects.requireNonNull(kafka.get("bootstrap.servers"), "kafka bootstrap.servers");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(ingestKey, "ingest key");
-        Objects.requireNonNull(cloudflareToken, "Cloudflare token");
-        if ((tlsCertificate == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
-        }
-        if ((ingestBasicUser == null) != (ingestBasicPassword == null)) {
-            throw new IllegalArgumentException("HTTP Basic ingest auth needs both a user and a password");
-        }
-        Objects.requireNonNull(cloudflareZoneId, "Cloudflare zone id");
-        if (cloudflareRequestsPer5Minutes < 1 || cloudflareRequestsPer5Minutes > 1200) {
-            throw new IllegalArgumentException("the Cloudflare request share must be 1..1200 per 5 minutes (the token's limit)");
-        }
-        if (cloudflareMaxBatch < 1) {
-            throw new IllegalArgumentException("the Cloudflare batch size must be at least 1");
-        }
-        if (sweepInterval.isNegative() || sweepInterval.isZero()) {
-            throw new IllegalArgumentException("the sweep interval must be positive");
-        }
-        Objects.requireNonNull(ecsTagSource, "ECS tag source");
-        if (sinkLagBound.isNegative() || sinkLagBound.isZero()) {
-            throw new IllegalArgumentException("the DNS sink's lag bound must be positive");
-        }
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be at least 1");
-        }
-        if (!topics.prefix().equals(topology.topics().prefix())) {
+        OwnershipMark.requireValidOwnerId(ownerId);
+        Objects.requireNonNull(project, "project tag");
+        positive(sweepInterval, "the sweep interval");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(topology, "topology");
+        if (!topics.names().prefix().equals(topology.topics().prefix())) {
             throw new IllegalArgumentException("the topology must use the same topics");
+        }
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(ingest, "ingest");
+        Objects.requireNonNull(aws, "aws");
+        Objects.requireNonNull(cloudflare, "cloudflare");
+        Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(ecs, "ecs");
+        Objects.requireNonNull(meetingLinks, "meetingLinks");
+    }
+
+    /** {@code kafka.*}: client properties shared by every client (bootstrap servers, security), passed through. */
+    public record Kafka(Map<String, Object> properties) {
+        public Kafka {
+            properties = Map.copyOf(properties);
+            Objects.requireNonNull(properties.get("bootstrap.servers"), "kafka bootstrap.servers");
+        }
+
+        public String bootstrapServers() {
+            return String.valueOf(properties.get("bootstrap.servers"));
+        }
+    }
+
+    /** {@code topics.*}: Elephant's topic names (by prefix), and how those it creates are made. */
+    public record TopicSettings(Topics names, int partitions, short replicationFactor) {
+        public TopicSettings {
+            Objects.requireNonNull(names, "topic names");
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be at least 1");
+            }
+            if (replicationFactor < 1) {
+                throw new IllegalArgumentException("the replication factor must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * {@code http.*}: the listener.
+     *
+     * @param advertisedHost the host other instances reach this one at (forwarded queries), or null: the bind
+     *                       address, or this machine's name when bound to every interface
+     * @param tlsCertificate PEM certificate chain to serve HTTPS with (an API destination must be HTTPS), or null
+     * @param tlsKey         its PKCS#8 PEM private key, or null
+     */
+    public record Http(String host, int port, String advertisedHost, Path tlsCertificate, Path tlsKey) {
+        public static final String DEFAULT_HOST = "0.0.0.0";
+        public static final int DEFAULT_PORT = 8080;
+
+        public Http {
+            Objects.requireNonNull(host, "http host");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("the HTTP port must be 0..65535");
+            }
+            if ((tlsCertificate == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
+            }
+        }
+    }
+
+    /**
+     * {@code ingest.*}: who may post events.
+     *
+     * @param basicUser HTTP Basic user also accepted by the ingest endpoints, or null (API key only)
+     */
+    public record Ingest(String keyHeader, Secret key, String basicUser, Secret basicPassword) {
+        public static final String DEFAULT_KEY_HEADER = "X-Elephant-Key";
+
+        public Ingest {
+            Objects.requireNonNull(keyHeader, "ingest key header");
+            Objects.requireNonNull(key, "ingest key");
+            if ((basicUser == null) != (basicPassword == null)) {
+                throw new IllegalArgumentException("HTTP Basic ingest auth needs both a user and a password");
+            }
+        }
+    }
+
+    /**
+     * {@code aws.*}.
+     *
+     * @param endpoint endpoint override (the local stand-in, a proxy), or null for AWS itself
+     * @param local    use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
+     */
+    public record Aws(String region, URI endpoint, boolean local) {
+        public Aws {
+            Objects.requireNonNull(region, "AWS region");
+        }
+    }
+
+    /**
+     * {@code cloudflare.*}.
+     *
+     * @param requestsPer5Minutes Elephant's share of the token's 1,200 requests per 5 minutes
+     * @param maxBatch            most writes in one batch request: 200 on the Free plan, 3,500 on paid plans
+     * @param ownershipTags       also mark records with Cloudflare tags (paid plans only)
+     */
+    public record Cloudflare(String apiBaseUrl, String zoneId, CloudflareToken token, int requestsPer5Minutes,
+                             int maxBatch, boolean ownershipTags) {
+        public static final String DEFAULT_API_BASE_URL = "https://api.cloudflare.com/client/v4";
+        public static final int DEFAULT_REQUESTS_PER_5_MINUTES = 1000;
+        public static final int DEFAULT_MAX_BATCH = 200;
+
+        public Cloudflare {
+            Objects.requireNonNull(apiBaseUrl, "Cloudflare API base URL");
+            Objects.requireNonNull(zoneId, "Cloudflare zone id");
+            Objects.requireNonNull(token, "Cloudflare token");
+            if (requestsPer5Minutes < 1 || requestsPer5Minutes > 1200) {
+                throw new IllegalArgumentException(
+                        "the Cloudflare request share must be 1..1200 per 5 minutes (the token's limit)");
+            }
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("the Cloudflare batch size must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * {@code dns.*}: the DNS sink.
+     *
+     * @param reconcileInterval how often the whole zone is compared with the desired state
+     * @param dryRun            plan and audit writes as {@code dry-run}, send none
+     * @param readyLagBound     how long the sink may have desired records left to apply before health names it
+     */
+    public record Dns(Duration reconcileInterval, boolean dryRun, Duration readyLagBound) {
+        /** Long enough for a burst of thousands of launches under the rate limit; shorter than an alert's patience. */
+        public static final Duration DEFAULT_READY_LAG_BOUND = Duration.ofMinutes(2);
+        public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofMinutes(10);
+
+        public Dns {
+            positive(reconcileInterval, "the reconcile interval");
+            positive(readyLagBound, "the DNS sink's lag bound");
+        }
+    }
+
+    /** {@code ecs.*}: where an ECS task's tags (project, meeting, role) are read from. */
+    public record Ecs(EcsTagSource tagsFrom) {
+        public Ecs {
+            Objects.requireNonNull(tagsFrom, "ECS tag source");
+        }
+    }
+
+    /**
+     * {@code meetingLinks.*}.
+     *
+     * @param eventBus EventBridge bus (name or ARN) to put meeting links on, or null for Kafka only
+     * @param source   the {@code source} of those events
+     */
+    public record MeetingLinks(String eventBus, String source) {
+        public static final String DEFAULT_SOURCE = "elephant";
+
+        public MeetingLinks {
+            Objects.requireNonNull(source, "meeting links source");
+        }
+    }
+
+    private static void positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive");
         }
     }
 }

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * Whether the Kafka cluster answers now, for {@code /readyz}: Kafka Streams keeps its state RUNNING
  * while it retries a lost broker, so readiness asks the cluster itself, at most every few seconds.
  */
-final class KafkaReachability implements AutoCloseable {
+final class KafkaReachability implements AutoCloseable, HealthCheck {
 
     private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(3);
     private final Admin admin;
@@ -48,5 +48,10 @@ final class KafkaReachability implements AutoCloseable {
     @Override
     public void close() {
         admin.close(java.time.Duration.ofSeconds(2));
+    }
+
+    @Override
+    public void readiness(Map<String, String> problems) {
+        problem().ifPresent(p -> problems.put("kafka", p));
     }
 }

@@ -226,7 +226,8 @@ final class BatchExecutor {
     }
 
     private Timer timer(String outcome) {
-        return metrics.timer("elephant.provider.calls", "provider", "cloudflare", "operation", "batch", "outcome", outcome);
+        return metrics.timer("elephant.provider.calls", "provider", provider.name(), "operation", "batch", "outcome",
+                outcome);
     }
 
     private void count(List<Step> chunk, String outcome) {

@@ -31,6 +31,7 @@ import okhttp3.ResponseBody;
  */
 public final class CloudflareProvider implements DnsProvider {
 
+    public static final String NAME = "cloudflare";
     private static final MediaType JSON = MediaType.get("application/json");
     /** Large pages: each page is one request against the rate limit. */
     public static final int DEFAULT_PAGE_SIZE = 1000;
@@ -85,6 +86,11 @@ public final class CloudflareProvider implements DnsProvider {
                 .callTimeout(Duration.ofSeconds(15))
                 .retryOnConnectionFailure(false) // retries are the executor's decision, with backoff
                 .build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.elephant.sinks.dns.plan;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -13,8 +14,22 @@ public record OwnershipMark(String ownerId) {
     private static final Pattern OWNER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     public OwnershipMark {
+        requireValidOwnerId(ownerId);
+    }
+
+    /** Why {@code ownerId} cannot name a deployment, or null when it can: the one place the rule is written. */
+    public static String problemWith(String ownerId) {
         if (ownerId == null || !OWNER_ID.matcher(ownerId).matches()) {
-            throw new IllegalArgumentException("owner id must be 1 to 32 lower-case letters, digits or '-'");
+            return "owner id " + (ownerId == null ? "missing" : "'" + ownerId + "'")
+                    + ": must be 1 to 32 lower-case letters, digits or '-'";
+        }
+        return null;
+    }
+
+    public static void requireValidOwnerId(String ownerId) {
+        String problem = problemWith(ownerId);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
     }
 
@@ -27,8 +42,8 @@ public record OwnershipMark(String ownerId) {
      * The same mark as Cloudflare record tags ({@code name:value}), for zones on paid plans, where
      * tags can be filtered on in the dashboard; the comment stays the mark Elephant goes by.
      */
-    public java.util.List<String> tags() {
-        return java.util.List.of("managed-by:elephant", "elephant-owner:" + ownerId);
+    public List<String> tags() {
+        return List.of("managed-by:elephant", "elephant-owner:" + ownerId);
     }
 
     public boolean isOn(String comment) {

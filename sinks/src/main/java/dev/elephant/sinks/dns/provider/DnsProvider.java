@@ -8,6 +8,9 @@ import java.util.List;
  */
 public interface DnsProvider {
 
+    /** Which provider this is ({@code cloudflare}): metric tags and logs say which one ran. */
+    String name();
+
     /** Every record at exactly this name, Elephant's or not. */
     List<ProviderRecord> recordsAt(String name) throws ProviderException;
 

@@ -70,6 +70,11 @@ public final class HealthTrackingProvider implements DnsProvider {
     }
 
     @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
     public List<ProviderRecord> recordsAt(String name) throws ProviderException {
         return tracked(() -> delegate.recordsAt(name));
     }

@@ -1,0 +1,93 @@
+package dev.elephant.app.runtime;
+
+import dev.elephant.sinks.dns.DnsReconciler;
+import dev.elephant.sinks.dns.DnsSink;
+import dev.elephant.sinks.dns.ZoneReconciliation;
+import dev.elephant.sinks.dns.audit.MutationAudit;
+import dev.elephant.sinks.dns.plan.DnsPlanner;
+import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.sinks.dns.provider.HealthTrackingProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The DNS sink: the audit, the provider with its decorators, the planner, the reconciler, the consumer loop. */
+final class DnsSinkWiring implements HealthCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(DnsSinkWiring.class);
+    /** How long the DNS provider may fail (as retryable) before health names it. */
+    static final Duration PROVIDER_GRACE = Duration.ofSeconds(60);
+    private static final Duration AUDIT_ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final DnsSink sink;
+    private final HealthTrackingProvider provider;
+    private final Duration lagBound;
+
+    private DnsSinkWiring(DnsSink sink, HealthTrackingProvider provider, Duration lagBound) {
+        this.sink = sink;
+        this.provider = provider;
+        this.lagBound = lagBound;
+    }
+
+    /**
+     * @param caughtUp null to start the sink now; else the sink starts once it says the topology has caught up
+     *                 with the log (a replay: the sink then acts on the final desired state only)
+     */
+    static DnsSinkWiring start(ElephantSettings s, Clock clock, MeterRegistry metrics, Closer closer,
+                               BooleanSupplier caughtUp) {
+        var topics = s.topics().names();
+        MutationAudit audit = closer.register(new MutationAudit(s.kafka().properties(), topics.dnsMutations(),
+                topics.deadLetter(), AUDIT_ACK_TIMEOUT));
+        HealthTrackingProvider provider = DnsProviders.configured(s, metrics, clock);
+        OwnershipMark mark = new OwnershipMark(s.ownerId());
+        DnsReconciler reconciler = new DnsReconciler(provider, new DnsPlanner(mark, s.topology().domain()), audit,
+                s.ownerId(), s.cloudflare().maxBatch(), clock, metrics, s.dns().dryRun());
+        if (s.dns().dryRun()) {
+            log.warn("DNS dry run: writes are planned and audited as dry-run on {}, none is sent to the provider",
+                    topics.dnsMutations());
+        }
+        ZoneReconciliation zone = closer.register(new ZoneReconciliation(s.kafka().properties(), topics.dnsDesired(),
+                topics.dnsMutations(), provider, mark, audit, reconciler, clock, s.applicationId() + "-dns-settled"));
+        DnsSink sink = closer.register(new DnsSink(s.kafka().properties(), s.applicationId() + "-dns-sink",
+                topics.dnsDesired(), reconciler, zone, s.dns().reconcileInterval(), clock));
+        sink.bindMetrics(metrics);
+        if (caughtUp == null) {
+            sink.start();
+        } else {
+            Thread waiter = new Thread(() -> startOnceCaughtUp(sink, caughtUp), "elephant-replay");
+            waiter.setDaemon(true);
+            waiter.start();
+        }
+        return new DnsSinkWiring(sink, provider, s.dns().readyLagBound());
+    }
+
+    private static void startOnceCaughtUp(DnsSink sink, BooleanSupplier caughtUp) {
+        try {
+            int checks = 0;
+            while (checks < 2) {
+                Thread.sleep(500);
+                checks = caughtUp.getAsBoolean() ? checks + 1 : 0;
+            }
+            log.info("replay: the topology caught up with the log; starting the DNS sink");
+            sink.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("replay: cannot tell whether the topology caught up: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void health(Map<String, String> problems) {
+        if (!sink.isAlive()) {
+            problems.put("dnsSink", "not running");
+        } else {
+            sink.behindLongerThan(lagBound).ifPresent(p -> problems.put("dnsSink", p));
+        }
+        provider.problem(PROVIDER_GRACE).ifPresent(p -> problems.put("dnsProvider", p));
+    }
+}
