@@ -9,7 +9,7 @@ import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.standins.aws.EventBridgeSamples;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;

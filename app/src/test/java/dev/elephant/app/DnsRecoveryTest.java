@@ -11,7 +11,7 @@ import dev.elephant.events.Json;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.cloudflare.DnsRecord;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

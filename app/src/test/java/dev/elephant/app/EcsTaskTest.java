@@ -12,7 +12,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.standins.aws.EventBridgeSamples;
 import dev.elephant.standins.aws.NetworkInterface;
 import dev.elephant.standins.cloudflare.DnsRecord;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

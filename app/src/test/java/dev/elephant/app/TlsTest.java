@@ -8,7 +8,7 @@ import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.PemTls;
 import dev.elephant.events.Secret;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -12,7 +12,7 @@ import dev.elephant.events.Json;
 import dev.elephant.events.MeetingReady;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.elephant.bench;
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;

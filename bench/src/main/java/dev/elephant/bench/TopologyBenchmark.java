@@ -4,7 +4,7 @@ import dev.elephant.app.runtime.StreamsProperties;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.ElephantTopology;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;

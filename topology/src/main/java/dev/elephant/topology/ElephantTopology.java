@@ -12,10 +12,14 @@ import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
 import dev.elephant.events.Topics;
+import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceChange;
+import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.instances.InstanceStates;
+import dev.elephant.topology.meetings.InstanceSlot;
 import dev.elephant.topology.meetings.MeetingInput;
 import dev.elephant.topology.meetings.MeetingStates;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,8 +49,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  */
 public final class ElephantTopology {
 
-    public static final String INSTANCE_STATE_STORE = "instance-state";
-    public static final String MEETING_STATE_STORE = "meeting-state";
+    public static final String INSTANCE_STATE_STORE = InstanceStates.STORE;
+    public static final String MEETING_STATE_STORE = MeetingStates.STORE;
 
     private ElephantTopology() {}
 
@@ -91,7 +95,7 @@ public final class ElephantTopology {
         var meetingInstances = changes
                 .filter((id, change) -> change.after().meetingId(config) != null, Named.as("meeting-instances-filter"))
                 .map((id, change) -> KeyValue.pair(change.after().meetingId(config),
-                        MeetingInput.of(InstanceStates.slot(change.after(), config))), Named.as("meeting-instances-by-meeting"))
+                        MeetingInput.of(slot(change.after(), config))), Named.as("meeting-instances-by-meeting"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(MeetingInput.class))
                         .withName("meeting-instances"));
 
@@ -144,9 +148,18 @@ public final class ElephantTopology {
         return null;
     }
 
+    /**
+     * What an instance's meeting needs to know of it. Built here, where both sides meet, so that neither
+     * the instances nor the meetings package knows the other.
+     */
+    static InstanceSlot slot(InstanceState s, TopologyConfig config) {
+        return new InstanceSlot(s.instanceId(), s.role(config), s.state(), s.recordStatus(), s.recordName(),
+                config.link(s.instanceId(), s.recordName()), s.causeId(), s.isFinal());
+    }
+
     private static DeadLetter deadLetter(String reason, String source, Object value) {
         byte[] payload = value == null ? new byte[0] : Json.toBytes(value);
-        java.time.Instant time = value instanceof InstanceEvent e ? e.time()
+        Instant time = value instanceof InstanceEvent e ? e.time()
                 : value instanceof MeetingEvent m ? m.time() : null;
         return DeadLetter.of(reason, null, source, payload, time);
     }

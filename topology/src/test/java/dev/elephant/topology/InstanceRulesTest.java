@@ -1,15 +1,15 @@
 package dev.elephant.topology;
 
-import static dev.elephant.topology.TopologyFixture.T0;
-import static dev.elephant.topology.TopologyFixture.tags;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.InstanceEvent;
-import dev.elephant.topology.instances.RecordStatus;
+import dev.elephant.topology.common.RecordStatus;
+import dev.elephant.topology.common.TopologyConfig;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static dev.elephant.topology.TopologyFixture.T0;
+import static dev.elephant.topology.TopologyFixture.tags;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** DESIGN.md, "Rules the data must obey": ordering and names, as the topology applies them. */
 class InstanceRulesTest {

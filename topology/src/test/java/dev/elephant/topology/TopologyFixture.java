@@ -8,6 +8,7 @@ import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
 import dev.elephant.events.Topics;
+import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import java.time.Instant;

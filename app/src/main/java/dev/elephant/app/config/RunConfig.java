@@ -7,7 +7,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;

@@ -8,7 +8,7 @@ import dev.elephant.app.queries.StateQueries;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
 import dev.elephant.events.Printable;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.InstanceSlot;
 import dev.elephant.topology.meetings.MeetingState;

@@ -2,7 +2,7 @@ package dev.elephant.app.runtime;
 
 import dev.elephant.connector.ec2.CoalescingInstanceLookup;
 import dev.elephant.connector.ec2.InstanceLookup;
-import dev.elephant.connector.ec2.InventorySweep;
+import dev.elephant.connector.sweep.InventorySweep;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
 import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ecs.EcsTagSource;

@@ -6,7 +6,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.TopologyConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,8 @@ import dev.elephant.events.Ec2State;
 import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
-import dev.elephant.topology.TopologyConfig;
+import dev.elephant.topology.common.RecordStatus;
+import dev.elephant.topology.common.TopologyConfig;
 import java.time.Instant;
 import java.util.Map;
 

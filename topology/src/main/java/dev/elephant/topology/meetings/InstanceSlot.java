@@ -1,6 +1,6 @@
 package dev.elephant.topology.meetings;
 
-import dev.elephant.topology.instances.RecordStatus;
+import dev.elephant.topology.common.RecordStatus;
 
 /**
  * What a meeting needs to know of one of its instances.

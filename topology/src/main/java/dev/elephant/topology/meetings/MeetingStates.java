@@ -2,7 +2,7 @@ package dev.elephant.topology.meetings;
 
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingReady;
-import dev.elephant.topology.ElephantTopology;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -12,11 +12,14 @@ import org.apache.kafka.streams.state.Stores;
 /** The meeting-state table's place in the topology. */
 public final class MeetingStates {
 
+    /** The meeting-state table's store. */
+    public static final String STORE = "meeting-state";
+
     private MeetingStates() {}
 
-    public static KStream<String, MeetingReady> attach(StreamsBuilder builder, java.time.Duration retention,
+    public static KStream<String, MeetingReady> attach(StreamsBuilder builder, Duration retention,
                                                        KStream<String, MeetingInput> inputs) {
-        String store = ElephantTopology.MEETING_STATE_STORE;
+        String store = STORE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                 Serdes.String(), JsonSerde.of(MeetingState.class))
                 // Puts of the same key within a commit interval reach RocksDB and the changelog once.

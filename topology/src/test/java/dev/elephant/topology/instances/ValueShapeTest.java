@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
+import dev.elephant.topology.common.RecordStatus;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

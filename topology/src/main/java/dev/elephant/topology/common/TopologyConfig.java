@@ -1,4 +1,4 @@
-package dev.elephant.topology;
+package dev.elephant.topology.common;
 
 import dev.elephant.events.Topics;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.elephant.topology.instances;
+package dev.elephant.topology.common;
 
 /** Where an instance's record stands with the provider, as far as the sink's outcomes tell. */
 public enum RecordStatus {

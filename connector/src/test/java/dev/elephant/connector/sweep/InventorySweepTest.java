@@ -1,7 +1,12 @@
-package dev.elephant.connector.ec2;
+package dev.elephant.connector.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.elephant.connector.ec2.InstanceFacts;
+import dev.elephant.connector.ec2.InstanceLookup;
+import dev.elephant.connector.ec2.InstanceSummary;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
