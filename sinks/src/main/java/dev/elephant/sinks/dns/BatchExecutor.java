@@ -11,6 +11,8 @@ import dev.elephant.sinks.dns.provider.RecordSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,7 +70,7 @@ final class BatchExecutor {
      * failed lookup asks only for the names still unknown — asking for all again, a chunk of 20 names
      * under 35 % failing requests would almost never see every lookup succeed in one go.
      */
-    private record Unanswered(List<String> ids, List<Step> chunk, DnsMutation.Phase success,
+    private record Unanswered(List<DnsMutation> intents, List<Step> chunk, DnsMutation.Phase success,
                               Map<String, List<ProviderRecord>> seen) {}
 
     private final List<Unanswered> unanswered = new ArrayList<>();
@@ -81,14 +83,31 @@ final class BatchExecutor {
         return left;
     }
 
+    /** One chunk: its intents on the audit trail, then one batch request, then one outcome per intent. */
     private void run(List<Step> chunk, DnsMutation.Phase success, Leftovers left)
             throws RetryLater, MutationAudit.AuditUnavailable {
-        List<String> ids = new ArrayList<>();
+        List<DnsMutation> intents = sendIntents(chunk);
+        if (dryRun) {
+            count(chunk, "dry-run");
+            return; // the view stays as the provider is: the same change is planned again while it is wanted
+        }
+        RecordBatch batch = toBatch(chunk);
+        RecordBatch.Result result;
+        try {
+            result = send(batch);
+        } catch (ProviderException e) {
+            refused(chunk, intents, success, left, e);
+            return;
+        }
+        view.applied(batch, result);
+        recordOutcomes(chunk, intents, result, success);
+    }
+
+    /** Every intent of the chunk acknowledged on the audit trail before any provider call. */
+    private List<DnsMutation> sendIntents(List<Step> chunk) throws MutationAudit.AuditUnavailable {
         List<DnsMutation> intents = new ArrayList<>();
         for (Step s : chunk) {
-            String id = UUID.randomUUID().toString();
-            ids.add(id);
-            intents.add(mutation(id, dryRun ? DnsMutation.Phase.DRY_RUN : DnsMutation.Phase.INTENT, s, null, null));
+            intents.add(intentOf(s, dryRun ? DnsMutation.Phase.DRY_RUN : DnsMutation.Phase.INTENT));
         }
         try {
             audit.recordAll(intents);
@@ -96,50 +115,64 @@ final class BatchExecutor {
             // The intents may still reach the topic (the audit keeps them until they do); the write is
             // not sent, so each gets the outcome that says so, kept by the audit behind its intent.
             if (!dryRun) {
-                audit.recordLater(failed(ids, chunk, "not sent: the audit trail did not acknowledge the intent in time"));
+                audit.recordLater(failed(intents, "not sent: the audit trail did not acknowledge the intent in time"));
             }
             throw e;
         }
-        if (dryRun) {
-            count(chunk, "dry-run");
-            return; // the view stays as the provider is: the same change is planned again while it is wanted
-        }
-        RecordBatch batch = toBatch(chunk);
-        RecordBatch.Result result;
+        return intents;
+    }
+
+    private RecordBatch.Result send(RecordBatch batch) throws ProviderException {
         Timer.Sample sample = Timer.start(metrics);
         try {
-            result = provider.batch(batch);
+            RecordBatch.Result result = provider.batch(batch);
             sample.stop(timer("ok"));
+            return result;
         } catch (ProviderException e) {
             sample.stop(timer(e.kind().name().toLowerCase(Locale.ROOT)));
-            if (e.isOutcomeUnknown()) {
-                // The batch may have been applied: its outcomes come from a look at the provider first thing
-                // next time, not from a guess now (which would record "failed" for what happened).
-                unanswered.add(new Unanswered(List.copyOf(ids), List.copyOf(chunk), success, new HashMap<>()));
-                count(chunk, "unanswered");
-                throw RetryLater.after(e);
-            }
-            audit.recordAll(failed(ids, chunk, e.getMessage()));
-            count(chunk, "failed");
-            if (e.kind() == ProviderException.Kind.RETRYABLE || e.kind() == ProviderException.Kind.BLOCKED) {
-                // BLOCKED is not about any change of the chunk: halving would repeat the refusal once per change.
-                throw RetryLater.after(e);
-            }
-            if (chunk.size() > 1) {
-                int half = chunk.size() / 2;
-                run(chunk.subList(0, half), success, left);
-                run(chunk.subList(half, chunk.size()), success, left);
-                return;
-            }
-            Step alone = chunk.get(0);
-            if (e.kind() == ProviderException.Kind.ALREADY_DONE) {
-                left.lookAgain().put(alone.desired().name(), alone.desired());
-            } else {
-                left.refused().put(alone.desired().name(), e.getMessage());
-            }
+            throw e;
+        }
+    }
+
+    /**
+     * A batch the provider did not take. Unanswered: its outcomes come from a look later. Retryable or
+     * blocked: failed now, tried again later as a whole. Refused because of one of its changes: split in halves
+     * until that change stands alone, which is then looked at again (it already exists or is already gone) or
+     * given up.
+     */
+    private void refused(List<Step> chunk, List<DnsMutation> intents, DnsMutation.Phase success, Leftovers left,
+                         ProviderException e) throws RetryLater, MutationAudit.AuditUnavailable {
+        if (e.isOutcomeUnknown()) {
+            // The batch may have been applied: its outcomes come from a look at the provider first thing
+            // next time, not from a guess now (which would record "failed" for what happened).
+            unanswered.add(new Unanswered(List.copyOf(intents), List.copyOf(chunk), success, new HashMap<>()));
+            count(chunk, "unanswered");
+            throw RetryLater.after(e);
+        }
+        audit.recordAll(failed(intents, e.getMessage()));
+        count(chunk, "failed");
+        if (e.kind() == ProviderException.Kind.RETRYABLE || e.kind() == ProviderException.Kind.BLOCKED) {
+            // BLOCKED is not about any change of the chunk: halving would repeat the refusal once per change.
+            throw RetryLater.after(e);
+        }
+        if (chunk.size() > 1) {
+            int half = chunk.size() / 2;
+            run(chunk.subList(0, half), success, left);
+            run(chunk.subList(half, chunk.size()), success, left);
             return;
         }
-        view.applied(batch, result);
+        Step alone = chunk.get(0);
+        if (e.kind() == ProviderException.Kind.ALREADY_DONE) {
+            left.lookAgain().put(alone.desired().name(), alone.desired());
+        } else {
+            left.refused().put(alone.desired().name(), e.getMessage());
+        }
+    }
+
+    /** One outcome per intent, naming the provider's record each write made or changed. */
+    private void recordOutcomes(List<Step> chunk, List<DnsMutation> intents, RecordBatch.Result result,
+                                DnsMutation.Phase success) throws MutationAudit.AuditUnavailable {
+        Instant now = clock.instant();
         List<DnsMutation> outcomes = new ArrayList<>();
         int patched = 0;
         int posted = 0;
@@ -150,15 +183,14 @@ final class BatchExecutor {
                 case UPDATE -> result.patched().get(patched++);
                 case CREATE -> result.posted().get(posted++);
             };
-            outcomes.add(mutation(ids.get(i), success, s, after.id(), null));
+            outcomes.add(intents.get(i).outcome(success, after.id(), null, now));
         }
         audit.recordAll(outcomes);
         count(chunk, success == DnsMutation.Phase.APPLIED ? "applied" : "drift-repaired");
         if (success == DnsMutation.Phase.APPLIED) {
-            java.time.Instant now = clock.instant();
             for (Step s : chunk) {
                 if (s.desired().eventTime() != null) {
-                    eventToApplied.record(java.time.Duration.between(s.desired().eventTime(), now));
+                    eventToApplied.record(Duration.between(s.desired().eventTime(), now));
                 }
             }
         }
@@ -185,13 +217,10 @@ final class BatchExecutor {
                 view.replaceAt(name, now);
                 String mark = s.change().spec() != null ? s.change().spec().comment() : s.change().existing().comment();
                 List<ProviderRecord> owned = now.stream().filter(r -> Objects.equals(mark, r.comment())).toList();
-                DnsMutation intent = mutation(u.ids().get(i), DnsMutation.Phase.INTENT, s, null, null);
-                DnsMutation outcome = IntentSettlement.outcomeOf(intent, owned, "the answer was lost", clock.instant());
+                DnsMutation outcome = IntentSettlement.outcomeOf(u.intents().get(i), owned, "the answer was lost",
+                        clock.instant());
                 if (outcome.phase() == DnsMutation.Phase.APPLIED && u.success() != DnsMutation.Phase.APPLIED) {
-                    outcome = new DnsMutation(outcome.schemaVersion(), outcome.mutationId(), u.success(),
-                            outcome.action(), outcome.name(), outcome.type(), outcome.content(),
-                            outcome.previousContent(), outcome.providerRecordId(), outcome.instanceId(),
-                            outcome.causeId(), outcome.owner(), outcome.error(), outcome.time());
+                    outcome = outcome.withPhase(u.success());
                 }
                 outcomes.add(outcome);
             }
@@ -201,13 +230,10 @@ final class BatchExecutor {
         }
     }
 
-    /** A {@code failed} outcome, saying {@code why}, for each step of the chunk under its intent's id. */
-    private List<DnsMutation> failed(List<String> ids, List<Step> chunk, String why) {
-        List<DnsMutation> failed = new ArrayList<>();
-        for (int i = 0; i < chunk.size(); i++) {
-            failed.add(mutation(ids.get(i), DnsMutation.Phase.FAILED, chunk.get(i), null, why));
-        }
-        return failed;
+    /** A {@code failed} outcome, saying {@code why}, for each intent. */
+    private List<DnsMutation> failed(List<DnsMutation> intents, String why) {
+        Instant now = clock.instant();
+        return intents.stream().map(i -> i.outcome(DnsMutation.Phase.FAILED, null, why, now)).toList();
     }
 
     /** The batch lists deletes, patches and posts in the order of the chunk within each kind. */
@@ -237,14 +263,13 @@ final class BatchExecutor {
         }
     }
 
-    DnsMutation mutation(String mutationId, DnsMutation.Phase phase, Step s, String recordId, String error) {
+    /** The intent of a planned change, under a new mutation id. */
+    private DnsMutation intentOf(Step s, DnsMutation.Phase phase) {
         DnsPlan.Change c = s.change();
-        DnsMutation.Action action = DnsMutation.Action.valueOf(c.action().name());
-        String content = c.spec() != null ? c.spec().content() : null;
-        String previous = c.existing() != null ? c.existing().content() : null;
-        String id = recordId != null ? recordId : c.existing() != null ? c.existing().id() : null;
-        String type = c.spec() != null ? c.spec().type() : c.existing().type();
-        return new DnsMutation(DnsMutation.SCHEMA_VERSION, mutationId, phase, action, s.desired().name(), type, content,
-                previous, id, s.desired().instanceId(), s.desired().causeId(), owner, error, clock.instant());
+        return DnsMutation.intent(UUID.randomUUID().toString(), phase, DnsMutation.Action.valueOf(c.action().name()),
+                s.desired().name(), c.spec() != null ? c.spec().type() : c.existing().type(),
+                c.spec() != null ? c.spec().content() : null, c.existing() != null ? c.existing().content() : null,
+                c.existing() != null ? c.existing().id() : null, s.desired().instanceId(), s.desired().causeId(), owner,
+                clock.instant());
     }
 }

@@ -124,18 +124,18 @@ public final class DnsReconciler {
     }
 
     private DnsMutation noop(Desired d) {
-        DnsMutation.Action action = d.record() == null ? DnsMutation.Action.DELETE : DnsMutation.Action.NONE;
-        return new DnsMutation(DnsMutation.SCHEMA_VERSION, UUID.randomUUID().toString(), DnsMutation.Phase.NOOP, action,
-                d.name(), d.record() != null ? d.record().type() : "A", d.record() != null ? d.record().content() : null,
-                null, null, d.instanceId(), d.causeId(), owner, null, clock.instant());
+        return withoutWrite(d, DnsMutation.Phase.NOOP, d.record() == null, null);
+    }
+
+    private DnsMutation withoutWrite(Desired d, DnsMutation.Phase phase, boolean deletion, String why) {
+        return DnsMutation.withoutWrite(UUID.randomUUID().toString(), phase, deletion, d.name(),
+                d.record() != null ? d.record().type() : "A", d.record() != null ? d.record().content() : null,
+                d.instanceId(), d.causeId(), owner, why, clock.instant());
     }
 
     private void refuse(Desired d, String why) throws MutationAudit.AuditUnavailable {
         log.warn("not touching {}: {}", d.name(), why);
-        audit.record(new DnsMutation(DnsMutation.SCHEMA_VERSION, UUID.randomUUID().toString(), DnsMutation.Phase.FAILED,
-                DnsMutation.Action.NONE, d.name(), d.record() != null ? d.record().type() : "A",
-                d.record() != null ? d.record().content() : null, null, null, d.instanceId(), d.causeId(), owner, why,
-                clock.instant()));
+        audit.record(withoutWrite(d, DnsMutation.Phase.FAILED, false, why));
         audit.deadLetter(d.name(), DeadLetter.of("dns-conflict", why, "dns-sink",
                 d.record() == null ? new byte[0] : Json.toBytes(d.record()), clock.instant()));
         metrics.counter("elephant.dns.conflicts").increment();

@@ -33,10 +33,7 @@ final class IntentSettlement {
         };
         String recordId = intent.action() == DnsMutation.Action.CREATE
                 ? created.map(ProviderRecord::id).orElse(null) : intent.providerRecordId();
-        return new DnsMutation(DnsMutation.SCHEMA_VERSION, intent.mutationId(),
-                happened ? DnsMutation.Phase.APPLIED : DnsMutation.Phase.FAILED, intent.action(), intent.name(),
-                intent.type(), intent.content(), intent.previousContent(), recordId, intent.instanceId(),
-                intent.causeId(), intent.owner(),
+        return intent.outcome(happened ? DnsMutation.Phase.APPLIED : DnsMutation.Phase.FAILED, recordId,
                 why + (happened ? ": the provider shows the write happened" : ": the provider shows the write did not happen"),
                 now);
     }
