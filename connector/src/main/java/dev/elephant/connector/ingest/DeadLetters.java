@@ -24,14 +24,13 @@ public final class DeadLetters {
      * Dead-letters the payload and returns the rejection to answer; when even the dead-letter write
      * fails, answers 503 so that the sender retries and the input is not lost.
      */
-    public IngestResult reject(IngestStatus status, String reason, String detail, String source, String key,
-                               byte[] payload) {
-        DeadLetter letter = DeadLetter.of(reason, detail, source, payload, clock.instant());
+    public IngestResult reject(IngestReason reason, String detail, String source, String key, byte[] payload) {
+        DeadLetter letter = DeadLetter.of(reason.tag(), detail, source, payload, clock.instant());
         try {
             log.append(topic, key, Json.toBytes(letter), timeout);
         } catch (EventLog.EventLogUnavailable e) {
-            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "kafka-unavailable", e.getMessage());
+            return IngestResult.rejected(IngestReason.KAFKA_UNAVAILABLE, e.getMessage());
         }
-        return IngestResult.rejected(status, reason, detail);
+        return IngestResult.rejected(reason, detail);
     }
 }

@@ -2,12 +2,10 @@ package dev.elephant.connector.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.elephant.connector.ec2.Ec2StateChange;
 import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ec2.WrittenInstances;
-import dev.elephant.connector.ecs.EcsTaskChange;
 import dev.elephant.connector.ecs.TaskTags;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.EcsStatus;
@@ -76,27 +74,27 @@ public final class EventBridgeIngest {
     public IngestResult ingest(byte[] body) {
         IngestResult result = handle(body);
         metrics.counter("elephant.ingest.events", "source", "aws.ec2", "outcome",
-                result.reason() == null ? "accepted" : result.reason()).increment();
+                result.outcomeTag()).increment();
         return result;
     }
 
     private IngestResult handle(byte[] body) {
-        Object change;
+        StateChange change;
         try {
             change = parseAny(body);
         } catch (Malformed e) {
-            return deadLetters.reject(IngestStatus.MALFORMED, e.reason, e.getMessage(), SOURCE, e.key, body);
+            return deadLetters.reject(e.reason, e.getMessage(), SOURCE, e.key, body);
         }
-        Instant time = change instanceof EcsTaskChange task ? task.time() : ((Ec2StateChange) change).time();
-        String ahead = EventTimes.tooFarAhead("time", time, clock.instant());
+        String ahead = EventTimes.tooFarAhead("time", change.time(), clock.instant());
         if (ahead != null) {
-            String key = change instanceof EcsTaskChange task ? task.taskId() : ((Ec2StateChange) change).instanceId();
-            return deadLetters.reject(IngestStatus.MALFORMED, "time-in-future", ahead, SOURCE, key, body);
+            return deadLetters.reject(IngestReason.TIME_IN_FUTURE, ahead, SOURCE, change.key(), body);
         }
-        return change instanceof EcsTaskChange task ? handleTask(task) : handleInstance((Ec2StateChange) change);
+        // Java 17 has no pattern switch; the interface is sealed, so these two are all there are.
+        return change instanceof StateChange.EcsTask task ? handleTask(task)
+                : handleInstance((StateChange.Ec2Instance) change);
     }
 
-    private IngestResult handleTask(EcsTaskChange task) {
+    private IngestResult handleTask(StateChange.EcsTask task) {
         Optional<InstanceFacts> facts = Optional.empty();
         Optional<Map<String, String>> tags;
         try {
@@ -105,10 +103,10 @@ public final class EventBridgeIngest {
             }
             tags = taskTags != null ? taskTags.of(task.clusterArn(), task.taskArn()) : facts.map(InstanceFacts::tags);
         } catch (InstanceLookup.LookupUnavailable e) {
-            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "aws-unavailable", e.getMessage());
+            return IngestResult.rejected(IngestReason.AWS_UNAVAILABLE, e.getMessage());
         }
         if (tags.isPresent() && !projectFilter.matches(tags.get())) {
-            return IngestResult.rejected(IngestStatus.IGNORED, "other-project", (taskTags != null ? "the task"
+            return IngestResult.rejected(IngestReason.OTHER_PROJECT, (taskTags != null ? "the task"
                     : "the task's network interface") + " is not tagged " + projectFilter.tagKey() + "="
                     + projectFilter.tagValue());
         }
@@ -121,15 +119,15 @@ public final class EventBridgeIngest {
         return append(task.taskId(), event);
     }
 
-    private IngestResult handleInstance(Ec2StateChange change) {
+    private IngestResult handleInstance(StateChange.Ec2Instance change) {
         Optional<InstanceFacts> facts;
         try {
             facts = lookup.describe(change.instanceId());
         } catch (InstanceLookup.LookupUnavailable e) {
-            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "aws-unavailable", e.getMessage());
+            return IngestResult.rejected(IngestReason.AWS_UNAVAILABLE, e.getMessage());
         }
         if (facts.isPresent() && !projectFilter.matches(facts.get().tags())) {
-            return IngestResult.rejected(IngestStatus.IGNORED, "other-project",
+            return IngestResult.rejected(IngestReason.OTHER_PROJECT,
                     "instance is not tagged " + projectFilter.tagKey() + "=" + projectFilter.tagValue());
         }
         InstanceEvent event = new InstanceEvent(InstanceEvent.SCHEMA_VERSION, change.eventId(), change.eventId(),
@@ -147,95 +145,95 @@ public final class EventBridgeIngest {
         try {
             log.append(topics.instanceEvents(), key, Json.toBytes(event), writeTimeout);
         } catch (EventLog.EventLogUnavailable e) {
-            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "kafka-unavailable", e.getMessage());
+            return IngestResult.rejected(IngestReason.KAFKA_UNAVAILABLE, e.getMessage());
         }
         return IngestResult.accepted(event.eventId());
     }
 
     /** Parses an EC2 state-change event; anything else (ECS included) is refused. */
-    static Ec2StateChange parse(byte[] body) throws Malformed {
-        Object change = parseAny(body);
-        if (change instanceof Ec2StateChange ec2) {
+    static StateChange.Ec2Instance parse(byte[] body) throws Malformed {
+        StateChange change = parseAny(body);
+        if (change instanceof StateChange.Ec2Instance ec2) {
             return ec2;
         }
-        throw new Malformed("unsupported-event", "not an EC2 state-change event", null);
+        throw new Malformed(IngestReason.UNSUPPORTED_EVENT, "not an EC2 state-change event", null);
     }
 
-    /** An {@link Ec2StateChange} or an {@link EcsTaskChange}. */
-    static Object parseAny(byte[] body) throws Malformed {
+    /** An EC2 instance's or an ECS task's state change, validated. */
+    static StateChange parseAny(byte[] body) throws Malformed {
         JsonNode root;
         try {
             root = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
-            throw new Malformed("malformed-json", "body is not valid JSON (" + e.getOriginalMessage() + ")", null);
+            throw new Malformed(IngestReason.MALFORMED_JSON, "body is not valid JSON (" + e.getOriginalMessage() + ")", null);
         } catch (IOException e) {
-            throw new Malformed("malformed-json", "body is not valid JSON", null);
+            throw new Malformed(IngestReason.MALFORMED_JSON, "body is not valid JSON", null);
         }
         if (root == null || !root.isObject()) {
-            throw new Malformed("malformed-json", "body is not a JSON object", null);
+            throw new Malformed(IngestReason.MALFORMED_JSON, "body is not a JSON object", null);
         }
         String source = text(root, "source");
         String detailType = text(root, "detail-type");
         boolean ec2 = "aws.ec2".equals(source) && EC2_DETAIL_TYPE.equals(detailType);
         boolean ecs = "aws.ecs".equals(source) && ECS_DETAIL_TYPE.equals(detailType);
         if (!ec2 && !ecs) {
-            throw new Malformed("unsupported-event", "unsupported source " + Printable.of(source) + " / detail-type "
+            throw new Malformed(IngestReason.UNSUPPORTED_EVENT, "unsupported source " + Printable.of(source) + " / detail-type "
                     + Printable.of(detailType), null);
         }
         String id = text(root, "id");
         if (id == null || id.isEmpty() || id.length() > MAX_EVENT_ID_LENGTH) {
-            throw new Malformed("missing-field", "event id is missing or too long", null);
+            throw new Malformed(IngestReason.MISSING_FIELD, "event id is missing or too long", null);
         }
         Instant time;
         try {
             String t = text(root, "time");
             if (t == null) {
-                throw new Malformed("missing-field", "time is missing", null);
+                throw new Malformed(IngestReason.MISSING_FIELD, "time is missing", null);
             }
             time = UtcInstants.parse(t);
         } catch (DateTimeParseException e) {
-            throw new Malformed("invalid-field", "time is not an ISO-8601 instant", null);
+            throw new Malformed(IngestReason.INVALID_FIELD, "time is not an ISO-8601 instant", null);
         }
         JsonNode detail = root.get("detail");
         if (detail == null || !detail.isObject()) {
-            throw new Malformed("missing-field", "detail is missing", null);
+            throw new Malformed(IngestReason.MISSING_FIELD, "detail is missing", null);
         }
         if (ecs) {
             return parseTask(id, time, detail);
         }
         String instanceId = text(detail, "instance-id");
         if (!InstanceIds.isEc2InstanceId(instanceId)) {
-            throw new Malformed("invalid-instance-id", "detail.instance-id " + Printable.of(instanceId)
+            throw new Malformed(IngestReason.INVALID_INSTANCE_ID, "detail.instance-id " + Printable.of(instanceId)
                     + " is not an EC2 instance id (i- and 8 to 17 lower-case hex digits)", instanceId);
         }
         String state = text(detail, "state");
         if (Ec2State.fromWireName(state).isEmpty()) {
-            throw new Malformed("unknown-state", "detail.state " + Printable.of(state) + " is not an EC2 state",
+            throw new Malformed(IngestReason.UNKNOWN_STATE, "detail.state " + Printable.of(state) + " is not an EC2 state",
                     instanceId);
         }
-        return new Ec2StateChange(id, time, instanceId, state);
+        return new StateChange.Ec2Instance(id, time, instanceId, state);
     }
 
-    private static EcsTaskChange parseTask(String id, Instant time, JsonNode detail) throws Malformed {
+    private static StateChange.EcsTask parseTask(String id, Instant time, JsonNode detail) throws Malformed {
         String taskArn = text(detail, "taskArn");
         String taskId = taskArn == null ? null : taskArn.substring(taskArn.lastIndexOf('/') + 1);
         if (!InstanceIds.isEcsTaskId(taskId)) {
-            throw new Malformed("invalid-instance-id", "detail.taskArn " + Printable.of(taskArn)
+            throw new Malformed(IngestReason.INVALID_INSTANCE_ID, "detail.taskArn " + Printable.of(taskArn)
                     + " does not end in an ECS task id (32 lower-case hex digits)", taskId);
         }
         JsonNode version = detail.get("version");
         if (version == null || !version.canConvertToLong() || !version.isIntegralNumber() || version.asLong() < 0) {
-            throw new Malformed("missing-field", "detail.version must be a non-negative whole number", taskId);
+            throw new Malformed(IngestReason.MISSING_FIELD, "detail.version must be a non-negative whole number", taskId);
         }
         String lastStatus = text(detail, "lastStatus");
         String desiredStatus = text(detail, "desiredStatus");
         if (EcsStatus.fromWireName(lastStatus).isEmpty() || EcsStatus.fromWireName(desiredStatus).isEmpty()) {
-            throw new Malformed("unknown-state", "detail.lastStatus " + Printable.of(lastStatus)
+            throw new Malformed(IngestReason.UNKNOWN_STATE, "detail.lastStatus " + Printable.of(lastStatus)
                     + " / desiredStatus " + Printable.of(desiredStatus) + " is not an ECS task status", taskId);
         }
         String clusterArn = text(detail, "clusterArn");
         if (clusterArn == null || !CLUSTER_ARN.matcher(clusterArn).matches()) {
-            throw new Malformed("missing-field", "detail.clusterArn " + Printable.of(clusterArn)
+            throw new Malformed(IngestReason.MISSING_FIELD, "detail.clusterArn " + Printable.of(clusterArn)
                     + " is not an ECS cluster ARN", taskId);
         }
         String eni = null;
@@ -254,7 +252,7 @@ public final class EventBridgeIngest {
                 }
             }
         }
-        return new EcsTaskChange(id, time, taskId, clusterArn, taskArn, version.asLong(), lastStatus, desiredStatus, eni,
+        return new StateChange.EcsTask(id, time, taskId, clusterArn, taskArn, version.asLong(), lastStatus, desiredStatus, eni,
                 privateIp);
     }
 
@@ -265,10 +263,10 @@ public final class EventBridgeIngest {
 
     /** Input that can never succeed, with the dead-letter reason. */
     static final class Malformed extends Exception {
-        final String reason;
+        final IngestReason reason;
         final String key;
 
-        Malformed(String reason, String message, String key) {
+        Malformed(IngestReason reason, String message, String key) {
             super(message);
             this.reason = reason;
             this.key = key;

@@ -50,7 +50,7 @@ public final class IngestHandler implements HttpHandler {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && isOver(declared)) {
             drain(exchange);
-            return IngestResult.rejected(IngestStatus.TOO_LARGE, "too-large",
+            return IngestResult.rejected(IngestReason.TOO_LARGE,
                     "body over " + MAX_BODY_BYTES + " bytes (EventBridge's event size limit)");
         }
         // Read (at most the limit) before any answer, so a client still sending is not cut off mid-body.
@@ -62,15 +62,15 @@ public final class IngestHandler implements HttpHandler {
             drain(exchange);
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
-            return IngestResult.rejected(IngestStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "use POST");
+            return IngestResult.rejected(IngestReason.METHOD_NOT_ALLOWED, "use POST");
         }
         if (!auth.accepts(exchange.getRequestHeaders())) {
             // Unauthenticated input is not dead-lettered: it must not be able to fill Elephant's topics.
             refused.refused(source, "missing or wrong " + auth.describe());
-            return IngestResult.rejected(IngestStatus.UNAUTHORIZED, "unauthorized", "missing or wrong " + auth.describe());
+            return IngestResult.rejected(IngestReason.UNAUTHORIZED, "missing or wrong " + auth.describe());
         }
         if (body.tooLarge()) {
-            return deadLetters.reject(IngestStatus.TOO_LARGE, "too-large",
+            return deadLetters.reject(IngestReason.TOO_LARGE,
                     "body over " + MAX_BODY_BYTES + " bytes", source, null, body.bytes());
         }
         return ingest.apply(body.bytes());
@@ -109,7 +109,7 @@ public final class IngestHandler implements HttpHandler {
             json.put("eventId", result.eventId());
         }
         if (result.reason() != null) {
-            json.put("reason", result.reason());
+            json.put("reason", result.reason().tag());
         }
         if (result.detail() != null) {
             json.put("detail", result.detail());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.connector.ingest.EventTimes;
+import dev.elephant.connector.ingest.IngestReason;
 import dev.elephant.connector.ingest.IngestResult;
 import dev.elephant.connector.ingest.IngestStatus;
 import dev.elephant.events.Json;
@@ -51,7 +52,7 @@ public final class MeetingIngest {
     public IngestResult ingest(byte[] body) {
         IngestResult result = handle(body);
         metrics.counter("elephant.ingest.events", "source", "meetings", "outcome",
-                result.reason() == null ? "accepted" : result.reason()).increment();
+                result.outcomeTag()).increment();
         return result;
     }
 
@@ -60,12 +61,12 @@ public final class MeetingIngest {
         try {
             event = parse(body, UUID.randomUUID().toString(), clock.instant());
         } catch (Invalid e) {
-            return deadLetters.reject(IngestStatus.MALFORMED, e.reason, e.getMessage(), SOURCE, null, body);
+            return deadLetters.reject(e.reason, e.getMessage(), SOURCE, null, body);
         }
         try {
             log.append(topics.meetingEvents(), event.meetingId(), Json.toBytes(event), writeTimeout);
         } catch (EventLog.EventLogUnavailable e) {
-            return IngestResult.rejected(IngestStatus.UNAVAILABLE, "kafka-unavailable", e.getMessage());
+            return IngestResult.rejected(IngestReason.KAFKA_UNAVAILABLE, e.getMessage());
         }
         return IngestResult.accepted(event.eventId());
     }
@@ -75,26 +76,26 @@ public final class MeetingIngest {
         try {
             root = Json.mapper().readTree(body);
         } catch (IOException e) {
-            throw new Invalid("malformed-json", "body is not valid JSON");
+            throw new Invalid(IngestReason.MALFORMED_JSON, "body is not valid JSON");
         }
         if (root == null || !root.isObject()) {
-            throw new Invalid("malformed-json", "body is not a JSON object");
+            throw new Invalid(IngestReason.MALFORMED_JSON, "body is not a JSON object");
         }
         String meetingId = text(root, "meetingId");
         if (meetingId == null || !MEETING_ID.matcher(meetingId).matches()) {
-            throw new Invalid("invalid-meeting-id", "meetingId " + Printable.of(meetingId)
+            throw new Invalid(IngestReason.INVALID_MEETING_ID, "meetingId " + Printable.of(meetingId)
                     + " must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
         }
         String type = text(root, "type");
         if (type == null) {
-            throw new Invalid("missing-field", "type is missing (scheduled, ended or cancelled)");
+            throw new Invalid(IngestReason.MISSING_FIELD, "type is missing (scheduled, ended or cancelled)");
         }
         Instant time = occurredAt(root, now);
         return switch (type) {
             case "scheduled" -> scheduled(root, meetingId, eventId, time);
             case "ended" -> new MeetingEvent.Ended(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, time);
             case "cancelled" -> new MeetingEvent.Cancelled(MeetingEvent.SCHEMA_VERSION, type, meetingId, eventId, time);
-            default -> throw new Invalid("invalid-field", "type " + Printable.of(type)
+            default -> throw new Invalid(IngestReason.INVALID_FIELD, "type " + Printable.of(type)
                     + " is not one of scheduled, ended, cancelled");
         };
     }
@@ -111,7 +112,7 @@ public final class MeetingIngest {
         Instant occurredAt = instant(root, "occurredAt");
         String ahead = EventTimes.tooFarAhead("occurredAt", occurredAt, now);
         if (ahead != null) {
-            throw new Invalid("time-in-future", ahead);
+            throw new Invalid(IngestReason.TIME_IN_FUTURE, ahead);
         }
         return occurredAt;
     }
@@ -120,24 +121,24 @@ public final class MeetingIngest {
             throws Invalid {
         JsonNode rolesNode = root.get("roles");
         if (rolesNode == null || !rolesNode.isArray() || rolesNode.isEmpty() || rolesNode.size() > MAX_ROLES) {
-            throw new Invalid("invalid-field", "roles must be a list of 1 to " + MAX_ROLES + " role names");
+            throw new Invalid(IngestReason.INVALID_FIELD, "roles must be a list of 1 to " + MAX_ROLES + " role names");
         }
         List<String> roles = new ArrayList<>();
         for (JsonNode r : rolesNode) {
             String role = r.isTextual() ? r.asText() : null;
             if (role == null || !ROLE.matcher(role).matches()) {
-                throw new Invalid("invalid-field", "role " + Printable.of(role)
+                throw new Invalid(IngestReason.INVALID_FIELD, "role " + Printable.of(role)
                         + " must be 1 to 32 lower-case letters, digits, '_' or '-'");
             }
             roles.add(role);
         }
         if (new HashSet<>(roles).size() != roles.size()) {
-            throw new Invalid("invalid-field", "roles must not repeat");
+            throw new Invalid(IngestReason.INVALID_FIELD, "roles must not repeat");
         }
         Instant startsAt = instant(root, "startsAt");
         Instant endsAt = instant(root, "endsAt");
         if (!endsAt.isAfter(startsAt)) {
-            throw new Invalid("invalid-field", "endsAt must be after startsAt");
+            throw new Invalid(IngestReason.INVALID_FIELD, "endsAt must be after startsAt");
         }
         return new MeetingEvent.Scheduled(MeetingEvent.SCHEMA_VERSION, "scheduled", meetingId, roles, startsAt, endsAt,
                 eventId, time);
@@ -146,12 +147,12 @@ public final class MeetingIngest {
     private static Instant instant(JsonNode root, String field) throws Invalid {
         String t = text(root, field);
         if (t == null) {
-            throw new Invalid("missing-field", field + " is missing");
+            throw new Invalid(IngestReason.MISSING_FIELD, field + " is missing");
         }
         try {
             return UtcInstants.parse(t);
         } catch (DateTimeParseException e) {
-            throw new Invalid("invalid-field", field + " is not an ISO-8601 instant such as 2026-11-22T10:00:00Z");
+            throw new Invalid(IngestReason.INVALID_FIELD, field + " is not an ISO-8601 instant such as 2026-11-22T10:00:00Z");
         }
     }
 
@@ -161,9 +162,9 @@ public final class MeetingIngest {
     }
 
     static final class Invalid extends Exception {
-        final String reason;
+        final IngestReason reason;
 
-        Invalid(String reason, String message) {
+        Invalid(IngestReason reason, String message) {
             super(message);
             this.reason = reason;
         }

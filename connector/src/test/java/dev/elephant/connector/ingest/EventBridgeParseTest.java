@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.elephant.connector.ec2.Ec2StateChange;
-import dev.elephant.connector.ecs.EcsTaskChange;
 import dev.elephant.events.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,7 +18,7 @@ class EventBridgeParseTest {
     @ParameterizedTest
     @ValueSource(strings = {"pending", "running", "stopping", "stopped", "shutting-down", "terminated"})
     void everyEc2StateChangeSampleIsUnderstood(String state) throws Exception {
-        Ec2StateChange change = EventBridgeIngest.parse(EventBridgeSamples.read("ec2-" + state + ".json"));
+        StateChange.Ec2Instance change = EventBridgeIngest.parse(EventBridgeSamples.read("ec2-" + state + ".json"));
         assertThat(change.state()).isEqualTo(state);
         assertThat(change.instanceId()).isEqualTo("i-0a1b2c3d4e5f67890");
         assertThat(change.eventId()).isNotBlank();
@@ -29,7 +27,7 @@ class EventBridgeParseTest {
 
     @Test
     void ecsTaskStateChangeSamplesAreUnderstood() throws Exception {
-        EcsTaskChange running = (EcsTaskChange) EventBridgeIngest.parseAny(EventBridgeSamples.read("ecs-task-running.json"));
+        StateChange.EcsTask running = (StateChange.EcsTask) EventBridgeIngest.parseAny(EventBridgeSamples.read("ecs-task-running.json"));
         assertThat(running.taskId()).isEqualTo("c13b4cb40f1f4fe4a2971f76ae5a47ad");
         assertThat(running.version()).isEqualTo(4);
         assertThat(running.lastStatus()).isEqualTo("RUNNING");
@@ -37,7 +35,7 @@ class EventBridgeParseTest {
         assertThat(running.networkInterfaceId()).isEqualTo("eni-0abcd1234ef567890");
         assertThat(running.privateIp()).isEqualTo("10.0.0.139");
 
-        EcsTaskChange stopping = (EcsTaskChange) EventBridgeIngest.parseAny(EventBridgeSamples.read("ecs-task-stopping.json"));
+        StateChange.EcsTask stopping = (StateChange.EcsTask) EventBridgeIngest.parseAny(EventBridgeSamples.read("ecs-task-stopping.json"));
         assertThat(stopping.version()).isEqualTo(6);
         assertThat(stopping.lastStatus()).isEqualTo("DEPROVISIONING");
         assertThat(stopping.desiredStatus()).isEqualTo("STOPPED");
@@ -49,7 +47,7 @@ class EventBridgeParseTest {
         ((ObjectNode) event.get("detail")).put("capacityProviderName", "FARGATE_SPOT").putObject("ephemeralStorage")
                 .put("sizeInGiB", 20);
         event.put("replay-name", "x");
-        EcsTaskChange task = (EcsTaskChange) EventBridgeIngest.parseAny(Json.toBytes(event));
+        StateChange.EcsTask task = (StateChange.EcsTask) EventBridgeIngest.parseAny(Json.toBytes(event));
         assertThat(task.version()).isEqualTo(4);
     }
 
@@ -59,12 +57,12 @@ class EventBridgeParseTest {
         ((ObjectNode) noVersion.get("detail")).remove("version");
         assertThatThrownBy(() -> EventBridgeIngest.parseAny(Json.toBytes(noVersion)))
                 .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
-                        e -> assertThat(e.reason).isEqualTo("missing-field"));
+                        e -> assertThat(e.reason).isEqualTo(IngestReason.MISSING_FIELD));
         ObjectNode oddArn = (ObjectNode) Json.mapper().readTree(EventBridgeSamples.read("ecs-task-running.json"));
         ((ObjectNode) oddArn.get("detail")).put("taskArn", "arn:aws:ecs:us-west-2:1:task/C/../../etc");
         assertThatThrownBy(() -> EventBridgeIngest.parseAny(Json.toBytes(oddArn)))
                 .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
-                        e -> assertThat(e.reason).isEqualTo("invalid-instance-id"));
+                        e -> assertThat(e.reason).isEqualTo(IngestReason.INVALID_INSTANCE_ID));
     }
 
     @ParameterizedTest
@@ -76,7 +74,7 @@ class EventBridgeParseTest {
         byte[] body = Json.toBytes(event);
         assertThatThrownBy(() -> EventBridgeIngest.parse(body))
                 .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
-                        e -> assertThat(e.reason).isEqualTo("invalid-instance-id"));
+                        e -> assertThat(e.reason).isEqualTo(IngestReason.INVALID_INSTANCE_ID));
     }
 
     @ParameterizedTest
@@ -91,7 +89,7 @@ class EventBridgeParseTest {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertThatThrownBy(() -> EventBridgeIngest.parse(deep.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
-                        e -> assertThat(e.reason).isEqualTo("malformed-json"));
+                        e -> assertThat(e.reason).isEqualTo(IngestReason.MALFORMED_JSON));
     }
 
     @Test
@@ -100,6 +98,6 @@ class EventBridgeParseTest {
                 .replace("\"running\"", "\"exploded\"");
         assertThatThrownBy(() -> EventBridgeIngest.parse(body.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(EventBridgeIngest.Malformed.class,
-                        e -> assertThat(e.reason).isEqualTo("unknown-state"));
+                        e -> assertThat(e.reason).isEqualTo(IngestReason.UNKNOWN_STATE));
     }
 }

@@ -63,7 +63,7 @@ class EventTimeAheadTest {
         IngestResult result = deliverAt("2026-11-20T11:00:00Z", Instant.parse("2026-11-20T10:00:00Z"));
 
         assertThat(result.status()).isEqualTo(IngestStatus.MALFORMED);
-        assertThat(result.reason()).isEqualTo("time-in-future");
+        assertThat(result.reason()).isEqualTo(IngestReason.TIME_IN_FUTURE);
         assertThat(appended).singleElement().satisfies(a -> {
             assertThat(a.topic()).isEqualTo(Topics.withDefaultPrefix().deadLetter());
             assertThat(a.key()).isEqualTo("i-0a1b2c3d4e5f67890");

@@ -54,7 +54,7 @@ class KafkaUnavailableTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
 
             assertThat(valid.status()).isEqualTo(IngestStatus.UNAVAILABLE);
-            assertThat(valid.reason()).isEqualTo("kafka-unavailable");
+            assertThat(valid.reason()).isEqualTo(IngestReason.KAFKA_UNAVAILABLE);
             // Even a 400 needs its dead-letter record written first; without Kafka it becomes a retry.
             assertThat(malformed.status()).isEqualTo(IngestStatus.UNAVAILABLE);
             assertThat(millis).as("both answered before EventBridge's 5 s timeout each").isLessThan(10_000);

@@ -3,6 +3,7 @@ package dev.elephant.connector.meetings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.elephant.connector.ingest.IngestReason;
 import dev.elephant.events.MeetingEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,10 +37,10 @@ class MeetingIngestTest {
     void anOccurredAtFarAheadOfElephantsClockIsRefused() {
         assertThatThrownBy(() -> parse("{\"type\":\"ended\",\"meetingId\":\"m-1\",\"occurredAt\":\"2026-11-22T11:00:00Z\"}"))
                 .isInstanceOfSatisfying(MeetingIngest.Invalid.class, e -> {
-                    assertThat(e.reason).isEqualTo("time-in-future");
+                    assertThat(e.reason).isEqualTo(IngestReason.TIME_IN_FUTURE);
                     assertThat(e.getMessage()).contains("more than 5 minutes ahead");
                 });
         assertThatThrownBy(() -> parse("{\"type\":\"ended\",\"meetingId\":\"m-1\",\"occurredAt\":\"yesterday\"}"))
-                .isInstanceOfSatisfying(MeetingIngest.Invalid.class, e -> assertThat(e.reason).isEqualTo("invalid-field"));
+                .isInstanceOfSatisfying(MeetingIngest.Invalid.class, e -> assertThat(e.reason).isEqualTo(IngestReason.INVALID_FIELD));
     }
 }
