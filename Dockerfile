@@ -12,6 +12,6 @@ ENV ELEPHANT_BIND=0.0.0.0 \
     ELEPHANT_DATA_DIR=/data
 VOLUME /data
 # HTTP API, EC2 stand-in, Cloudflare stand-in, DNS
-EXPOSE 8080 4566 8787 5353/tcp 5353/udp
+EXPOSE 8080 8081 4566 8787 5353/tcp 5353/udp
 ENTRYPOINT ["java", "-jar", "/elephant/elephant.jar"]
 CMD ["dev"]

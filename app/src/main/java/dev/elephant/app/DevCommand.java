@@ -55,6 +55,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "${env:ELEPHANT_HTTP_PORT:-8080}", description = "Elephant's HTTP API port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--ops-port", defaultValue = "${env:ELEPHANT_OPS_PORT:-8081}", description = "The operations listener's port: instance and meeting queries, /v1/health, /metrics (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
     @Option(names = "--domain", defaultValue = "${env:ELEPHANT_DOMAIN:-elephant.test}", description = "The managed DNS domain (default: ${DEFAULT-VALUE}).")
     String domain;
 
@@ -117,7 +120,7 @@ final class DevCommand implements Callable<Integer> {
                 basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey,
-                addressKind);
+                addressKind, opsPort);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);
@@ -129,7 +132,8 @@ final class DevCommand implements Callable<Integer> {
         out.println("  Cloudflare API     " + stack.cloudflare().apiBaseUrl() + "  (zone " + domain + ", id "
                 + stack.cloudflare().zoneId() + ")");
         out.println("  DNS                127.0.0.1:" + stack.cloudflare().dnsPort() + " (UDP+TCP)");
-        out.println("  Elephant API       " + stack.apiUrl());
+        out.println("  Elephant API       " + stack.apiUrl() + "  (ingest, join, /readyz)");
+        out.println("  Operations         " + stack.opsUrl() + "  (queries, /v1/health, /metrics)");
         out.println("  Ingest header      " + ingestKeyHeader + (defaultKey
                 ? " (dev default key '" + DEV_INGEST_KEY + "'; set --ingest-key for anything shared)" : ""));
         out.println();

@@ -126,6 +126,8 @@ class ComposeFileTest {
 
         assertThat(settings.http().port()).isEqualTo(8080);
         assertThat(elephant.get("ports").get(0).asText()).isEqualTo("8080:" + settings.http().port());
+        assertThat(elephant.get("ports").get(1).asText()).as("the operations listener stays on the host's loopback")
+                .isEqualTo("127.0.0.1:8081:" + settings.ops().port());
         assertThat(settings.topology().domain()).isEqualTo("elephant.test");
         assertThat(settings.stateDir().toString()).startsWith("/data");
         assertThat(elephant.get("volumes").get(0).asText()).endsWith(":/data");

@@ -56,19 +56,21 @@ class ComposeStackTest {
                 "ELEPHANT_KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
                 "ELEPHANT_STATE_DIR", dir.resolve("streams").toString(),
                 "ELEPHANT_HTTP_PORT", "" + http,
-                "ELEPHANT_HTTP_ADVERTISED_HOST", "127.0.0.1",
                 "ELEPHANT_AWS_ENDPOINT", "http://127.0.0.1:" + aws,
                 "ELEPHANT_CLOUDFLARE_API_BASE_URL", "http://127.0.0.1:" + cloudflare + "/client/v4",
                 "ELEPHANT_TOPICS_PREFIX", prefix,
                 "ELEPHANT_APPLICATION_ID", prefix + "app",
                 "ELEPHANT_TOPICS_PARTITIONS", "3"));
+        // Inside a container the operations listener binds every interface; here, loopback.
+        runEnv.putAll(Map.of("ELEPHANT_OPS_HOST", "127.0.0.1", "ELEPHANT_OPS_PORT", "" + FreePort.find(),
+                "ELEPHANT_OPS_ADVERTISED_HOST", "127.0.0.1"));
 
         try (ElephantProcess standins = ElephantProcess.start(dir.resolve("standins.log"), standinsEnv,
                      standinsArgs.toArray(String[]::new));
              ElephantProcess run = ElephantProcess.start(dir.resolve("run.log"), runEnv,
                      ComposeFileTest.command(ComposeFileTest.service("elephant")).toArray(String[]::new))) {
             standins.awaitOutput("Ctrl-C stops.", Duration.ofSeconds(60));
-            run.awaitOutput("Elephant HTTP API on", Duration.ofSeconds(90));
+            run.awaitOutput("Elephant public API on", Duration.ofSeconds(90));
             await().ignoreExceptions().atMost(Duration.ofSeconds(90)).until(() -> get(URI.create("http://127.0.0.1:" + http + "/readyz"),
                     null).statusCode() == 200);
 

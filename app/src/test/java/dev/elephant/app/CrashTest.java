@@ -109,7 +109,7 @@ class CrashTest {
             RunRecord.keep("crash-" + seed, run, log);
             // CI keeps only the build's output: the lines that tell what the sink did go there.
             log.lines().filter(l -> l.contains("settled") || l.contains("DNS sink") || l.contains("ERROR")
-                    || l.contains("Elephant stopped") || l.contains("Elephant HTTP API on")).limit(80).forEach(System.out::println);
+                    || l.contains("Elephant stopped") || l.contains("Elephant public API on")).limit(80).forEach(System.out::println);
         }
         assertThat(violations).as("seed " + seed + "; logs in target/run-records/crash-" + seed).isEmpty();
         assertThat(run.aws.deliveredEventIds().size()).isGreaterThanOrEqualTo(events);

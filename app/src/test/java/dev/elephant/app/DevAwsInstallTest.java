@@ -42,7 +42,7 @@ class DevAwsInstallTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(stack.apiUrl().resolve(path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(stack.opsUrl().resolve(path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

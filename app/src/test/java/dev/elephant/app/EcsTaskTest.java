@@ -103,7 +103,7 @@ class EcsTaskTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> !zone().containsKey(name));
 
         // Queries answer 503 while Kafka Streams rebalances, which a fresh application may still do here.
-        HttpRequest query = HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/instances/" + taskId)).build();
+        HttpRequest query = HttpRequest.newBuilder(stack.opsUrl().resolve("/v1/instances/" + taskId)).build();
         await().atMost(Duration.ofSeconds(30)).until(() -> http.send(query, HttpResponse.BodyHandlers.discarding())
                 .statusCode() == 200);
         JsonNode state = Json.mapper().readTree(http.send(query, HttpResponse.BodyHandlers.ofString()).body());

@@ -55,7 +55,7 @@ class ReplayTest {
     @Test
     void replayRebuildsTheTablesAndMakesNoProviderWrite() throws Exception {
         run = new RunFixture("replay", "cf-replay", "k-replay");
-        int port = run.httpPort;
+        int port = run.opsPort;
         CloudflareStandIn cloudflare = run.cloudflare;
         ElephantSettings settings = RunConfig.load(run.config(dir, ""), Map.of("ELEPHANT_INGEST_KEY", "k-replay",
                 "ELEPHANT_CLOUDFLARE_TOKEN", "cf-replay"), (id, region, endpoint) -> null);

@@ -21,6 +21,7 @@ final class RunFixture implements AutoCloseable {
     static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
     static final String DOMAIN = "meet.example.com";
     final int httpPort = FreePort.find();
+    final int opsPort = FreePort.find();
     final String prefix;
     final CloudflareStandIn cloudflare;
     final AwsStandIn aws;
@@ -71,6 +72,9 @@ final class RunFixture implements AutoCloseable {
                 http:
                   host: 127.0.0.1
                   port: %d
+                ops:
+                  host: 127.0.0.1
+                  port: %d
                 aws:
                   region: us-east-1
                   endpoint: %s
@@ -78,12 +82,17 @@ final class RunFixture implements AutoCloseable {
                   apiBaseUrl: %s
                   zoneId: %s
                 %s""".formatted(SharedKafka.bootstrapServers(), prefix, dir.resolve("state"), prefix, DOMAIN, httpPort,
-                aws.endpoint(), cloudflare.apiBaseUrl(), ZONE, cloudflareExtra));
+                opsPort, aws.endpoint(), cloudflare.apiBaseUrl(), ZONE, cloudflareExtra));
         return config;
     }
 
     URI api(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    /** The operations listener: queries, health, metrics. */
+    URI ops(String path) {
+        return URI.create("http://127.0.0.1:" + opsPort + path);
     }
 
     @Override

@@ -121,7 +121,7 @@ class RunModeTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(run.api(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(run.ops(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> readyz() throws Exception {

@@ -63,14 +63,17 @@ class ScaleOutQueryTest {
         run = new RunFixture("scale", TOKEN, KEY);
         Path configA = run.config(Files.createDirectories(dir.resolve("a")), "");
         int portB = FreePort.find();
+        int opsPortB = FreePort.find();
         Path configB = Files.createDirectories(dir.resolve("b")).resolve("elephant.yaml");
         Files.writeString(configB, Files.readString(configA)
                 .replace("port: " + run.httpPort, "port: " + portB)
+                .replace("port: " + run.opsPort, "port: " + opsPortB)
                 .replace(dir.resolve("a").resolve("state").toString(), dir.resolve("b").resolve("state").toString()));
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
         second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
-        URI a = URI.create("http://127.0.0.1:" + run.httpPort);
-        URI b = URI.create("http://127.0.0.1:" + portB);
+        // Queries are on the operations listeners, which the instances also forward to.
+        URI a = URI.create("http://127.0.0.1:" + run.opsPort);
+        URI b = URI.create("http://127.0.0.1:" + opsPortB);
 
         List<String> ids = new ArrayList<>();
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {

@@ -76,11 +76,13 @@ class SecretsStayOutTest {
         // The sink tries, is refused (10000), and keeps going; wait until it has tried.
         await().atMost(Duration.ofSeconds(60)).until(() -> logs.list.stream()
                 .anyMatch(e -> e.getFormattedMessage().contains("10000")));
-        answers.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/instances/" + id))
+        answers.add(http.send(HttpRequest.newBuilder(run.ops("/v1/instances/" + id))
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(run.ops("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         String readyz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()
+                + http.send(HttpRequest.newBuilder(run.ops("/v1/health")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
 
         StringBuilder everything = new StringBuilder();

@@ -103,8 +103,10 @@ class WalkingSkeletonTest {
         return ec2.describeInstances(d -> d.instanceIds(id)).reservations().get(0).instances().get(0);
     }
 
+    /** Ingest, join and probes are on the public listener; queries and metrics on the operations listener. */
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(stack.apiUrl().resolve(path)).GET().build(),
+        boolean ops = !path.contains("/join") && !path.equals("/readyz") && !path.equals("/healthz");
+        return http.send(HttpRequest.newBuilder((ops ? stack.opsUrl() : stack.apiUrl()).resolve(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -185,6 +187,20 @@ class WalkingSkeletonTest {
         JsonNode instance = Json.mapper().readTree(query("/v1/instances/" + teacher).body());
         assertThat(instance.get("state").asText()).isEqualTo("running");
         assertThat(instance.get("record").get("status").asText()).isEqualTo("confirmed");
+    }
+
+    @Test
+    @Order(3)
+    void theInternetFacingListenerServesIngestAndJoinButNoQueryMetricsOrHealth() throws Exception {
+        for (String path : List.of("/v1/instances/" + teacher, "/v1/meetings/m-1", "/metrics", "/v1/health")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(stack.apiUrl().resolve(path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).contains("operations listener").doesNotContain(teacher + "\",");
+        }
+        assertThat(http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/meetings/m-1/join?role=teacher"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(302);
+        assertThat(get("/v1/instances/" + teacher).statusCode()).as("on the operations listener").isEqualTo(200);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
@@ -77,6 +78,20 @@ public final class PemTls {
             throw new GeneralSecurityException("no X.509 trust manager");
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot trust " + trusted + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first certificate of the chain in {@code pem}: the one a server presents as its own. */
+    public static X509Certificate leaf(Path pem) throws IOException {
+        try {
+            for (Certificate c : certificates(pem)) {
+                if (c instanceof X509Certificate x509) {
+                    return x509;
+                }
+            }
+            throw new IOException(pem + " holds no X.509 certificate");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + pem + ": " + e.getMessage(), e);
         }
     }
 

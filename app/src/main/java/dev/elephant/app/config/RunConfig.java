@@ -47,9 +47,14 @@ public final class RunConfig {
         KEYS.put("ownerId", "");
         KEYS.put("http.host", ElephantSettings.Http.DEFAULT_HOST);
         KEYS.put("http.port", String.valueOf(ElephantSettings.Http.DEFAULT_PORT));
-        KEYS.put("http.advertisedHost", "");
+        KEYS.put("http.advertisedHost", ""); // moved to ops.advertisedHost: refused with that message
         KEYS.put("http.tlsCert", "");
         KEYS.put("http.tlsKey", "");
+        KEYS.put("ops.host", ElephantSettings.Ops.DEFAULT_HOST);
+        KEYS.put("ops.port", String.valueOf(ElephantSettings.Ops.DEFAULT_PORT));
+        KEYS.put("ops.advertisedHost", "");
+        KEYS.put("ops.tlsCert", "");
+        KEYS.put("ops.tlsKey", "");
         KEYS.put("ingest.keyHeader", ElephantSettings.Ingest.DEFAULT_KEY_HEADER);
         KEYS.put("ingest.key", "");
         KEYS.put("ingest.keySecret", "");
@@ -234,6 +239,17 @@ public final class RunConfig {
             if ((tlsCert == null) != (tlsKey == null)) {
                 problems.add("http.tlsCert and http.tlsKey: set both or neither");
             }
+            int opsPort = intIn("ops.port", 0, 65_535);
+            Path opsCert = readableFile("ops.tlsCert");
+            Path opsKey = readableFile("ops.tlsKey");
+            if ((opsCert == null) != (opsKey == null)) {
+                problems.add("ops.tlsCert and ops.tlsKey: set both or neither");
+            }
+            if (value("http.advertisedHost") != null) {
+                problems.add("http.advertisedHost (ELEPHANT_HTTP_ADVERTISED_HOST): moved to ops.advertisedHost "
+                        + "(ELEPHANT_OPS_ADVERTISED_HOST): the instances forward queries to each other's operations "
+                        + "listener");
+            }
             String ingestKey = ingestKey(region, awsEndpoint);
             String basicUser = value("ingest.basicUser");
             String basicPassword = value("ingest.basicPassword");
@@ -262,7 +278,8 @@ public final class RunConfig {
                     new ElephantSettings.Kafka(kafka),
                     new ElephantSettings.TopicSettings(topology.topics(), partitions, (short) replication),
                     topology,
-                    new ElephantSettings.Http(value("http.host"), port, value("http.advertisedHost"), tlsCert, tlsKey),
+                    new ElephantSettings.Http(value("http.host"), port, tlsCert, tlsKey),
+                    new ElephantSettings.Ops(value("ops.host"), opsPort, value("ops.advertisedHost"), opsCert, opsKey),
                     new ElephantSettings.Ingest(value("ingest.keyHeader"), Secret.of(ingestKey), basicUser,
                             basicPassword == null ? null : Secret.of(basicPassword)),
                     new ElephantSettings.Aws(region, awsEndpoint, false),

@@ -47,15 +47,17 @@ public final class DevStack implements AutoCloseable {
      * @param bind              the address the HTTP API and the stand-ins listen on
      * @param transitionDelay   how long the EC2 stand-in's pending/stopping/shutting-down last
      * @param address           which of an instance's addresses its record points at
+     * @param opsPort           the operations listener's port (queries, health, metrics; 0: any free port), on
+     *                          the same address as the HTTP API
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
-                          TopologyConfig.AddressKind address) {
+                          TopologyConfig.AddressKind address, int opsPort) {
 
-        /** Records point at public addresses. */
+        /** Records point at public addresses; the operations listener on any free port. */
         public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
                        int awsPort, int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                        Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter,
@@ -65,7 +67,7 @@ public final class DevStack implements AutoCloseable {
             this(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort, dnsPort,
                     httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
                     ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
-                    tlsCertificate, tlsKey, TopologyConfig.AddressKind.PUBLIC);
+                    tlsCertificate, tlsKey, TopologyConfig.AddressKind.PUBLIC, 0);
         }
     }
 
@@ -121,7 +123,8 @@ public final class DevStack implements AutoCloseable {
                 new ElephantSettings.Kafka(Map.of("bootstrap.servers", bootstrap)),
                 new ElephantSettings.TopicSettings(topics, o.partitions(), (short) 1),
                 topology,
-                new ElephantSettings.Http(o.bind(), httpPort, null, o.tlsCertificate(), o.tlsKey()),
+                new ElephantSettings.Http(o.bind(), httpPort, o.tlsCertificate(), o.tlsKey()),
+                new ElephantSettings.Ops(o.bind(), o.opsPort(), null, null, null),
                 new ElephantSettings.Ingest(o.ingestKeyHeader(), o.ingestKey(), o.basicUser(), o.basicPassword()),
                 new ElephantSettings.Aws("us-east-1", aws.endpoint(), true),
                 new ElephantSettings.Cloudflare(cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken),
@@ -176,6 +179,11 @@ public final class DevStack implements AutoCloseable {
     public URI apiUrl() {
         return URI.create((options.tlsCertificate() != null ? "https://localhost:" : "http://127.0.0.1:")
                 + elephant.httpPort());
+    }
+
+    /** The operations listener: queries, health, metrics. */
+    public URI opsUrl() {
+        return URI.create("http://127.0.0.1:" + elephant.opsPort());
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.elephant.app.http;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.elephant.app.queries.StateQueries;
 import dev.elephant.connector.ingest.IngestHandler;
+import dev.elephant.events.HttpServerSettings;
 import dev.elephant.events.PemTls;
 import dev.elephant.topology.common.TopologyConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,77 +17,103 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
-/** Elephant's HTTP API on the JDK's HTTP server: ingest, queries, health and metrics. */
+/**
+ * One of Elephant's two HTTP listeners, on the JDK's HTTP server.
+ *
+ * <ul>
+ *   <li>The public surface ({@link #servePublic}) faces the internet, because an EventBridge API destination
+ *       and the browsers following {@code join} need it: ingest, {@code join}, {@code /healthz}, {@code /readyz}.
+ *       Nothing on it tells a stranger anything about the fleet.</li>
+ *   <li>The operations surface ({@link #serveOps}) is private (bound to loopback unless configured): instance
+ *       and meeting queries (private addresses, every tag), {@code /v1/health}, {@code /metrics}. The instances
+ *       advertise it to each other, so forwarded queries and {@code join}s go here.</li>
+ * </ul>
+ */
 public final class HttpApi implements AutoCloseable {
 
     static {
-        dev.elephant.events.HttpServerSettings.apply();
+        HttpServerSettings.apply();
     }
+
+    private static final Pattern JOIN = Pattern.compile("/v1/meetings/[^/]+/join");
 
     private final HttpServer server;
     private final QueryForwarder.TlsPeers tlsPeers;
+    private final String name;
     private ExecutorService threads;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HttpApi(HttpServer server, QueryForwarder.TlsPeers tlsPeers) {
+    private HttpApi(HttpServer server, QueryForwarder.TlsPeers tlsPeers, String name) {
         this.server = server;
         this.tlsPeers = tlsPeers;
+        this.name = name;
     }
 
     /**
      * Binds the port, serving nothing yet: the port is known (also when 0 asked for any) before Kafka
      * Streams starts and must be told where this instance answers queries.
      *
-     * @param tlsCertificate PEM certificate chain to serve HTTPS with, or null for plain HTTP behind a
-     *                       TLS-terminating proxy
+     * @param name           names the listener's threads ({@code public}, {@code ops})
+     * @param tlsCertificate PEM certificate chain to serve HTTPS with, or null for plain HTTP (behind a
+     *                       TLS-terminating proxy, or on a private network)
      */
-    public static HttpApi bind(String host, int port, Path tlsCertificate, Path tlsKey) throws IOException {
+    public static HttpApi bind(String name, String host, int port, Path tlsCertificate, Path tlsKey)
+            throws IOException {
         if (tlsCertificate == null) {
-            return new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 128), null);
+            return new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 128), null, name);
         }
         SSLContext tls = PemTls.server(tlsCertificate, tlsKey);
         HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 128);
         https.setHttpsConfigurator(new HttpsConfigurator(tls));
         return new HttpApi(https, new QueryForwarder.TlsPeers(PemTls.trusting(tlsCertificate),
-                PemTls.trustManager(tlsCertificate)));
+                PemTls.trustManager(tlsCertificate), PemTls.leaf(tlsCertificate)), name);
     }
 
     public boolean isHttps() {
         return tlsPeers != null;
     }
 
-    /** @param self this instance's {@code application.server}: where the other instances forward queries to */
-    public void serve(IngestHandler eventBridge, IngestHandler meetings, StateQueries queries, String self,
-                      TopologyConfig config, Supplier<Map<String, String>> readiness,
-                      Supplier<Map<String, String>> health, PrometheusMeterRegistry metrics) {
-        QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
+    /**
+     * What faces the internet: ingest, {@code join} (forwarded to the owner's operations listener when the
+     * meeting's partition is elsewhere), liveness and readiness.
+     *
+     * @param ops    the operations listener, whose TLS the forwarder speaks to the peers
+     * @param self   this instance's operations listener as the others reach it
+     */
+    public void servePublic(IngestHandler eventBridge, IngestHandler meetings, StateQueries queries, HttpApi ops,
+                            String self, TopologyConfig config, Supplier<Map<String, String>> readiness,
+                            PrometheusMeterRegistry metrics) {
+        QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(ops.tlsPeers, self, metrics));
         server.createContext("/v1/eventbridge", eventBridge);
         server.createContext("/v1/meetings", exchange -> {
-            // POST /v1/meetings takes meeting events; GET /v1/meetings/{id}[/join] reads them.
-            if ("/v1/meetings".equals(exchange.getRequestURI().getPath())) {
+            String path = exchange.getRequestURI().getPath();
+            if ("/v1/meetings".equals(path)) {
                 meetings.handle(exchange);
-            } else {
+            } else if (JOIN.matcher(path).matches()) {
                 query.handle(exchange);
+            } else {
+                onTheOperationsListener(exchange);
             }
         });
+        server.createContext("/v1/instances/", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/health", HttpApi::onTheOperationsListener);
+        server.createContext("/metrics", HttpApi::onTheOperationsListener);
+        probes(readiness);
+        start();
+    }
+
+    /** What is private: queries (also those forwarded by the other instances), health, metrics. */
+    public void serveOps(StateQueries queries, String self, TopologyConfig config,
+                         Supplier<Map<String, String>> readiness, Supplier<Map<String, String>> health,
+                         PrometheusMeterRegistry metrics) {
+        QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
+        server.createContext("/v1/meetings/", query);
         server.createContext("/v1/instances/", query);
-        server.createContext("/healthz", exchange -> {
-            try (exchange) {
-                Responses.text(exchange, 200, "text/plain", "ok\n");
-            }
-        });
-        server.createContext("/readyz", exchange -> {
-            try (exchange) {
-                Map<String, String> problems = readiness.get();
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("ready", problems.isEmpty());
-                body.put("problems", problems);
-                Responses.json(exchange, problems.isEmpty() ? 200 : 503, body);
-            }
-        });
         server.createContext("/v1/health", exchange -> {
             try (exchange) {
                 // Always 200: this reports, it is not a check for a load balancer to act on.
@@ -101,15 +129,44 @@ public final class HttpApi implements AutoCloseable {
                 Responses.text(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
             }
         });
+        probes(readiness);
+        start();
+    }
+
+    private void probes(Supplier<Map<String, String>> readiness) {
+        server.createContext("/healthz", exchange -> {
+            try (exchange) {
+                Responses.text(exchange, 200, "text/plain", "ok\n");
+            }
+        });
+        server.createContext("/readyz", exchange -> {
+            try (exchange) {
+                Map<String, String> problems = readiness.get();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ready", problems.isEmpty());
+                body.put("problems", problems);
+                Responses.json(exchange, problems.isEmpty() ? 200 : 503, body);
+            }
+        });
         server.createContext("/", exchange -> {
             try (exchange) {
                 Responses.error(exchange, 404, "not-found", "no such resource");
             }
         });
+    }
+
+    private static void onTheOperationsListener(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Responses.error(exchange, 404, "not-here", "instance and meeting queries, health and metrics are "
+                    + "served on the operations listener (ops.host, ops.port), not on the public one");
+        }
+    }
+
+    private void start() {
         // Ingest handlers wait on an EC2 lookup and a Kafka acknowledgement; concurrency, not CPU, bounds
         // them below ~60 parallel requests (docs/BENCHMARKS.md).
         threads = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "elephant-http");
+            Thread t = new Thread(r, "elephant-http-" + name);
             t.setDaemon(true);
             return t;
         });

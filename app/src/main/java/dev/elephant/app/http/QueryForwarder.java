@@ -4,8 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -42,7 +46,11 @@ final class QueryForwarder {
                 .callTimeout(Duration.ofSeconds(3))
                 .retryOnConnectionFailure(false);
         if (tls != null) {
-            builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+            builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager())
+                    // Peers are reached at the addresses they advertise (a pod IP, a private name), which the
+                    // certificate need not name; what proves a peer is that it presents Elephant's own
+                    // certificate, so that is what is checked instead of the host name.
+                    .hostnameVerifier((host, session) -> tls.presentsOwnCertificate(session));
         }
         this.client = builder.build();
         this.scheme = tls == null ? "http" : "https";
@@ -50,8 +58,21 @@ final class QueryForwarder {
         this.metrics = metrics;
     }
 
-    /** The client side of the API's own TLS: its certificate chain as the only trust anchors. */
-    record TlsPeers(SSLContext context, X509TrustManager trustManager) {}
+    /**
+     * The client side of the listener's own TLS: its certificate chain as the only trust anchors, and its own
+     * certificate as the one a peer must present.
+     */
+    record TlsPeers(SSLContext context, X509TrustManager trustManager, X509Certificate own) {
+
+        boolean presentsOwnCertificate(SSLSession session) {
+            try {
+                Certificate[] peer = session.getPeerCertificates();
+                return peer.length > 0 && peer[0].equals(own);
+            } catch (SSLPeerUnverifiedException e) {
+                return false;
+            }
+        }
+    }
 
     static boolean wasForwarded(HttpExchange exchange) {
         return exchange.getRequestHeaders().containsKey(FORWARDED_HEADER);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Elephant, composed of its capabilities — the Streams runtime, the DNS sink, the meeting links,
- * the connector — behind the HTTP API. Each capability wires itself ({@code start(settings, clock, metrics,
+ * the connector — behind the public and the operations listeners. Each capability wires itself ({@code start(settings, clock, metrics,
  * closer)}); this class only orders them. Everything registered on the closer is closed in reverse order of
  * start.
  */
@@ -36,6 +36,7 @@ public final class Elephant implements AutoCloseable {
     private final Closer closer = new Closer();
     private final List<HealthCheck> checks = new ArrayList<>();
     private HttpApi http;
+    private HttpApi ops;
     private ConnectorWiring connector;
 
     private Elephant() {}
@@ -66,10 +67,13 @@ public final class Elephant implements AutoCloseable {
         ensureTopics(s);
         KafkaReachability kafka = closer.register(new KafkaReachability(s.kafka().properties()));
         checks.add(kafka);
-        // Bound before Kafka Streams starts: it must be told the real port (also when 0 asked for any).
-        http = closer.register(HttpApi.bind(s.http().host(), s.http().port(), s.http().tlsCertificate(),
+        // Both listeners are bound before Kafka Streams starts: it must be told where this instance answers
+        // queries (the operations listener), with the real port also when 0 asked for any.
+        http = closer.register(HttpApi.bind("public", s.http().host(), s.http().port(), s.http().tlsCertificate(),
                 s.http().tlsKey()));
-        HostInfo self = new HostInfo(advertisedHost(s.http()), http.port());
+        ops = closer.register(HttpApi.bind("ops", s.ops().host(), s.ops().port(), s.ops().tlsCertificate(),
+                s.ops().tlsKey()));
+        HostInfo self = new HostInfo(advertisedHost(s.ops()), ops.port());
 
         StreamsRuntime streams = StreamsRuntime.start(s, metrics, closer, self);
         checks.add(streams);
@@ -79,14 +83,19 @@ public final class Elephant implements AutoCloseable {
         connector = ConnectorWiring.start(s, clock, metrics, closer);
         checks.add(connector);
 
-        http.serve(connector.eventBridge(), connector.meetings(), new StateQueries(streams.streams(), self),
-                self.host() + ":" + self.port(), s.topology(), this::readinessProblems, this::healthProblems, metrics);
+        StateQueries queries = new StateQueries(streams.streams(), self);
+        String selfAddress = self.host() + ":" + self.port();
+        ops.serveOps(queries, selfAddress, s.topology(), this::readinessProblems, this::healthProblems, metrics);
+        http.servePublic(connector.eventBridge(), connector.meetings(), queries, ops, selfAddress, s.topology(),
+                this::readinessProblems, metrics);
         // Registered last, so closed first: no request reaches a capability that is stopping behind it.
+        closer.register(ops::stopTakingRequests);
         closer.register(http::stopTakingRequests);
         bindHealthGauges(metrics);
-        log.info("Elephant HTTP API on {}://{}:{}, advertised to other instances as {}:{} (domain {}, topics {}*)",
-                http.isHttps() ? "https" : "http", s.http().host(), http.port(), self.host(), self.port(),
-                s.topology().domain(), s.topics().names().prefix());
+        log.info("Elephant public API on {}://{}:{}; operations (queries, health, metrics) on {}://{}:{}, advertised "
+                        + "to other instances as {} (domain {}, topics {}*)",
+                http.isHttps() ? "https" : "http", s.http().host(), http.port(), ops.isHttps() ? "https" : "http",
+                s.ops().host(), ops.port(), selfAddress, s.topology().domain(), s.topics().names().prefix());
     }
 
     private static boolean caughtUp(StreamsRuntime streams, Admin admin) {
@@ -111,7 +120,7 @@ public final class Elephant implements AutoCloseable {
         }
     }
 
-    private static String advertisedHost(ElephantSettings.Http h) {
+    private static String advertisedHost(ElephantSettings.Ops h) {
         if (h.advertisedHost() != null) {
             return h.advertisedHost();
         }
@@ -170,6 +179,11 @@ public final class Elephant implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The operations listener's port (queries, health, metrics). */
+    public int opsPort() {
+        return ops.port();
     }
 
     @Override

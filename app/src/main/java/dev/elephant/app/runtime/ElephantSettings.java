@@ -36,6 +36,7 @@ public record ElephantSettings(
         TopicSettings topics,
         TopologyConfig topology,
         Http http,
+        Ops ops,
         Ingest ingest,
         Aws aws,
         Cloudflare cloudflare,
@@ -56,6 +57,7 @@ public record ElephantSettings(
             throw new IllegalArgumentException("the topology must use the same topics");
         }
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(ops, "ops");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(aws, "aws");
         Objects.requireNonNull(cloudflare, "cloudflare");
@@ -90,25 +92,53 @@ public record ElephantSettings(
     }
 
     /**
-     * {@code http.*}: the listener.
+     * {@code http.*}: the public listener (ingest, {@code join}, {@code /healthz}, {@code /readyz}).
      *
-     * @param advertisedHost the host other instances reach this one at (forwarded queries), or null: the bind
-     *                       address, or this machine's name when bound to every interface
      * @param tlsCertificate PEM certificate chain to serve HTTPS with (an API destination must be HTTPS), or null
      * @param tlsKey         its PKCS#8 PEM private key, or null
      */
-    public record Http(String host, int port, String advertisedHost, Path tlsCertificate, Path tlsKey) {
+    public record Http(String host, int port, Path tlsCertificate, Path tlsKey) {
         public static final String DEFAULT_HOST = "0.0.0.0";
         public static final int DEFAULT_PORT = 8080;
 
         public Http {
             Objects.requireNonNull(host, "http host");
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("the HTTP port must be 0..65535");
-            }
-            if ((tlsCertificate == null) != (tlsKey == null)) {
-                throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
-            }
+            checkPort(port, "HTTP");
+            checkTls(tlsCertificate, tlsKey, "--tls-cert", "--tls-key");
+        }
+    }
+
+    /**
+     * {@code ops.*}: the operations listener (queries, {@code /v1/health}, {@code /metrics}), private: loopback
+     * unless told otherwise. Several instances reach each other here to forward queries, so with more than one
+     * it is bound to an address they share (a pod IP, a private subnet) and advertised under it.
+     *
+     * @param advertisedHost where the other instances reach this listener, or null: the bind address, or this
+     *                       machine's name when bound to every interface
+     * @param tlsCertificate serve the operations listener over HTTPS too, or null; peers forwarding to it accept
+     *                       exactly this certificate, whatever names it holds
+     */
+    public record Ops(String host, int port, String advertisedHost, Path tlsCertificate, Path tlsKey) {
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 8081;
+
+        public Ops {
+            Objects.requireNonNull(host, "ops host");
+            checkPort(port, "operations");
+            checkTls(tlsCertificate, tlsKey, "ops.tlsCert", "ops.tlsKey");
+        }
+    }
+
+    private static void checkPort(int port, String which) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("the " + which + " port must be 0..65535");
+        }
+    }
+
+    private static void checkTls(Path certificate, Path key, String certificateName, String keyName) {
+        if ((certificate == null) != (key == null)) {
+            throw new IllegalArgumentException("TLS needs both a certificate (" + certificateName + ") and a key ("
+                    + keyName + ")");
         }
     }
 
