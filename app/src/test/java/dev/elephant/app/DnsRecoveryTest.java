@@ -172,6 +172,7 @@ class DnsRecoveryTest {
                 .anyMatch(i -> i.instanceId().equals(id) && i.state().wireName().equals("running")));
         Thread.sleep(1000); // the pending event is in; the running one never comes
         assertThat(zone()).doesNotContainKey(name);
+        await().atMost(WITHIN).until(stack.elephant()::isReady); // the sweep compares EC2 with the table
 
         assertThat(stack.elephant().sweepNow()).isEqualTo(1);
         await().atMost(WITHIN).until(() -> zone().containsKey(name));

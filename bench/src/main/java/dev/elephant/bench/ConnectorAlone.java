@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.elephant.connector.ec2.CoalescingInstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
-import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
 import dev.elephant.connector.ingest.IngestAuth;
@@ -69,7 +68,7 @@ final class ConnectorAlone {
             DeadLetters deadLetters = new DeadLetters(log, topics.deadLetter(), Clock.systemUTC(), Duration.ofMillis(3_500));
             CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(new SdkInstanceLookup(ec2));
             EventBridgeIngest ingest = new EventBridgeIngest(lookup, null, ProjectFilter.defaults(), log, deadLetters,
-                    topics, Duration.ofMillis(3_500), new SimpleMeterRegistry(), new WrittenInstances(), java.time.Clock.systemUTC());
+                    topics, Duration.ofMillis(3_500), new SimpleMeterRegistry(), Clock.systemUTC());
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
             http.createContext("/v1/eventbridge", new IngestHandler(IngestAuth.apiKey("X-Elephant-Key", Secret.of(KEY)),
                     ingest::ingest, deadLetters, EventBridgeIngest.SOURCE,

@@ -3,16 +3,20 @@ package dev.elephant.app.queries;
 import dev.elephant.topology.ElephantTopology;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * Reads the materialized tables through Interactive Queries v2: a key query on the one partition that
@@ -68,6 +72,41 @@ public final class StateQueries {
                     + (answer.getFailureMessage() == null ? "" : " (" + answer.getFailureMessage() + ")"));
         }
         return answer.getResult();
+    }
+
+    /** Whether this instance is the active owner of the key's partition of instance-state. */
+    public boolean ownsInstance(String id) throws StoreUnavailable {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new StoreUnavailable("Kafka Streams is " + streams.state());
+        }
+        KeyQueryMetadata where = streams.queryMetadataForKey(ElephantTopology.INSTANCE_STATE_STORE, id,
+                Serdes.String().serializer());
+        if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new StoreUnavailable("instance-state has no owner for the key right now");
+        }
+        return where.activeHost().equals(self);
+    }
+
+    /** Every instance of the partitions of instance-state this instance is the active owner of. */
+    public List<InstanceState> localInstances() throws StoreUnavailable {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new StoreUnavailable("Kafka Streams is " + streams.state());
+        }
+        StateQueryRequest<KeyValueIterator<String, InstanceState>> request = StateQueryRequest
+                .inStore(ElephantTopology.INSTANCE_STATE_STORE)
+                .withQuery(RangeQuery.<String, InstanceState>withNoBounds())
+                .requireActive();
+        StateQueryResult<KeyValueIterator<String, InstanceState>> result = streams.query(request);
+        List<InstanceState> all = new ArrayList<>();
+        for (QueryResult<KeyValueIterator<String, InstanceState>> partition : result.getPartitionResults().values()) {
+            if (partition.isFailure()) {
+                continue; // a partition held here only as a standby, or moving: its owner sweeps it
+            }
+            try (KeyValueIterator<String, InstanceState> it = partition.getResult()) {
+                it.forEachRemaining(kv -> all.add(kv.value));
+            }
+        }
+        return all;
     }
 
     public static class StoreUnavailable extends Exception {

@@ -4,7 +4,6 @@ import dev.elephant.connector.ec2.CoalescingInstanceLookup;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.sweep.InventorySweep;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
-import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.connector.ecs.SdkTaskTags;
 import dev.elephant.connector.ecs.TaskTags;
@@ -16,6 +15,7 @@ import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
 import dev.elephant.connector.ingest.RefusedCallers;
 import dev.elephant.connector.meetings.MeetingIngest;
+import dev.elephant.connector.sweep.KnownInstances;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,21 +52,22 @@ final class ConnectorWiring implements HealthCheck {
         this.refused = refused;
     }
 
-    static ConnectorWiring start(ElephantSettings s, Clock clock, MeterRegistry metrics, Closer closer) {
+    /** @param known Elephant's own table of instances, which the sweep compares EC2 with */
+    static ConnectorWiring start(ElephantSettings s, Clock clock, MeterRegistry metrics, Closer closer,
+                                 KnownInstances known) {
         var topics = s.topics().names();
         Ec2Client ec2 = closer.register(AwsClients.build(Ec2Client.builder(), s.aws(), AWS_CALL_TIMEOUT));
         KafkaEventLog eventLog = closer.register(new KafkaEventLog(s.kafka().properties()));
         DeadLetters deadLetters = new DeadLetters(eventLog, topics.deadLetter(), clock, WRITE_TIMEOUT);
         CoalescingInstanceLookup lookup = closer.register(new CoalescingInstanceLookup(new SdkInstanceLookup(ec2)));
-        WrittenInstances written = new WrittenInstances();
         TaskTags taskTags = null;
         if (s.ecs().tagsFrom() == EcsTagSource.TASK) {
             EcsClient ecs = closer.register(AwsClients.build(EcsClient.builder(), s.aws(), AWS_CALL_TIMEOUT));
             taskTags = new SdkTaskTags(ecs);
         }
         EventBridgeIngest ingest = new EventBridgeIngest(lookup, taskTags, s.project(), eventLog, deadLetters, topics,
-                WRITE_TIMEOUT, metrics, written, clock);
-        InventorySweep sweep = new InventorySweep(lookup, s.project(), written, eventLog, topics, clock, WRITE_TIMEOUT,
+                WRITE_TIMEOUT, metrics, clock);
+        InventorySweep sweep = new InventorySweep(lookup, s.project(), known, eventLog, topics, clock, WRITE_TIMEOUT,
                 metrics);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "elephant-inventory-sweep");
@@ -91,7 +92,7 @@ final class ConnectorWiring implements HealthCheck {
     private static void sweepQuietly(InventorySweep sweep) {
         try {
             sweep.sweepOnce();
-        } catch (InstanceLookup.LookupUnavailable | EventLog.EventLogUnavailable e) {
+        } catch (InstanceLookup.LookupUnavailable | EventLog.EventLogUnavailable | KnownInstances.Unavailable e) {
             log.warn("inventory sweep skipped: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("inventory sweep failed: {}", e.toString(), e);
@@ -106,7 +107,7 @@ final class ConnectorWiring implements HealthCheck {
         return meetings;
     }
 
-    int sweepNow() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
+    int sweepNow() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable, KnownInstances.Unavailable {
         return sweep.sweepOnce();
     }
 

@@ -4,6 +4,7 @@ import dev.elephant.app.http.HttpApi;
 import dev.elephant.app.queries.StateQueries;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ingest.EventLog;
+import dev.elephant.connector.sweep.KnownInstances;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -80,10 +81,10 @@ public final class Elephant implements AutoCloseable {
         Admin lagAdmin = replay ? closer.register(streams.admin()) : null;
         checks.add(DnsSinkWiring.start(s, clock, metrics, closer, replay ? () -> caughtUp(streams, lagAdmin) : null));
         checks.add(MeetingLinksWiring.start(s, clock, metrics, closer));
-        connector = ConnectorWiring.start(s, clock, metrics, closer);
+        StateQueries queries = new StateQueries(streams.streams(), self);
+        connector = ConnectorWiring.start(s, clock, metrics, closer, new TableKnownInstances(queries));
         checks.add(connector);
 
-        StateQueries queries = new StateQueries(streams.streams(), self);
         String selfAddress = self.host() + ":" + self.port();
         ops.serveOps(queries, selfAddress, s.topology(), this::readinessProblems, this::healthProblems, metrics);
         http.servePublic(connector.eventBridge(), connector.meetings(), queries, ops, selfAddress, s.topology(),
@@ -135,7 +136,8 @@ public final class Elephant implements AutoCloseable {
     }
 
     /** Runs the inventory sweep now (it also runs every sweep interval). */
-    public int sweepNow() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
+    public int sweepNow() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable,
+            KnownInstances.Unavailable {
         return connector.sweepNow();
     }
 

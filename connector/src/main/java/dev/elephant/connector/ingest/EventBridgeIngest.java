@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
-import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ecs.TaskTags;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.EcsStatus;
@@ -49,7 +48,6 @@ public final class EventBridgeIngest {
     private final Topics topics;
     private final Duration writeTimeout;
     private final MeterRegistry metrics;
-    private final WrittenInstances written;
     private final Clock clock;
 
     /**
@@ -58,10 +56,9 @@ public final class EventBridgeIngest {
      */
     public EventBridgeIngest(InstanceLookup lookup, TaskTags taskTags, ProjectFilter projectFilter, EventLog log,
                              DeadLetters deadLetters, Topics topics, Duration writeTimeout, MeterRegistry metrics,
-                             WrittenInstances written, Clock clock) {
+                             Clock clock) {
         this.clock = clock;
         this.taskTags = taskTags;
-        this.written = written;
         this.lookup = lookup;
         this.projectFilter = projectFilter;
         this.log = log;
@@ -134,11 +131,7 @@ public final class EventBridgeIngest {
                 InstanceEvent.SOURCE_EC2, change.instanceId(), change.state(), change.time(),
                 facts.map(InstanceFacts::publicIp).orElse(null), facts.map(InstanceFacts::privateIp).orElse(null),
                 facts.map(InstanceFacts::tags).orElse(null), facts.isPresent(), null, null, false);
-        IngestResult result = append(change.instanceId(), event);
-        if (result.status() == IngestStatus.ACCEPTED) {
-            written.wrote(change.instanceId(), change.state(), event.publicIp(), event.privateIp());
-        }
-        return result;
+        return append(change.instanceId(), event);
     }
 
     private IngestResult append(String key, InstanceEvent event) {

@@ -4,7 +4,6 @@ import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InstanceSummary;
 import dev.elephant.connector.ec2.ProjectFilter;
-import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.InstanceEvent;
@@ -19,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -27,10 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * EC2 delivers its state-change events to EventBridge best effort: rarely, one never arrives. The
- * sweep lists the project's instances and writes an inventory event ({@code sweep = true}) for each
- * whose state or address differs from what the connector last wrote, and settles each instance it
- * knew that the listing no longer shows by asking EC2 for it by id ({@link #settleMissing}), so a lost
- * event is repaired within one interval. Sweep events obey the topology's ordering rules like any other.
+ * sweep lists the project's instances and compares them with Elephant's own table: for each instance
+ * whose partition this Elephant instance owns, where EC2 shows another state or address than the table
+ * holds, it writes an inventory event ({@code sweep = true}); each owned instance the table holds open
+ * that the listing no longer shows is settled by asking EC2 for it by id ({@link #settleMissing}). A lost
+ * event is so repaired within one interval, once, by one instance. Sweep events obey the topology's
+ * ordering rules like any other.
  */
 public final class InventorySweep {
 
@@ -38,18 +40,18 @@ public final class InventorySweep {
 
     private final InstanceLookup lookup;
     private final ProjectFilter project;
-    private final WrittenInstances written;
+    private final KnownInstances known;
     private final EventLog eventLog;
     private final Topics topics;
     private final Clock clock;
     private final Duration writeTimeout;
     private final MeterRegistry metrics;
 
-    public InventorySweep(InstanceLookup lookup, ProjectFilter project, WrittenInstances written, EventLog eventLog,
+    public InventorySweep(InstanceLookup lookup, ProjectFilter project, KnownInstances known, EventLog eventLog,
                           Topics topics, Clock clock, Duration writeTimeout, MeterRegistry metrics) {
         this.lookup = lookup;
         this.project = project;
-        this.written = written;
+        this.known = known;
         this.eventLog = eventLog;
         this.topics = topics;
         this.clock = clock;
@@ -58,27 +60,30 @@ public final class InventorySweep {
     }
 
     /** @return how many inventory events were written */
-    public int sweepOnce() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
+    public int sweepOnce() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable,
+            KnownInstances.Unavailable {
         // Second precision, like EventBridge's own event times.
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         List<InstanceSummary> seen = lookup.listProject(project);
         Set<String> present = new HashSet<>();
         int writes = 0;
         for (InstanceSummary s : seen) {
-            if (!InstanceIds.isEc2InstanceId(s.instanceId()) || Ec2State.fromWireName(s.state()).isEmpty()) {
+            if (!InstanceIds.isEc2InstanceId(s.instanceId()) || Ec2State.fromWireName(s.state()).isEmpty()
+                    || !known.owns(s.instanceId())) {
                 continue;
             }
             present.add(s.instanceId());
             InstanceFacts f = s.facts();
-            if (written.differs(s.instanceId(), s.state(), f.publicIp(), f.privateIp())) {
+            Optional<KnownInstances.Known> held = known.get(s.instanceId());
+            if (held.isEmpty() || differs(held.get(), s.state(), f.publicIp(), f.privateIp())) {
                 String id = sweepId();
                 write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, id, id, InstanceEvent.SOURCE_EC2,
                         s.instanceId(), s.state(), now, f.publicIp(), f.privateIp(), f.tags(), true, null, null, true));
                 writes++;
             }
         }
-        List<String> missing = written.known().stream()
-                .filter(id -> !present.contains(id) && !Ec2State.TERMINATED.wireName().equals(written.get(id).state()))
+        List<KnownInstances.Known> missing = known.open().stream()
+                .filter(k -> !present.contains(k.instanceId()))
                 .toList();
         if (!missing.isEmpty()) {
             writes += settleMissing(missing, now);
@@ -91,8 +96,13 @@ public final class InventorySweep {
         return writes;
     }
 
+    private static boolean differs(KnownInstances.Known k, String state, String publicIp, String privateIp) {
+        return !k.found() || !Objects.equals(k.state(), state) || !Objects.equals(k.publicIp(), publicIp)
+                || !Objects.equals(k.privateIp(), privateIp);
+    }
+
     /**
-     * A listing that does not return an instance the connector wrote proves little: EC2 is eventually
+     * A listing that does not return an instance the table holds open proves little: EC2 is eventually
      * consistent just after a launch, a tag may have been edited, the fleet changed while the pages were
      * read. {@code terminated} is final, so only EC2's own word, asked by id, makes an instance so: one it
      * no longer knows is gone; one still tagged for the project was missed by the listing (nothing is
@@ -100,22 +110,23 @@ public final class InventorySweep {
      * record goes ({@code found = false}: no addresses) while its state stays what it was, not final, and
      * the tag put back brings the record back.
      */
-    private int settleMissing(List<String> missing, Instant now)
+    private int settleMissing(List<KnownInstances.Known> missing, Instant now)
             throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable {
-        Map<String, Optional<InstanceFacts>> byId = lookup.describeAll(missing);
+        Map<String, Optional<InstanceFacts>> byId = lookup.describeAll(
+                missing.stream().map(KnownInstances.Known::instanceId).toList());
         int writes = 0;
-        for (String id : missing) {
-            Optional<InstanceFacts> facts = byId.getOrDefault(id, Optional.empty());
+        for (KnownInstances.Known k : missing) {
+            Optional<InstanceFacts> facts = byId.getOrDefault(k.instanceId(), Optional.empty());
             if (facts.isPresent() && project.matches(facts.get().tags())) {
                 continue;
             }
-            String state = facts.isEmpty() ? Ec2State.TERMINATED.wireName() : written.get(id).state();
-            if (!written.differs(id, state, null, null)) {
+            if (facts.isPresent() && !k.found()) {
                 continue; // already written as no longer Elephant's
             }
+            String state = facts.isEmpty() ? Ec2State.TERMINATED.wireName() : k.state();
             String eventId = sweepId();
-            write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_EC2, id,
-                    state, now, null, null, Map.of(), false, null, null, true));
+            write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, eventId, eventId, InstanceEvent.SOURCE_EC2,
+                    k.instanceId(), state, now, null, null, Map.of(), false, null, null, true));
             writes++;
         }
         return writes;
@@ -127,6 +138,5 @@ public final class InventorySweep {
 
     private void write(InstanceEvent event) throws EventLog.EventLogUnavailable {
         eventLog.append(topics.instanceEvents(), event.instanceId(), Json.toBytes(event), writeTimeout);
-        written.wrote(event.instanceId(), event.state(), event.publicIp(), event.privateIp());
     }
 }

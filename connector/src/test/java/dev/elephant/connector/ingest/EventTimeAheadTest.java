@@ -7,7 +7,6 @@ import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InstanceSummary;
 import dev.elephant.connector.ec2.ProjectFilter;
-import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
@@ -52,7 +51,7 @@ class EventTimeAheadTest {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         EventBridgeIngest ingest = new EventBridgeIngest(ec2, null, ProjectFilter.defaults(), log,
                 new DeadLetters(log, topics.deadLetter(), clock, Duration.ofSeconds(1)), topics, Duration.ofSeconds(1),
-                new SimpleMeterRegistry(), new WrittenInstances(), clock);
+                new SimpleMeterRegistry(), clock);
         ObjectNode event = (ObjectNode) Json.mapper().readTree(EventBridgeSamples.read("ec2-running.json"));
         event.put("time", time);
         return ingest.ingest(Json.toBytes(event));

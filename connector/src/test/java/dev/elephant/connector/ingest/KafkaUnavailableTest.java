@@ -45,8 +45,7 @@ class KafkaUnavailableTest {
             Topics topics = Topics.withDefaultPrefix();
             DeadLetters deadLetters = new DeadLetters(log, topics.deadLetter(), Clock.systemUTC(), Duration.ofSeconds(3));
             EventBridgeIngest ingest = new EventBridgeIngest(noLookupNeeded, null, ProjectFilter.defaults(), log, deadLetters,
-                    topics, Duration.ofSeconds(3), new SimpleMeterRegistry(), new dev.elephant.connector.ec2.WrittenInstances(),
-                    Clock.systemUTC());
+                    topics, Duration.ofSeconds(3), new SimpleMeterRegistry(), Clock.systemUTC());
 
             long start = System.nanoTime();
             IngestResult valid = ingest.ingest(EventBridgeSamples.read("ec2-running.json"));

@@ -6,7 +6,6 @@ import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InstanceSummary;
 import dev.elephant.connector.ec2.ProjectFilter;
-import dev.elephant.connector.ec2.WrittenInstances;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
@@ -19,9 +18,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,26 @@ class InventorySweepTest {
     private final List<InstanceSummary> listed = new ArrayList<>();
     private final Map<String, InstanceFacts> byId = new HashMap<>();
     private final List<InstanceEvent> appended = new ArrayList<>();
-    private final WrittenInstances written = new WrittenInstances();
+    /** Elephant's table as this instance holds it; {@code others} are ids whose partition another instance owns. */
+    private final Map<String, KnownInstances.Known> table = new HashMap<>();
+    private final Set<String> others = new HashSet<>();
+    private final KnownInstances known = new KnownInstances() {
+        @Override
+        public boolean owns(String instanceId) {
+            return !others.contains(instanceId);
+        }
+
+        @Override
+        public Optional<Known> get(String instanceId) {
+            return Optional.ofNullable(table.get(instanceId));
+        }
+
+        @Override
+        public List<Known> open() {
+            return table.values().stream().filter(k -> !k.state().equals("terminated") && owns(k.instanceId()))
+                    .toList();
+        }
+    };
 
     private final InstanceLookup ec2 = new InstanceLookup() {
         @Override
@@ -63,15 +83,25 @@ class InventorySweepTest {
         }
     };
 
-    private final EventLog log = (topic, key, value, timeout) -> appended.add(Json.fromBytes(value, InstanceEvent.class));
+    /** Each event written is applied to the table, as the topology would. */
+    private final EventLog log = (topic, key, value, timeout) -> {
+        InstanceEvent e = Json.fromBytes(value, InstanceEvent.class);
+        appended.add(e);
+        table.put(e.instanceId(), new KnownInstances.Known(e.instanceId(), e.state(), e.publicIp(), e.privateIp(),
+                e.found()));
+    };
 
-    private final InventorySweep sweep = new InventorySweep(ec2, ProjectFilter.defaults(), written, log,
+    private void held(String state, String publicIp, String privateIp) {
+        table.put(ID, new KnownInstances.Known(ID, state, publicIp, privateIp, true));
+    }
+
+    private final InventorySweep sweep = new InventorySweep(ec2, ProjectFilter.defaults(), known, log,
             Topics.withDefaultPrefix(), Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC),
             Duration.ofSeconds(5), new SimpleMeterRegistry());
 
     @Test
     void aListingThatMissesALiveInstanceWritesNothingAboutIt() throws Exception {
-        written.wrote(ID, "running", "203.0.113.1", "10.0.0.1");
+        held("running", "203.0.113.1", "10.0.0.1");
         byId.put(ID, new InstanceFacts("203.0.113.1", "10.0.0.1", OURS)); // EC2 still has it, tagged for us
 
         assertThat(sweep.sweepOnce()).isZero();
@@ -80,7 +110,7 @@ class InventorySweepTest {
 
     @Test
     void anInstanceEc2NoLongerKnowsIsTerminated() throws Exception {
-        written.wrote(ID, "running", "203.0.113.1", "10.0.0.1");
+        held("running", "203.0.113.1", "10.0.0.1");
 
         assertThat(sweep.sweepOnce()).isEqualTo(1);
         assertThat(appended).singleElement().satisfies(e -> {
@@ -92,7 +122,7 @@ class InventorySweepTest {
 
     @Test
     void anInstanceThatLostItsProjectTagLosesItsRecordButNothingAboutItIsFinal() throws Exception {
-        written.wrote(ID, "running", "203.0.113.1", "10.0.0.1");
+        held("running", "203.0.113.1", "10.0.0.1");
         byId.put(ID, new InstanceFacts("203.0.113.1", "10.0.0.1", Map.of("Project", "Other")));
 
         assertThat(sweep.sweepOnce()).isEqualTo(1);
@@ -107,5 +137,26 @@ class InventorySweepTest {
         assertThat(sweep.sweepOnce()).isEqualTo(1);
         assertThat(appended.get(1).found()).isTrue();
         assertThat(appended.get(1).publicIp()).isEqualTo("203.0.113.1");
+    }
+
+    @Test
+    void onlyTheInstanceOwningAnInstancesPartitionSweepsIt() throws Exception {
+        listed.add(new InstanceSummary(ID, "terminated", new InstanceFacts(null, "10.0.0.1", OURS)));
+        others.add(ID); // the table's partition of this instance is held by another Elephant instance
+
+        assertThat(sweep.sweepOnce()).isZero();
+        assertThat(appended).isEmpty();
+    }
+
+    @Test
+    void anInstanceTheTableAlreadyMatchesCostsNoEvent() throws Exception {
+        held("running", "203.0.113.1", "10.0.0.1");
+        listed.add(new InstanceSummary(ID, "running", new InstanceFacts("203.0.113.1", "10.0.0.1", OURS)));
+
+        assertThat(sweep.sweepOnce()).isZero();
+
+        listed.set(0, new InstanceSummary(ID, "stopped", new InstanceFacts(null, "10.0.0.1", OURS)));
+        assertThat(sweep.sweepOnce()).as("a lost stop is repaired").isEqualTo(1);
+        assertThat(appended.get(0).state()).isEqualTo("stopped");
     }
 }

@@ -1,0 +1,34 @@
+package dev.elephant.connector.sweep;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What Elephant's own table ({@code instance-state}) holds of the EC2 instances, as far as this Elephant
+ * instance owns them: the sweep compares EC2 with it, so only the owner of an instance's partition ever writes
+ * a repair for it (several instances no longer sweep the same fleet into duplicate events), and nothing has to
+ * be remembered beside the table.
+ */
+public interface KnownInstances {
+
+    /**
+     * @param found false when the last event said EC2 no longer knew it, or that it is no longer tagged for the
+     *              project: no addresses, no record
+     */
+    record Known(String instanceId, String state, String publicIp, String privateIp, boolean found) {}
+
+    /** The table cannot be read now (Kafka Streams rebalancing or restoring): the sweep waits for its next turn. */
+    final class Unavailable extends Exception {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether this Elephant instance holds the partition of {@code instanceId}: only its owner sweeps it. */
+    boolean owns(String instanceId) throws Unavailable;
+
+    Optional<Known> get(String instanceId) throws Unavailable;
+
+    /** Every EC2 instance of the partitions held here whose state is not final. */
+    List<Known> open() throws Unavailable;
+}
