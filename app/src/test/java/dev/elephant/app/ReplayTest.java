@@ -90,6 +90,8 @@ class ReplayTest {
 
         await().atMost(WITHIN).until(() -> confirmed(port, kept));
         await().atMost(WITHIN).until(() -> run.elephant.isReady());
+        // A query answers 503 while Kafka Streams still moves state after the restart; wait for its answer.
+        await().atMost(WITHIN).until(() -> instance(port, stopped) != null);
         assertThat(instance(port, stopped).get("state").asText()).isEqualTo("stopped");
         assertThat(cloudflare.changesApplied()).as("provider changes during the replay").isEqualTo(changes);
         assertThat(cloudflare.writeRequestCount()).isEqualTo(writes);
