@@ -4,6 +4,7 @@ import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.topology.common.RecordStatus;
 import dev.elephant.topology.common.TopologyConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -165,5 +166,24 @@ class InstanceRulesTest {
         f.send(ID, "running", T0.plusSeconds(120), "203.0.113.7", tags("Project", "Elephant"));
 
         assertThat(f.desiredTable().get(NAME).content()).isEqualTo("203.0.113.7");
+    }
+
+    @Test
+    void aTerminatedInstanceIsForgottenAfterItsRetentionAndALateEventCannotBringItBack() {
+        f.send(ID, "running", T0, "203.0.113.7", Map.of());
+        f.send(ID, "terminated", T0.plusSeconds(60), null, Map.of());
+        f.send("i-0000000000000fff1", "running", T0.plusSeconds(120), "203.0.113.8", Map.of());
+        assertThat(f.instance(ID)).as("kept within the retention").isNotNull();
+
+        // Another instance's event moves stream time eight days on: the punctuation forgets the terminated one.
+        f.send("i-0000000000000fff2", "running", T0.plus(Duration.ofDays(8)), "203.0.113.9", Map.of());
+        assertThat(f.instance(ID)).isNull();
+        assertThat(f.instance("i-0000000000000fff1")).as("a running instance is never forgotten").isNotNull();
+        f.desired.readRecordsToList();
+
+        f.send(ID, "running", T0.plusSeconds(30), "203.0.113.7", Map.of()); // a very late delivery
+
+        assertThat(f.instance(ID)).isNull();
+        assertThat(f.desired.isEmpty()).as("no record comes back").isTrue();
     }
 }

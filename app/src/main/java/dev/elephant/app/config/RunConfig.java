@@ -74,6 +74,7 @@ public final class RunConfig {
         KEYS.put("dns.dryRun", "false");
         KEYS.put("ecs.tagsFrom", "task");
         KEYS.put("meetings.retention", TopologyConfig.DEFAULT_MEETING_RETENTION.toString());
+        KEYS.put("instances.retention", TopologyConfig.DEFAULT_INSTANCE_RETENTION.toString());
         KEYS.put("dns.readyLagBound", ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND.toString());
         KEYS.put("cloudflare.ownershipTags", "false");
         KEYS.put("sweepInterval", "PT5M");
@@ -217,6 +218,7 @@ public final class RunConfig {
             Duration sweep = duration("sweepInterval");
             Duration lagBound = duration("dns.readyLagBound");
             Duration meetingRetention = duration("meetings.retention");
+            Duration instanceRetention = duration("instances.retention");
             EcsTagSource ecsTags = parsed("ecs.tagsFrom", s -> switch (s) {
                 case "task" -> EcsTagSource.TASK;
                 case "networkInterface" -> EcsTagSource.NETWORK_INTERFACE;
@@ -263,9 +265,9 @@ public final class RunConfig {
                     // An invalid address kind is reported above; the domain and ttl are checked all the same.
                     topology = new TopologyConfig(new Topics(value("topics.prefix")), domain, value("linkTemplate"),
                             address != null ? address : TopologyConfig.AddressKind.PUBLIC, value("meeting.tag"),
-                            value("role.tag"), ttl, meetingRetention);
+                            value("role.tag"), ttl, meetingRetention, instanceRetention);
                 } catch (IllegalArgumentException e) {
-                    problems.add("domain/ttl: " + e.getMessage());
+                    problems.add("domain/ttl/instances.retention: " + e.getMessage());
                 }
             }
             if (ownerId != null && OwnershipMark.problemWith(ownerId) != null) {

@@ -21,7 +21,8 @@ public record TopologyConfig(
         String meetingIdTag,
         String roleTag,
         int ttl,
-        java.time.Duration meetingRetention) {
+        java.time.Duration meetingRetention,
+        java.time.Duration instanceRetention) {
 
     /**
      * How long an ended or cancelled meeting stays in meeting-state after its end (in event time) before
@@ -30,10 +31,19 @@ public record TopologyConfig(
      */
     public static final java.time.Duration DEFAULT_MEETING_RETENTION = java.time.Duration.ofDays(7);
 
-    /** With the default meeting retention. */
+    /**
+     * How long a terminated instance (a stopped task) stays in instance-state after its end, in event time,
+     * before it is forgotten: far longer than EventBridge keeps retrying a delivery (24 hours) and than EC2 keeps
+     * listing a terminated instance (about an hour), so no late event of it is still to come; short enough that
+     * the table holds the fleet, not every instance ever launched.
+     */
+    public static final java.time.Duration DEFAULT_INSTANCE_RETENTION = java.time.Duration.ofDays(7);
+
+    /** With the default retentions. */
     public TopologyConfig(Topics topics, String domain, String linkTemplate, AddressKind address, String meetingIdTag,
                           String roleTag, int ttl) {
-        this(topics, domain, linkTemplate, address, meetingIdTag, roleTag, ttl, DEFAULT_MEETING_RETENTION);
+        this(topics, domain, linkTemplate, address, meetingIdTag, roleTag, ttl, DEFAULT_MEETING_RETENTION,
+                DEFAULT_INSTANCE_RETENTION);
     }
 
     private static final Pattern DOMAIN = Pattern.compile(
@@ -57,6 +67,11 @@ public record TopologyConfig(
         Objects.requireNonNull(meetingRetention, "meetingRetention");
         if (meetingRetention.isNegative() || meetingRetention.isZero()) {
             throw new IllegalArgumentException("the meeting retention must be positive");
+        }
+        Objects.requireNonNull(instanceRetention, "instanceRetention");
+        if (instanceRetention.compareTo(java.time.Duration.ofDays(2)) < 0) {
+            throw new IllegalArgumentException("the instance retention must be at least 2 days (P2D): EventBridge "
+                    + "retries a delivery for up to 24 hours, and a late event of a forgotten instance is dropped");
         }
         if (ttl != 1 && (ttl < 60 || ttl > 86_400)) {
             throw new IllegalArgumentException("ttl must be 1 (automatic) or 60..86400 seconds, was " + ttl);

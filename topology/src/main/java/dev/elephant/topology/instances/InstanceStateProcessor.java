@@ -3,37 +3,72 @@ package dev.elephant.topology.instances;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.UtcInstants;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the instance-state table and forwards each change it made, keyed by instance id. */
+/**
+ * Keeps the instance-state table and forwards each change it made, keyed by instance id. An instance whose
+ * state is final (terminated, a stopped task) is forgotten once its end is {@code retention} behind stream
+ * time; an event of an instance the table does not hold that is itself that old is dropped, so a late event
+ * can never bring a forgotten instance back.
+ */
 final class InstanceStateProcessor implements Processor<String, InstanceInput, String, InstanceChange> {
+
+    /** How often (in stream time) the table is searched for instances to forget. */
+    static final Duration FORGET_EVERY = Duration.ofHours(1);
 
     private final InstanceLifecycle lifecycle;
     private final String storeName;
+    private final Duration retention;
     private ProcessorContext<String, InstanceChange> context;
     private KeyValueStore<String, InstanceState> store;
 
-    InstanceStateProcessor(InstanceLifecycle lifecycle, String storeName) {
+    InstanceStateProcessor(InstanceLifecycle lifecycle, String storeName, Duration retention) {
         this.lifecycle = lifecycle;
         this.storeName = storeName;
+        this.retention = retention;
     }
 
     @Override
     public void init(ProcessorContext<String, InstanceChange> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        // Stream time, not the wall clock: a replay forgets exactly what the first run forgot.
+        context.schedule(FORGET_EVERY, PunctuationType.STREAM_TIME, this::forgetEnded);
+    }
+
+    private void forgetEnded(long streamTime) {
+        Instant horizon = Instant.ofEpochMilli(streamTime).minus(retention);
+        List<String> forget = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceState> all = store.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                if (entry.value.isFinal() && entry.value.stateTime().isBefore(horizon)) {
+                    forget.add(entry.key);
+                }
+            }
+        }
+        forget.forEach(store::delete);
     }
 
     @Override
     public void process(Record<String, InstanceInput> record) {
         InstanceInput input = record.value();
         InstanceState current = store.get(record.key());
+        if (current == null && input.event() != null && isBeyondRetention(input.event().time())) {
+            return; // of an instance that may have been forgotten: it must not come back
+        }
         Optional<InstanceState> next = input.event() != null
                 ? lifecycle.apply(current, input.event())
                 : lifecycle.confirm(current, input.outcome());
@@ -44,5 +79,10 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
                     .add(DesiredRecord.EVENT_TIME_HEADER, UtcInstants.format(state.stateTime()).getBytes(StandardCharsets.UTF_8));
             context.forward(record.withValue(new InstanceChange(current, state)).withHeaders(headers));
         });
+    }
+
+    private boolean isBeyondRetention(Instant eventTime) {
+        long streamTime = context.currentStreamTimeMs();
+        return streamTime > 0 && eventTime.isBefore(Instant.ofEpochMilli(streamTime).minus(retention));
     }
 }

@@ -29,6 +29,7 @@ public final class InstanceStates {
         InstanceLifecycle lifecycle = new InstanceLifecycle(config);
         return events.mapValues(InstanceInput::of, Named.as("instance-event-input"))
                 .merge(outcomes.mapValues(InstanceInput::of, Named.as("instance-outcome-input")), Named.as("instance-inputs"))
-                .process(() -> new InstanceStateProcessor(lifecycle, store), Named.as("instance-state-processor"), store);
+                .process(() -> new InstanceStateProcessor(lifecycle, store, config.instanceRetention()),
+                        Named.as("instance-state-processor"), store);
     }
 }
