@@ -1,6 +1,9 @@
 package dev.elephant.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elephant.events.Json;
 import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.aws.EventBridgeSamples;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,15 +47,10 @@ final class Ec2Launcher {
 
     /** The sample "running" state-change event for {@code instanceId}, with its own event id, as EventBridge sends it. */
     static byte[] runningEvent(String instanceId, String eventId) {
-        try {
-            var event = (com.fasterxml.jackson.databind.node.ObjectNode) dev.elephant.events.Json.mapper()
-                    .readTree(dev.elephant.standins.aws.EventBridgeSamples.read("ec2-running.json"));
-            event.put("id", eventId);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("detail")).put("instance-id", instanceId);
-            return dev.elephant.events.Json.toBytes(event);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        ObjectNode event = EventBridgeSamples.readAsOfNow("ec2-running.json");
+        event.put("id", eventId);
+        ((ObjectNode) event.get("detail")).put("instance-id", instanceId);
+        return Json.toBytes(event);
     }
 
     static String launch(AwsStandIn aws, String... tags) {

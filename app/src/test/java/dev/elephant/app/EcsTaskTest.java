@@ -24,7 +24,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * An ECS task's state changes, as EventBridge delivers them, become its record: the address from its
  * ENI, the tags (project, meeting, role) from the task itself — ECS propagates them from the service or
@@ -64,7 +72,7 @@ class EcsTaskTest {
     }
 
     private byte[] sample(String file, String taskId, String eni, String eventId) throws Exception {
-        ObjectNode event = (ObjectNode) Json.mapper().readTree(EventBridgeSamples.read(file));
+        ObjectNode event = EventBridgeSamples.readAsOfNow(file);
         event.put("id", eventId);
         ObjectNode detail = (ObjectNode) event.get("detail");
         detail.put("taskArn", taskArn(taskId));
@@ -128,5 +136,42 @@ class EcsTaskTest {
         assertThat(zone()).doesNotContainKey(taskId + ".elephant.test");
         assertThat(TopicReader.readAll(SharedKafka.bootstrapServers(), prefix + "instance-events"))
                 .noneMatch(r -> r.key().equals(taskId));
+    }
+
+    @Test
+    void aMeetingOnTasksTheDevStandInRunsBecomesReadyAndATaskStoppedLeavesIt() throws Exception {
+        startStack();
+        HttpRequest schedule = HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/meetings"))
+                .header("X-Elephant-Key", KEY).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"type\":\"scheduled\",\"meetingId\":\"m-ecs\",\"roles\":[\"teacher\"],"
+                                + "\"startsAt\":\"2026-11-22T10:00:00Z\",\"endsAt\":\"2026-11-22T11:00:00Z\"}"))
+                .build();
+        assertThat(http.send(schedule, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(202);
+        HttpRequest join = HttpRequest.newBuilder(stack.apiUrl().resolve("/v1/meetings/m-ecs/join?role=teacher"))
+                .build();
+        try (EcsClient ecs = EcsClient.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dev", "dev")))
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            // What `aws ecs run-task` sends.
+            Task task = ecs.runTask(r -> r.taskDefinition("classroom").launchType(LaunchType.FARGATE)
+                    .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-0a1b2c3d")
+                            .assignPublicIp(AssignPublicIp.ENABLED)))
+                    .tags(Tag.builder().key("Project").value("Elephant").build(),
+                            Tag.builder().key("MeetingId").value("m-ecs").build(),
+                            Tag.builder().key("Role").value("teacher").build()))
+                    .tasks().get(0);
+            String name = task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1) + ".elephant.test";
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> zone().containsKey(name));
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.send(join, HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 302);
+            assertThat(http.send(join, HttpResponse.BodyHandlers.discarding()).headers().firstValue("Location"))
+                    .contains("https://" + name + ":8443");
+
+            ecs.stopTask(r -> r.task(task.taskArn()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> !zone().containsKey(name));
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.send(join, HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 425);
+        }
     }
 }

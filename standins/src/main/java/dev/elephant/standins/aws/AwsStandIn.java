@@ -80,7 +80,8 @@ public final class AwsStandIn implements AutoCloseable {
         Ec2QueryApi ec2 = new Ec2QueryApi(fleet);
         SecretsManagerApi secrets = new SecretsManagerApi(s.region(), Clock.systemUTC());
         EventBridgeApi events = new EventBridgeApi(Clock.systemUTC(), s.region(), rules);
-        EcsApi ecs = new EcsApi();
+        EcsApi ecs = new EcsApi(new EcsTasks(s.region(), fleet, scheduler, s.transitionDelay(), delivery,
+                Clock.systemUTC()));
         // One endpoint, as LocalStack-style stand-ins do: the JSON protocols name their operation in a header.
         http.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -111,7 +112,8 @@ public final class AwsStandIn implements AutoCloseable {
      * ({@code service:NAME} or {@code family:NAME}), with the tags ECS propagated to it.
      */
     public void registerEcsTask(String clusterArn, String taskArn, String group, Map<String, String> tags) {
-        ecs.register(new EcsApi.Task(clusterArn, taskArn, group, Map.copyOf(tags)));
+        ecs.register(new EcsTasks.Task(clusterArn, taskArn, null, group, Map.copyOf(tags), null, null, 0, null, null,
+                null));
     }
 
     /** How many EC2 calls of {@code action} ({@code DescribeInstances}, …) the stand-in received. */

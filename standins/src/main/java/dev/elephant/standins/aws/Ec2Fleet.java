@@ -68,7 +68,13 @@ final class Ec2Fleet {
     }
 
     synchronized NetworkInterface createNetworkInterface(Map<String, String> tags) {
-        NetworkInterface eni = new NetworkInterface("eni-" + hex(17), nextPrivateIp(), nextPublicIp(), tags);
+        return createNetworkInterface(tags, true);
+    }
+
+    /** @param publicIp give it a public address too (an awsvpc task with {@code assignPublicIp: ENABLED}) */
+    synchronized NetworkInterface createNetworkInterface(Map<String, String> tags, boolean publicIp) {
+        NetworkInterface eni = new NetworkInterface("eni-" + hex(17), nextPrivateIp(), publicIp ? nextPublicIp() : null,
+                tags);
         networkInterfaces.put(eni.id(), eni);
         save();
         return eni;

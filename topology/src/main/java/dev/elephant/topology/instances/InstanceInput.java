@@ -3,14 +3,21 @@ package dev.elephant.topology.instances;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 
-/** What reaches the instance-state table: a lifecycle event, or the DNS sink's outcome for the instance's record. */
-public record InstanceInput(InstanceEvent event, DnsMutation outcome) {
+/**
+ * What reaches the instance-state table: a lifecycle event, or the DNS sink's outcome for the instance's
+ * record. Never serialized: both streams are merged right before the processor.
+ */
+public sealed interface InstanceInput {
 
-    public static InstanceInput of(InstanceEvent event) {
-        return new InstanceInput(event, null);
+    record Event(InstanceEvent event) implements InstanceInput {}
+
+    record Outcome(DnsMutation outcome) implements InstanceInput {}
+
+    static InstanceInput of(InstanceEvent event) {
+        return new Event(event);
     }
 
-    public static InstanceInput of(DnsMutation outcome) {
-        return new InstanceInput(null, outcome);
+    static InstanceInput of(DnsMutation outcome) {
+        return new Outcome(outcome);
     }
 }

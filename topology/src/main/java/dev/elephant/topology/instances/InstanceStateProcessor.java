@@ -25,8 +25,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class InstanceStateProcessor implements Processor<String, InstanceInput, String, InstanceChange> {
 
-    /** How often (in stream time) the table is searched for instances to forget. */
-    static final Duration FORGET_EVERY = Duration.ofHours(1);
+    /**
+     * How often (in stream time) the table is searched for instances to forget. The search reads the whole
+     * table, and a replay races through months of stream time: once a day of it keeps a year's replay to 365
+     * searches of a table the retention keeps small, while an instance is still forgotten within a day of its
+     * retention running out.
+     */
+    static final Duration FORGET_EVERY = Duration.ofDays(1);
 
     private final InstanceLifecycle lifecycle;
     private final String storeName;
@@ -64,14 +69,16 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
 
     @Override
     public void process(Record<String, InstanceInput> record) {
-        InstanceInput input = record.value();
         InstanceState current = store.get(record.key());
-        if (current == null && input.event() != null && isBeyondRetention(input.event().time())) {
-            return; // of an instance that may have been forgotten: it must not come back
+        Optional<InstanceState> next;
+        if (record.value() instanceof InstanceInput.Event e) {
+            if (current == null && isBeyondRetention(e.event().time())) {
+                return; // of an instance that may have been forgotten: it must not come back
+            }
+            next = lifecycle.apply(current, e.event());
+        } else {
+            next = lifecycle.confirm(current, ((InstanceInput.Outcome) record.value()).outcome());
         }
-        Optional<InstanceState> next = input.event() != null
-                ? lifecycle.apply(current, input.event())
-                : lifecycle.confirm(current, input.outcome());
         next.ifPresent(state -> {
             store.put(record.key(), state);
             Headers headers = new RecordHeaders()
