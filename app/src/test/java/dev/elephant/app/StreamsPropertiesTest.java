@@ -2,7 +2,7 @@ package dev.elephant.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.elephant.app.runtime.StreamsProperties;
+import dev.elephant.topology.StreamsProperties;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;

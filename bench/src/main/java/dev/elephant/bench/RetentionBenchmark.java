@@ -1,11 +1,11 @@
 package dev.elephant.bench;
 
-import dev.elephant.app.runtime.StreamsProperties;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.ElephantTopology;
+import dev.elephant.topology.StreamsProperties;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

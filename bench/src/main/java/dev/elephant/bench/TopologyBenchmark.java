@@ -1,9 +1,9 @@
 package dev.elephant.bench;
 
-import dev.elephant.app.runtime.StreamsProperties;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.ElephantTopology;
+import dev.elephant.topology.StreamsProperties;
 import dev.elephant.topology.common.TopologyConfig;
 import java.nio.file.Files;
 import java.time.Duration;

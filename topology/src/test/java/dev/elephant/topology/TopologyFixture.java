@@ -11,6 +11,10 @@ import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -45,11 +49,10 @@ final class TopologyFixture implements AutoCloseable {
 
     TopologyFixture(TopologyConfig config) {
         this.config = config;
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "elephant-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir()); // one per driver: two may be open at once
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The production settings, as Kafka's own examples hand the same config to the test driver; a state
+        // directory per driver, since two may be open at once.
+        Properties props = StreamsProperties.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
+                "elephant-test", stateDir(), 1, config.topics().deadLetter());
         driver = new TopologyTestDriver(ElephantTopology.build(config), props);
         Topics t = config.topics();
         var str = Serdes.String();
@@ -134,13 +137,13 @@ final class TopologyFixture implements AutoCloseable {
         return store.get(id);
     }
 
-    private static String stateDir() {
+    private static Path stateDir() {
         try {
             // Under target/, not the OS temp directory (which Streams warns may be cleared under it).
-            java.nio.file.Path parent = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
-            return java.nio.file.Files.createTempDirectory(parent, "topology-state").toAbsolutePath().toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Path parent = Files.createDirectories(Path.of("target"));
+            return Files.createTempDirectory(parent, "topology-state").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.elephant.app.runtime;
 
 import dev.elephant.topology.ElephantTopology;
+import dev.elephant.topology.StreamsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;

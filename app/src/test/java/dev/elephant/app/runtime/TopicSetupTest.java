@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.elephant.app.SharedKafka;
+import dev.elephant.events.TopicDurability;
 import dev.elephant.events.Topics;
 import java.io.IOException;
 import java.util.List;

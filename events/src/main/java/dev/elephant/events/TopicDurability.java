@@ -1,4 +1,4 @@
-package dev.elephant.app.runtime;
+package dev.elephant.events;
 
 /**
  * How many replicas must hold a write before the broker acknowledges it. Elephant answers 202 only after
@@ -10,7 +10,7 @@ package dev.elephant.app.runtime;
 public final class TopicDurability {
 
     /** The in-sync replicas Elephant asks for on topics of three replicas or more. */
-    static final int MIN_IN_SYNC_REPLICAS = 2;
+    public static final int MIN_IN_SYNC_REPLICAS = 2;
     private static final int REPLICAS_FOR_TWO_IN_SYNC = 3;
 
     private TopicDurability() {}
@@ -21,7 +21,7 @@ public final class TopicDurability {
     }
 
     /** Why a topic as the user made it could lose an acknowledged write, or null when it cannot. */
-    static String problem(String topic, int replicas, int minInSyncReplicas) {
+    public static String problem(String topic, int replicas, int minInSyncReplicas) {
         int wanted = minInSyncReplicasFor(replicas);
         if (wanted == 0 || minInSyncReplicas >= wanted) {
             return null;

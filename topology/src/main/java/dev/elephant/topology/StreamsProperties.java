@@ -1,5 +1,6 @@
-package dev.elephant.app.runtime;
+package dev.elephant.topology;
 
+import dev.elephant.events.TopicDurability;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
