@@ -86,6 +86,21 @@ final class RunFixture implements AutoCloseable {
         return config;
     }
 
+    /** A second Elephant instance beside the first: the same deployment, listeners and state directory its own. */
+    record Peer(Path config, int httpPort, int opsPort) {}
+
+    /** Writes the second instance's configuration: {@code config}'s, with ports and a state directory of its own. */
+    Peer peer(Path config) throws IOException {
+        Path dir = config.getParent();
+        Path peerDir = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-peer"));
+        Peer peer = new Peer(peerDir.resolve("elephant.yaml"), FreePort.find(), FreePort.find());
+        Files.writeString(peer.config(), Files.readString(config)
+                .replace("port: " + httpPort, "port: " + peer.httpPort())
+                .replace("port: " + opsPort, "port: " + peer.opsPort())
+                .replace(dir.resolve("state").toString(), peerDir.resolve("state").toString()));
+        return peer;
+    }
+
     URI api(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
-import dev.elephant.app.dev.FreePort;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.events.Json;
 import java.net.URI;
@@ -62,13 +61,9 @@ class ScaleOutQueryTest {
     void everyInstanceAnswersEveryKeyAndARebalanceYieldsOnly503WithRetryAfter() throws Exception {
         run = new RunFixture("scale", TOKEN, KEY);
         Path configA = run.config(Files.createDirectories(dir.resolve("a")), "");
-        int portB = FreePort.find();
-        int opsPortB = FreePort.find();
-        Path configB = Files.createDirectories(dir.resolve("b")).resolve("elephant.yaml");
-        Files.writeString(configB, Files.readString(configA)
-                .replace("port: " + run.httpPort, "port: " + portB)
-                .replace("port: " + run.opsPort, "port: " + opsPortB)
-                .replace(dir.resolve("a").resolve("state").toString(), dir.resolve("b").resolve("state").toString()));
+        RunFixture.Peer peer = run.peer(configA);
+        Path configB = peer.config();
+        int opsPortB = peer.opsPort();
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
         second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
         // Queries are on the operations listeners, which the instances also forward to.

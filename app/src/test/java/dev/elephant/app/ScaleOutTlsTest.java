@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
-import dev.elephant.app.dev.FreePort;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.events.Json;
 import dev.elephant.events.PemTls;
@@ -62,15 +61,10 @@ class ScaleOutTlsTest {
         Path configA = run.config(Files.createDirectories(dir.resolve("a")), "");
         Files.writeString(configA, Files.readString(configA).replace("ops:\n  host: 127.0.0.1\n",
                 "ops:\n  host: 127.0.0.1\n" + tls));
-        int portB = FreePort.find();
-        int opsPortB = FreePort.find();
-        Path configB = Files.createDirectories(dir.resolve("b")).resolve("elephant.yaml");
-        Files.writeString(configB, Files.readString(configA)
-                .replace("port: " + run.httpPort, "port: " + portB)
-                .replace("port: " + run.opsPort, "port: " + opsPortB)
-                .replace(dir.resolve("a").resolve("state").toString(), dir.resolve("b").resolve("state").toString()));
+        RunFixture.Peer peer = run.peer(configA);
+        int opsPortB = peer.opsPort();
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
+        second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
 
         List<String> ids = new ArrayList<>();
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
-import dev.elephant.app.dev.FreePort;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
@@ -52,13 +51,8 @@ class SweepOwnershipTest {
     void aLostEventIsRepairedOnceWhicheverInstancesSweep() throws Exception {
         run = new RunFixture("sweep-owner", TOKEN, KEY); // EC2 events reach the first instance only
         Path configA = run.config(Files.createDirectories(dir.resolve("a")), "");
-        Path configB = Files.createDirectories(dir.resolve("b")).resolve("elephant.yaml");
-        Files.writeString(configB, Files.readString(configA)
-                .replace("port: " + run.httpPort, "port: " + FreePort.find())
-                .replace("port: " + run.opsPort, "port: " + FreePort.find())
-                .replace(dir.resolve("a").resolve("state").toString(), dir.resolve("b").resolve("state").toString()));
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
+        second = Elephant.start(RunConfig.load(run.peer(configA).config(), ENV, new SecretsManagerReader()));
 
         List<String> ids = new ArrayList<>();
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {

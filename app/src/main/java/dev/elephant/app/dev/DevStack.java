@@ -1,6 +1,7 @@
 package dev.elephant.app.dev;
 
 import dev.elephant.app.aws.EventBridgeSetup;
+import dev.elephant.app.runtime.Closer;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
@@ -21,8 +22,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +34,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class DevStack implements AutoCloseable {
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Closer started = new Closer();
     private final Options options;
     private String bootstrap;
     private CloudflareStandIn cloudflare;
@@ -91,7 +90,7 @@ public final class DevStack implements AutoCloseable {
         if (o.externalBootstrap() == null) {
             EmbeddedKafkaBroker broker = bind("--kafka-port/--controller-port", () -> EmbeddedKafkaBroker.start(
                     o.dataDir(), o.kafkaPort(), o.controllerPort(), Duration.ofSeconds(60)));
-            started.push(broker);
+            started.register(broker);
             bootstrap = broker.bootstrapServers();
         } else {
             bootstrap = o.externalBootstrap();
@@ -102,7 +101,7 @@ public final class DevStack implements AutoCloseable {
         cloudflare = bind("--cloudflare-port/--dns-port", () -> CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan(
                 o.bind(), o.cloudflarePort(), o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
                 o.dataDir().resolve("cloudflare/zone.json"))));
-        started.push(cloudflare);
+        started.register(cloudflare);
         int httpPort = o.httpPort() == 0 ? FreePort.find() : o.httpPort();
         boolean tls = o.tlsCertificate() != null;
         // In AWS an API destination must be HTTPS; the stand-in trusts exactly Elephant's certificate.
@@ -110,7 +109,7 @@ public final class DevStack implements AutoCloseable {
         aws = bind("--aws-port", () -> AwsStandIn.start(new AwsStandIn.Settings(o.bind(), o.awsPort(), "us-east-1",
                 URI.create((tls ? "https" : "http") + "://localhost:" + httpPort + "/v1/eventbridge"), trust,
                 o.ingestKeyHeader(), o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
-        started.push(aws);
+        started.register(aws);
         // `elephant aws install` against this stand-in reuses the key it finds in Secrets Manager: dev keeps
         // its own there, so the connection install makes sends the key dev checks (a generated one would make
         // every delivery a 401, which EventBridge does not retry).
@@ -135,7 +134,7 @@ public final class DevStack implements AutoCloseable {
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
                 new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE));
         elephant = bind("--http-port", () -> Elephant.start(settings));
-        started.push(elephant);
+        started.register(elephant);
     }
 
     /** A stable zone id per domain, so a restarted stand-in serves the same zone under the same id. */
@@ -188,12 +187,6 @@ public final class DevStack implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        started.close();
     }
 }
