@@ -174,4 +174,27 @@ class EcsTaskTest {
                     .statusCode() == 425);
         }
     }
+
+    @Test
+    void aTaskEventThatNeverArrivedIsRepairedByTheSweep() throws Exception {
+        startStack();
+        stack.aws().loseTaskEvents("RUNNING", 1);
+        try (EcsClient ecs = EcsClient.builder().endpointOverride(stack.aws().endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dev", "dev")))
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            Task task = ecs.runTask(r -> r.taskDefinition("classroom").launchType(LaunchType.FARGATE)
+                    .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-0a1b2c3d")
+                            .assignPublicIp(AssignPublicIp.ENABLED)))
+                    .tags(Tag.builder().key("Project").value("Elephant").build())).tasks().get(0);
+            String taskId = task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1);
+            HttpRequest query = HttpRequest.newBuilder(stack.opsUrl().resolve("/v1/instances/" + taskId)).build();
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.send(query, HttpResponse.BodyHandlers.ofString())
+                    .body().contains("ACTIVATING")); // the last event that arrived; RUNNING was lost
+            assertThat(zone()).doesNotContainKey(taskId + ".elephant.test");
+
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> stack.elephant().sweepNow() == 1);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> zone().containsKey(taskId + ".elephant.test"));
+        }
+    }
 }

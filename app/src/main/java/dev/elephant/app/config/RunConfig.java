@@ -73,6 +73,7 @@ public final class RunConfig {
         KEYS.put("dns.reconcileInterval", ElephantSettings.Dns.DEFAULT_RECONCILE_INTERVAL.toString());
         KEYS.put("dns.dryRun", "false");
         KEYS.put("ecs.tagsFrom", "task");
+        KEYS.put("ecs.clusters", "");
         KEYS.put("meetings.retention", TopologyConfig.DEFAULT_MEETING_RETENTION.toString());
         KEYS.put("instances.retention", TopologyConfig.DEFAULT_INSTANCE_RETENTION.toString());
         KEYS.put("dns.readyLagBound", ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND.toString());
@@ -288,8 +289,17 @@ public final class RunConfig {
                     new ElephantSettings.Cloudflare(value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch,
                             Boolean.TRUE.equals(ownershipTags)),
                     new ElephantSettings.Dns(reconcile, Boolean.TRUE.equals(dryRun), lagBound),
-                    new ElephantSettings.Ecs(ecsTags),
+                    new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")));
+        }
+
+        /** A list, in YAML or comma-separated in the environment; empty when not set. */
+        private List<String> list(String key) {
+            String v = value(key);
+            if (v == null) {
+                return List.of();
+            }
+            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         }
 
         private Boolean flag(String key) {

@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
@@ -130,7 +131,8 @@ public final class DevStack implements AutoCloseable {
                         ElephantSettings.Cloudflare.DEFAULT_REQUESTS_PER_5_MINUTES,
                         ElephantSettings.Cloudflare.DEFAULT_MAX_BATCH, false),
                 new ElephantSettings.Dns(o.reconcileInterval(), false, ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND),
-                new ElephantSettings.Ecs(EcsTagSource.TASK),
+                // The stand-in's tasks run in its "default" cluster unless one is created.
+                new ElephantSettings.Ecs(EcsTagSource.TASK, List.of("default")),
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
                 new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE));
         elephant = bind("--http-port", () -> Elephant.start(settings));

@@ -5,7 +5,9 @@ import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.sweep.InventorySweep;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
 import dev.elephant.connector.ecs.EcsTagSource;
+import dev.elephant.connector.ecs.SdkTaskInventory;
 import dev.elephant.connector.ecs.SdkTaskTags;
+import dev.elephant.connector.ecs.TaskInventory;
 import dev.elephant.connector.ecs.TaskTags;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
@@ -61,14 +63,16 @@ final class ConnectorWiring implements HealthCheck {
         DeadLetters deadLetters = new DeadLetters(eventLog, topics.deadLetter(), clock, WRITE_TIMEOUT);
         CoalescingInstanceLookup lookup = closer.register(new CoalescingInstanceLookup(new SdkInstanceLookup(ec2)));
         TaskTags taskTags = null;
-        if (s.ecs().tagsFrom() == EcsTagSource.TASK) {
+        TaskInventory taskInventory = null;
+        if (s.ecs().tagsFrom() == EcsTagSource.TASK || !s.ecs().clusters().isEmpty()) {
             EcsClient ecs = closer.register(AwsClients.build(EcsClient.builder(), s.aws(), AWS_CALL_TIMEOUT));
-            taskTags = new SdkTaskTags(ecs);
+            taskTags = s.ecs().tagsFrom() == EcsTagSource.TASK ? new SdkTaskTags(ecs) : null;
+            taskInventory = new SdkTaskInventory(ecs);
         }
         EventBridgeIngest ingest = new EventBridgeIngest(lookup, taskTags, s.project(), eventLog, deadLetters, topics,
                 WRITE_TIMEOUT, metrics, clock);
         InventorySweep sweep = new InventorySweep(lookup, s.project(), known, eventLog, topics, clock, WRITE_TIMEOUT,
-                metrics);
+                metrics, taskInventory, s.ecs().clusters());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "elephant-inventory-sweep");
             t.setDaemon(true);

@@ -10,6 +10,7 @@ import dev.elephant.topology.common.TopologyConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -216,10 +217,17 @@ public record ElephantSettings(
         }
     }
 
-    /** {@code ecs.*}: where an ECS task's tags (project, meeting, role) are read from. */
-    public record Ecs(EcsTagSource tagsFrom) {
+    /**
+     * {@code ecs.*}.
+     *
+     * @param tagsFrom where an ECS task's tags (project, meeting, role) are read from
+     * @param clusters the clusters (names or ARNs) whose tasks the inventory sweep compares with the table; none:
+     *                 ECS tasks are not swept
+     */
+    public record Ecs(EcsTagSource tagsFrom, List<String> clusters) {
         public Ecs {
             Objects.requireNonNull(tagsFrom, "ECS tag source");
+            clusters = List.copyOf(clusters);
         }
     }
 

@@ -36,7 +36,7 @@ final class TableKnownInstances implements KnownInstances {
     @Override
     public List<Known> open() throws Unavailable {
         try {
-            return queries.localInstances().stream().filter(s -> !s.isEcs() && !s.isFinal())
+            return queries.localInstances().stream().filter(s -> !s.isFinal())
                     .map(TableKnownInstances::known).toList();
         } catch (StateQueries.StoreUnavailable e) {
             throw new Unavailable(e.getMessage());
@@ -45,7 +45,7 @@ final class TableKnownInstances implements KnownInstances {
 
     /** What the last applied event said; {@code found} is false when it carried no addresses (gone or disowned). */
     private static Known known(InstanceState s) {
-        return new Known(s.instanceId(), s.state(), s.publicIp(), s.privateIp(),
-                s.publicIp() != null || s.privateIp() != null);
+        return new Known(s.instanceId(), s.source(), s.state(), s.desiredStatus(), s.version(), s.publicIp(),
+                s.privateIp(), s.publicIp() != null || s.privateIp() != null);
     }
 }

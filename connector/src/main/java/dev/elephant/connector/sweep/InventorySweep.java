@@ -4,6 +4,7 @@ import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InstanceSummary;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ecs.TaskInventory;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.events.Ec2State;
 import dev.elephant.events.InstanceEvent;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * holds, it writes an inventory event ({@code sweep = true}); each owned instance the table holds open
  * that the listing no longer shows is settled by asking EC2 for it by id ({@link #settleMissing}). A lost
  * event is so repaired within one interval, once, by one instance. Sweep events obey the topology's
- * ordering rules like any other.
+ * ordering rules like any other. With ECS clusters to sweep, their tasks are compared with the table the
+ * same way ({@link #sweepTasks}).
  */
 public final class InventorySweep {
 
@@ -46,9 +48,23 @@ public final class InventorySweep {
     private final Clock clock;
     private final Duration writeTimeout;
     private final MeterRegistry metrics;
+    private final TaskInventory tasks;
+    private final List<String> clusters;
 
     public InventorySweep(InstanceLookup lookup, ProjectFilter project, KnownInstances known, EventLog eventLog,
                           Topics topics, Clock clock, Duration writeTimeout, MeterRegistry metrics) {
+        this(lookup, project, known, eventLog, topics, clock, writeTimeout, metrics, null, List.of());
+    }
+
+    /**
+     * @param tasks    ECS, for the tasks of {@code clusters}; null to sweep EC2 instances only
+     * @param clusters the ECS clusters (names or ARNs) whose tasks are swept too
+     */
+    public InventorySweep(InstanceLookup lookup, ProjectFilter project, KnownInstances known, EventLog eventLog,
+                          Topics topics, Clock clock, Duration writeTimeout, MeterRegistry metrics,
+                          TaskInventory tasks, List<String> clusters) {
+        this.tasks = tasks;
+        this.clusters = List.copyOf(clusters);
         this.lookup = lookup;
         this.project = project;
         this.known = known;
@@ -82,11 +98,15 @@ public final class InventorySweep {
                 writes++;
             }
         }
-        List<KnownInstances.Known> missing = known.open().stream()
-                .filter(k -> !present.contains(k.instanceId()))
+        List<KnownInstances.Known> open = known.open();
+        List<KnownInstances.Known> missing = open.stream()
+                .filter(k -> !k.isEcs() && !present.contains(k.instanceId()))
                 .toList();
         if (!missing.isEmpty()) {
             writes += settleMissing(missing, now);
+        }
+        if (tasks != null && !clusters.isEmpty()) {
+            writes += sweepTasks(open, now);
         }
         metrics.counter("elephant.sweep.events").increment(writes);
         if (writes > 0) {
@@ -130,6 +150,54 @@ public final class InventorySweep {
             writes++;
         }
         return writes;
+    }
+
+    /**
+     * ECS tasks, cluster by cluster: a running task ECS reports at a higher version than the table holds gets
+     * that change written (ECS numbers every change of a task, so the version orders it against any event).
+     * A task the table holds open that no listing shows is described by id in each cluster; one ECS still
+     * describes (a stopped task, for about an hour) gets its last change written. One ECS describes nowhere is
+     * left as it is: the table does not know its cluster, so nothing proves it is gone.
+     */
+    private int sweepTasks(List<KnownInstances.Known> open, Instant now) throws InstanceLookup.LookupUnavailable,
+            EventLog.EventLogUnavailable, KnownInstances.Unavailable {
+        Set<String> present = new HashSet<>();
+        int writes = 0;
+        for (String cluster : clusters) {
+            for (TaskInventory.TaskSummary t : tasks.running(cluster)) {
+                present.add(t.taskId());
+                writes += writeIfNewer(t, now);
+            }
+        }
+        List<String> missing = open.stream().filter(k -> k.isEcs() && !present.contains(k.instanceId()))
+                .map(KnownInstances.Known::instanceId).toList();
+        if (!missing.isEmpty()) {
+            for (String cluster : clusters) {
+                for (TaskInventory.TaskSummary t : tasks.describe(cluster, missing)) {
+                    writes += writeIfNewer(t, now);
+                }
+            }
+        }
+        return writes;
+    }
+
+    private int writeIfNewer(TaskInventory.TaskSummary t, Instant now) throws InstanceLookup.LookupUnavailable,
+            EventLog.EventLogUnavailable, KnownInstances.Unavailable {
+        if (!InstanceIds.isEcsTaskId(t.taskId()) || !project.matches(t.tags()) || !known.owns(t.taskId())) {
+            return 0;
+        }
+        Optional<KnownInstances.Known> held = known.get(t.taskId());
+        if (held.isPresent() && held.get().version() != null && held.get().version() >= t.version()) {
+            return 0;
+        }
+        Optional<InstanceFacts> eni = t.networkInterfaceId() == null ? Optional.empty()
+                : lookup.describeNetworkInterface(t.networkInterfaceId());
+        String id = sweepId();
+        write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, id, id, InstanceEvent.SOURCE_ECS, t.taskId(),
+                t.lastStatus(), now, eni.map(InstanceFacts::publicIp).orElse(null),
+                eni.map(InstanceFacts::privateIp).orElse(t.privateIp()), t.tags(), true, t.version(),
+                t.desiredStatus(), true));
+        return 1;
     }
 
     private static String sweepId() {

@@ -1,5 +1,6 @@
 package dev.elephant.connector.sweep;
 
+import dev.elephant.events.InstanceEvent;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,10 +13,19 @@ import java.util.Optional;
 public interface KnownInstances {
 
     /**
-     * @param found false when the last event said EC2 no longer knew it, or that it is no longer tagged for the
-     *              project: no addresses, no record
+     * @param source        {@code aws.ec2} or {@code aws.ecs}
+     * @param desiredStatus ECS only, else null
+     * @param version       ECS only: the task version of the last event applied, else null
+     * @param found         false when the last event said EC2 no longer knew it, or that it is no longer tagged
+     *                      for the project: no addresses, no record
      */
-    record Known(String instanceId, String state, String publicIp, String privateIp, boolean found) {}
+    record Known(String instanceId, String source, String state, String desiredStatus, Long version,
+                 String publicIp, String privateIp, boolean found) {
+
+        public boolean isEcs() {
+            return InstanceEvent.SOURCE_ECS.equals(source);
+        }
+    }
 
     /** The table cannot be read now (Kafka Streams rebalancing or restoring): the sweep waits for its next turn. */
     final class Unavailable extends Exception {
@@ -29,6 +39,6 @@ public interface KnownInstances {
 
     Optional<Known> get(String instanceId) throws Unavailable;
 
-    /** Every EC2 instance of the partitions held here whose state is not final. */
+    /** Every instance and task of the partitions held here whose state is not final. */
     List<Known> open() throws Unavailable;
 }

@@ -6,6 +6,7 @@ import dev.elephant.connector.ec2.InstanceFacts;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ec2.InstanceSummary;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.connector.ecs.TaskInventory;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
@@ -54,7 +55,8 @@ class InventorySweepTest {
 
         @Override
         public List<Known> open() {
-            return table.values().stream().filter(k -> !k.state().equals("terminated") && owns(k.instanceId()))
+            return table.values().stream()
+                    .filter(k -> !k.state().equals("terminated") && !k.state().equals("STOPPED") && owns(k.instanceId()))
                     .toList();
         }
     };
@@ -87,12 +89,13 @@ class InventorySweepTest {
     private final EventLog log = (topic, key, value, timeout) -> {
         InstanceEvent e = Json.fromBytes(value, InstanceEvent.class);
         appended.add(e);
-        table.put(e.instanceId(), new KnownInstances.Known(e.instanceId(), e.state(), e.publicIp(), e.privateIp(),
-                e.found()));
+        table.put(e.instanceId(), new KnownInstances.Known(e.instanceId(), e.source(), e.state(), e.desiredStatus(),
+                e.version(), e.publicIp(), e.privateIp(), e.found()));
     };
 
     private void held(String state, String publicIp, String privateIp) {
-        table.put(ID, new KnownInstances.Known(ID, state, publicIp, privateIp, true));
+        table.put(ID, new KnownInstances.Known(ID, InstanceEvent.SOURCE_EC2, state, null, null, publicIp, privateIp,
+                true));
     }
 
     private final InventorySweep sweep = new InventorySweep(ec2, ProjectFilter.defaults(), known, log,
@@ -158,5 +161,59 @@ class InventorySweepTest {
         listed.set(0, new InstanceSummary(ID, "stopped", new InstanceFacts(null, "10.0.0.1", OURS)));
         assertThat(sweep.sweepOnce()).as("a lost stop is repaired").isEqualTo(1);
         assertThat(appended.get(0).state()).isEqualTo("stopped");
+    }
+
+    private static final String TASK = "c13b4cb40f1f4fe4a2971f76ae5a47ad";
+    private final List<TaskInventory.TaskSummary> ecsRunning = new ArrayList<>();
+    private final List<TaskInventory.TaskSummary> ecsDescribed = new ArrayList<>();
+    private final TaskInventory ecs = new TaskInventory() {
+        @Override
+        public List<TaskInventory.TaskSummary> running(String cluster) {
+            return List.copyOf(ecsRunning);
+        }
+
+        @Override
+        public List<TaskInventory.TaskSummary> describe(String cluster, Collection<String> taskIds) {
+            return ecsDescribed.stream().filter(t -> taskIds.contains(t.taskId())).toList();
+        }
+    };
+    private final InventorySweep withTasks = new InventorySweep(ec2, ProjectFilter.defaults(), known, log,
+            Topics.withDefaultPrefix(), Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC),
+            Duration.ofSeconds(5), new SimpleMeterRegistry(), ecs, List.of("meetings"));
+
+    private static TaskInventory.TaskSummary task(String last, String desired, long version) {
+        return new TaskInventory.TaskSummary("arn:aws:ecs:us-east-1:000000000000:cluster/meetings",
+                "arn:aws:ecs:us-east-1:000000000000:task/meetings/" + TASK, TASK, last, desired, version, null,
+                "10.0.0.9", OURS);
+    }
+
+    @Test
+    void aTaskEventLostIsRepairedAtTheVersionEcsReports() throws Exception {
+        table.put(TASK, new KnownInstances.Known(TASK, InstanceEvent.SOURCE_ECS, "PENDING", "RUNNING", 2L, null,
+                "10.0.0.9", true));
+        ecsRunning.add(task("RUNNING", "RUNNING", 4));
+
+        assertThat(withTasks.sweepOnce()).isEqualTo(1);
+        assertThat(appended).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo(InstanceEvent.SOURCE_ECS);
+            assertThat(e.state()).isEqualTo("RUNNING");
+            assertThat(e.version()).isEqualTo(4L);
+            assertThat(e.tags()).containsEntry("MeetingId", "m-1");
+        });
+        assertThat(withTasks.sweepOnce()).as("the table holds version 4 now").isZero();
+    }
+
+    @Test
+    void aStoppedTaskNoListingShowsIsRepairedWhileEcsStillDescribesItAndLeftAloneWhenNothingProvesItGone()
+            throws Exception {
+        table.put(TASK, new KnownInstances.Known(TASK, InstanceEvent.SOURCE_ECS, "RUNNING", "RUNNING", 4L, null,
+                "10.0.0.9", true));
+
+        assertThat(withTasks.sweepOnce()).as("ECS describes it nowhere: its cluster is unknown").isZero();
+
+        ecsDescribed.add(task("STOPPED", "STOPPED", 8));
+        assertThat(withTasks.sweepOnce()).isEqualTo(1);
+        assertThat(appended.get(0).state()).isEqualTo("STOPPED");
+        assertThat(appended.get(0).version()).isEqualTo(8L);
     }
 }

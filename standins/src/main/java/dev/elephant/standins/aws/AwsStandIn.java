@@ -1,6 +1,7 @@
 package dev.elephant.standins.aws;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.elephant.events.EcsStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -114,6 +115,11 @@ public final class AwsStandIn implements AutoCloseable {
     public void registerEcsTask(String clusterArn, String taskArn, String group, Map<String, String> tags) {
         ecs.register(new EcsTasks.Task(clusterArn, taskArn, null, group, Map.copyOf(tags), null, null, 0, null, null,
                 null));
+    }
+
+    /** The next {@code count} ECS task events into {@code lastStatus} (RUNNING, STOPPED, …) are lost. */
+    public void loseTaskEvents(String lastStatus, int count) {
+        ecs.tasks().loseEvents(EcsStatus.valueOf(lastStatus), count);
     }
 
     /** How many EC2 calls of {@code action} ({@code DescribeInstances}, …) the stand-in received. */

@@ -41,6 +41,10 @@ final class EcsApi {
         clusters.add(tasks.clusterArn("default"));
     }
 
+    EcsTasks tasks() {
+        return tasks;
+    }
+
     void register(EcsTasks.Task task) {
         clusters.add(task.clusterArn());
         tasks.register(task);
