@@ -59,7 +59,11 @@ final class Ec2Lifecycles {
                     InstanceEvent e = new InstanceEvent(1, eventId, eventId, InstanceEvent.SOURCE_EC2, id, LIFECYCLE[s],
                             t0.plusSeconds(i + s * 60L), ip, "10.0.0." + (i % 250 + 1),
                             Map.of("Project", "Elephant"), true, null, null, false);
-                    producer.send(new ProducerRecord<>(topic, id, Json.toBytes(e)), (meta, error) -> {
+                    // The record's timestamp is the event's time, as the connector writes an event when it
+                    // happens: stream time then runs with event time, as it does in production (retention and
+                    // the drop of events older than it are measured against stream time).
+                    producer.send(new ProducerRecord<>(topic, null, e.time().toEpochMilli(), id, Json.toBytes(e)),
+                            (meta, error) -> {
                         if (error != null) {
                             failed.incrementAndGet();
                             firstFailure.compareAndSet(null, error);

@@ -94,7 +94,8 @@ public final class TopologyBenchmark {
                 List<NewTopic> created = new ArrayList<>();
                 for (String t : List.of(topics.instanceEvents(), topics.meetingEvents(), topics.dnsDesired(),
                         topics.dnsMutations(), topics.meetingReady(), topics.deadLetter(), passThroughTopic)) {
-                    created.add(new NewTopic(t, 3, (short) 1));
+                    // Kept as Elephant keeps its logs: the events are weeks old by their timestamps.
+                    created.add(new NewTopic(t, 3, (short) 1).configs(Map.of("retention.ms", "-1")));
                 }
                 admin.createTopics(created).all().get();
             }
