@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,7 +23,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the instance-state table and forwards each change it made, keyed by instance id. An instance whose
  * state is final (terminated, a stopped task) is forgotten once its end is {@code retention} behind stream
  * time; an event of an instance the table does not hold that is itself that old is dropped, so a late event
- * can never bring a forgotten instance back.
+ * can never bring a forgotten instance back. The ends are kept in an index ordered by time
+ * ({@code instance-expiry}: {@code <end, zero-padded millis>|<instance id>}), so forgetting reads only what
+ * expired, however large the table; the first search after a start reads the whole table once, for ends the
+ * index does not hold (a table written before the index existed).
  */
 final class InstanceStateProcessor implements Processor<String, InstanceInput, String, InstanceChange> {
 
@@ -35,13 +40,17 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
 
     private final InstanceLifecycle lifecycle;
     private final String storeName;
+    private final String expiryStoreName;
     private final Duration retention;
     private ProcessorContext<String, InstanceChange> context;
     private KeyValueStore<String, InstanceState> store;
+    private KeyValueStore<String, String> expiry;
+    private boolean searchedWholeTable;
 
-    InstanceStateProcessor(InstanceLifecycle lifecycle, String storeName, Duration retention) {
+    InstanceStateProcessor(InstanceLifecycle lifecycle, String storeName, String expiryStoreName, Duration retention) {
         this.lifecycle = lifecycle;
         this.storeName = storeName;
+        this.expiryStoreName = expiryStoreName;
         this.retention = retention;
     }
 
@@ -49,22 +58,43 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
     public void init(ProcessorContext<String, InstanceChange> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.expiry = context.getStateStore(expiryStoreName);
         // Stream time, not the wall clock: a replay forgets exactly what the first run forgot.
         context.schedule(FORGET_EVERY, PunctuationType.STREAM_TIME, this::forgetEnded);
     }
 
     private void forgetEnded(long streamTime) {
         Instant horizon = Instant.ofEpochMilli(streamTime).minus(retention);
-        List<String> forget = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceState> all = store.all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
-                if (entry.value.isFinal() && entry.value.stateTime().isBefore(horizon)) {
-                    forget.add(entry.key);
+        if (!searchedWholeTable) {
+            searchedWholeTable = true;
+            List<String> forget = new ArrayList<>();
+            try (KeyValueIterator<String, InstanceState> all = store.all()) {
+                while (all.hasNext()) {
+                    var entry = all.next();
+                    if (entry.value.isFinal() && entry.value.stateTime().isBefore(horizon)) {
+                        forget.add(entry.key);
+                    }
                 }
             }
+            forget.forEach(store::delete);
         }
-        forget.forEach(store::delete);
+        List<KeyValue<String, String>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, String> ends = expiry.range(null, expiryKey(horizon, ""))) {
+            ends.forEachRemaining(expired::add);
+        }
+        for (KeyValue<String, String> end : expired) {
+            expiry.delete(end.key);
+            InstanceState s = store.get(end.value);
+            // Only if the table still holds that very end (a newer final state has an index entry of its own).
+            if (s != null && s.isFinal() && end.key.equals(expiryKey(s.stateTime(), s.instanceId()))) {
+                store.delete(end.value);
+            }
+        }
+    }
+
+    /** Sorts by time as text: epoch millis zero-padded to 20 digits (event times before 1970 sort first). */
+    static String expiryKey(Instant end, String instanceId) {
+        return String.format(Locale.ROOT, "%020d|%s", Math.max(0, end.toEpochMilli()), instanceId);
     }
 
     @Override
@@ -81,6 +111,12 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
         }
         next.ifPresent(state -> {
             store.put(record.key(), state);
+            if (state.isFinal()) {
+                if (current != null && current.isFinal()) {
+                    expiry.delete(expiryKey(current.stateTime(), current.instanceId()));
+                }
+                expiry.put(expiryKey(state.stateTime(), state.instanceId()), state.instanceId());
+            }
             Headers headers = new RecordHeaders()
                     .add(DesiredRecord.CAUSE_HEADER, state.causeId().getBytes(StandardCharsets.UTF_8))
                     .add(DesiredRecord.EVENT_TIME_HEADER, UtcInstants.format(state.stateTime()).getBytes(StandardCharsets.UTF_8));

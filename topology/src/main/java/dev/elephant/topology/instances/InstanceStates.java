@@ -15,6 +15,8 @@ public final class InstanceStates {
 
     /** The instance-state table's store. */
     public static final String STORE = "instance-state";
+    /** When each ended instance ends, in the order of that time: what the retention forgets, found without a scan. */
+    public static final String EXPIRY_STORE = "instance-expiry";
 
     private InstanceStates() {}
 
@@ -26,10 +28,12 @@ public final class InstanceStates {
                 Serdes.String(), JsonSerde.of(InstanceState.class))
                 // Puts of the same key within a commit interval reach RocksDB and the changelog once.
                 .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
+                Serdes.String(), Serdes.String()));
         InstanceLifecycle lifecycle = new InstanceLifecycle(config);
         return events.mapValues(InstanceInput::of, Named.as("instance-event-input"))
                 .merge(outcomes.mapValues(InstanceInput::of, Named.as("instance-outcome-input")), Named.as("instance-inputs"))
-                .process(() -> new InstanceStateProcessor(lifecycle, store, config.instanceRetention()),
-                        Named.as("instance-state-processor"), store);
+                .process(() -> new InstanceStateProcessor(lifecycle, store, EXPIRY_STORE, config.instanceRetention()),
+                        Named.as("instance-state-processor"), store, EXPIRY_STORE);
     }
 }
