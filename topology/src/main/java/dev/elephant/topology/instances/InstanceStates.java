@@ -29,7 +29,9 @@ public final class InstanceStates {
                 // Puts of the same key within a commit interval reach RocksDB and the changelog once.
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String())
+                // A task's DEPROVISIONING end replaced by its STOPPED end within a commit costs the changelog nothing.
+                .withCachingEnabled());
         InstanceLifecycle lifecycle = new InstanceLifecycle(config);
         return events.mapValues(InstanceInput::of, Named.as("instance-event-input"))
                 .merge(outcomes.mapValues(InstanceInput::of, Named.as("instance-outcome-input")), Named.as("instance-inputs"))
