@@ -25,8 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * time; an event of an instance the table does not hold that is itself that old is dropped, so a late event
  * can never bring a forgotten instance back. The ends are kept in an index ordered by time
  * ({@code instance-expiry}: {@code <end, zero-padded millis>|<instance id>}), so forgetting reads only what
- * expired, however large the table; the first search after a start reads the whole table once, for ends the
- * index does not hold (a table written before the index existed).
+ * expired, however large the table. The index is derived and local (no changelog): the first search after a
+ * start reads the whole table once and indexes it again, so a restored or moved task, or a table written
+ * before the index existed, is covered.
  */
 final class InstanceStateProcessor implements Processor<String, InstanceInput, String, InstanceChange> {
 
@@ -66,13 +67,19 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
     private void forgetEnded(long streamTime) {
         Instant horizon = Instant.ofEpochMilli(streamTime).minus(retention);
         if (!searchedWholeTable) {
+            // The index is local (no changelog): after a restore or a move of this task it is rebuilt here.
             searchedWholeTable = true;
             List<String> forget = new ArrayList<>();
             try (KeyValueIterator<String, InstanceState> all = store.all()) {
                 while (all.hasNext()) {
                     var entry = all.next();
-                    if (entry.value.isFinal() && entry.value.stateTime().isBefore(horizon)) {
+                    if (!entry.value.isFinal()) {
+                        continue;
+                    }
+                    if (entry.value.stateTime().isBefore(horizon)) {
                         forget.add(entry.key);
+                    } else {
+                        expiry.put(expiryKey(entry.value.stateTime(), entry.key), entry.key);
                     }
                 }
             }

@@ -30,8 +30,9 @@ public final class InstanceStates {
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
                 Serdes.String(), Serdes.String())
-                // A task's DEPROVISIONING end replaced by its STOPPED end within a commit costs the changelog nothing.
-                .withCachingEnabled());
+                // Derived from the table, which the first search after every start reads whole and re-indexes: no
+                // changelog (it doubled the changelog writes of a fleet of short-lived instances).
+                .withLoggingDisabled());
         InstanceLifecycle lifecycle = new InstanceLifecycle(config);
         return events.mapValues(InstanceInput::of, Named.as("instance-event-input"))
                 .merge(outcomes.mapValues(InstanceInput::of, Named.as("instance-outcome-input")), Named.as("instance-inputs"))
