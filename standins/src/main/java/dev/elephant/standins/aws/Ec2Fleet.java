@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,11 @@ final class Ec2Fleet {
 
     synchronized List<Ec2Instance> all() {
         return List.copyOf(instances.values());
+    }
+
+    /** Those of {@code ids} the fleet holds, skipping the unknown. */
+    synchronized List<Ec2Instance> existing(List<String> ids) {
+        return ids.stream().distinct().map(instances::get).filter(Objects::nonNull).toList();
     }
 
     synchronized Ec2Instance get(String id) {
