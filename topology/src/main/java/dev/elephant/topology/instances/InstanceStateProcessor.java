@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,10 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class InstanceStateProcessor implements Processor<String, InstanceInput, String, InstanceChange> {
 
     /**
-     * How often (in stream time) the table is searched for instances to forget. The search reads the whole
-     * table, and a replay races through months of stream time: once a day of it keeps a year's replay to 365
-     * searches of a table the retention keeps small, while an instance is still forgotten within a day of its
-     * retention running out.
+     * How often (in stream time) the index is searched for instances to forget: an instance is forgotten within
+     * a day of its retention running out, and a replay racing through months of stream time searches once a
+     * day of it.
      */
     static final Duration FORGET_EVERY = Duration.ofDays(1);
 
@@ -67,23 +65,16 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
     private void forgetEnded(long streamTime) {
         Instant horizon = Instant.ofEpochMilli(streamTime).minus(retention);
         if (!searchedWholeTable) {
-            // The index is local (no changelog): after a restore or a move of this task it is rebuilt here.
+            // The index is local (no changelog): after a restore or a move of this task it is rebuilt here, and
+            // the search below then forgets what expired among them too.
             searchedWholeTable = true;
-            List<String> forget = new ArrayList<>();
             try (KeyValueIterator<String, InstanceState> all = store.all()) {
-                while (all.hasNext()) {
-                    var entry = all.next();
-                    if (!entry.value.isFinal()) {
-                        continue;
-                    }
-                    if (entry.value.stateTime().isBefore(horizon)) {
-                        forget.add(entry.key);
-                    } else {
+                all.forEachRemaining(entry -> {
+                    if (entry.value.isFinal()) {
                         expiry.put(expiryKey(entry.value.stateTime(), entry.key), entry.key);
                     }
-                }
+                });
             }
-            forget.forEach(store::delete);
         }
         List<KeyValue<String, String>> expired = new ArrayList<>();
         try (KeyValueIterator<String, String> ends = expiry.range(null, expiryKey(horizon, ""))) {
@@ -99,9 +90,13 @@ final class InstanceStateProcessor implements Processor<String, InstanceInput, S
         }
     }
 
-    /** Sorts by time as text: epoch millis zero-padded to 20 digits (event times before 1970 sort first). */
+    /**
+     * Sorts by time as text: epoch millis zero-padded to 20 digits (event times before 1970 sort first). Made
+     * for every instance that ends, so without {@code String.format}.
+     */
     static String expiryKey(Instant end, String instanceId) {
-        return String.format(Locale.ROOT, "%020d|%s", Math.max(0, end.toEpochMilli()), instanceId);
+        String millis = Long.toString(Math.max(0, end.toEpochMilli()));
+        return "0".repeat(20 - millis.length()) + millis + "|" + instanceId;
     }
 
     @Override
