@@ -38,16 +38,15 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
         return read(clientProperties, partitions, timeout);
     }
 
+    /**
+     * Every committed record of the partitions, from the beginning to the end they had when read.
+     *
+     * @param stall how long the read may go without a record before it gives up ({@link #scan})
+     */
     static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
-                              Duration timeout) throws TimeoutException {
-        return read(clientProperties, partitions, Map.of(), timeout);
-    }
-
-    /** As {@link #read}, each partition from the offset in {@code from} (from its beginning when absent). */
-    static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
-                              Map<TopicPartition, Long> from, Duration timeout) throws TimeoutException {
+                              Duration stall) throws TimeoutException {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        Map<TopicPartition, Long> end = scan(clientProperties, partitions, from, timeout, records::add);
+        Map<TopicPartition, Long> end = scan(clientProperties, partitions, Map.of(), stall, records::add);
         return new TopicSnapshot(records, end);
     }
 

@@ -40,8 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class ZoneReconciliation implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ZoneReconciliation.class);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
-    /** A scan of the audit gives up only when it stops making progress, however long the audit. */
+    /** A read of a topic gives up only when it stops making progress, however long the topic. */
     private static final Duration READ_STALL = Duration.ofSeconds(60);
 
     private final Map<String, Object> kafka;
@@ -87,7 +86,7 @@ public final class ZoneReconciliation implements AutoCloseable {
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
         reconciler.settleUnanswered(); // before the listing, so the outcomes of lost answers come first
         Set<Integer> mine = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-        TopicSnapshot snapshot = TopicSnapshot.read(kafka, partitions, READ_TIMEOUT);
+        TopicSnapshot snapshot = TopicSnapshot.read(kafka, partitions, READ_STALL);
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         snapshot.records().forEach(r -> latest.put(r.key(), r));
 
