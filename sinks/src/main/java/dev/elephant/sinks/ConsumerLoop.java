@@ -2,17 +2,21 @@ package dev.elephant.sinks;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +65,26 @@ public abstract class ConsumerLoop implements AutoCloseable {
         this.backoff = backoff;
         this.clock = clock;
         this.thread = new Thread(this::run, "elephant-" + name);
+    }
+
+    /**
+     * The consumer every loop reads with: a group of its own, offsets committed by the loop only after its work
+     * is done, from the beginning when the group has none, and committed records only (the topology writes in
+     * transactions: a loop never acts on an aborted one).
+     *
+     * @param defaults settings the loop wants unless the configuration says otherwise
+     */
+    protected static KafkaConsumer<String, byte[]> committedReader(Map<String, Object> clientProperties,
+                                                                   String groupId, String clientId,
+                                                                   Map<String, Object> defaults) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        defaults.forEach(props::putIfAbsent);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Subscribes the consumer (with a rebalance listener where the loop needs one). */
@@ -154,7 +178,7 @@ public abstract class ConsumerLoop implements AutoCloseable {
      *
      * @return false when the loop was told to stop (or its thread interrupted) meanwhile
      */
-    protected final boolean pause(Duration wait) {
+    private boolean pause(Duration wait) {
         long millis = wait.toMillis() + ThreadLocalRandom.current().nextLong(wait.toMillis() / 5 + 1);
         try {
             return !stopping.await(millis, TimeUnit.MILLISECONDS);

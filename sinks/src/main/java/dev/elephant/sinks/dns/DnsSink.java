@@ -20,10 +20,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Consumes {@code dns-desired} on its own thread and reconciles each name with the provider. Provider
@@ -55,26 +52,15 @@ public final class DnsSink extends ConsumerLoop {
 
     public DnsSink(Map<String, Object> clientProperties, String groupId, String topic, DnsReconciler reconciler,
                    ZoneReconciliation zone, Duration reconcileInterval, Clock clock) {
-        super("dns-sink", consumer(clientProperties, groupId), BACKOFF, clock);
+        // A burst of launches should reach the provider as few, full batches.
+        super("dns-sink", committedReader(clientProperties, groupId, "elephant-dns-sink",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)), BACKOFF, clock);
         this.topic = topic;
         this.reconciler = reconciler;
         this.zone = zone;
         this.reconcileInterval = reconcileInterval;
         this.lastReconciliation = clock.instant();
         this.caughtUpAt = clock.instant();
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(Map<String, Object> clientProperties, String groupId) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // The topology writes dns-desired in transactions: never act on an aborted record.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink");
-        // A burst of launches should reach the provider as few, full batches.
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** True once a poll came back empty: everything desired so far has been reconciled. */

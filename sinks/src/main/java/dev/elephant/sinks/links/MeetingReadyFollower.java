@@ -16,16 +16,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +44,8 @@ public final class MeetingReadyFollower extends ConsumerLoop {
     /** @param publisher where links go besides Kafka, or null to only measure */
     public MeetingReadyFollower(Map<String, Object> clientProperties, String groupId, String topic,
                                 MeetingLinkPublisher publisher, MeterRegistry metrics, Clock clock) {
-        super("meeting-links", consumer(clientProperties, groupId), BACKOFF, clock);
+        super("meeting-links", committedReader(clientProperties, groupId, "elephant-meeting-links", Map.of()),
+                BACKOFF, clock);
         this.topic = topic;
         this.publisher = publisher;
         this.scheduledToReady = Timer.builder("elephant.meeting.scheduled.to.ready")
@@ -57,16 +54,6 @@ public final class MeetingReadyFollower extends ConsumerLoop {
                 .minimumExpectedValue(Duration.ofSeconds(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(metrics);
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(Map<String, Object> clientProperties, String groupId) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the topology writes in transactions
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-meeting-links");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
