@@ -46,6 +46,8 @@ public final class HttpApi implements AutoCloseable {
     private final QueryForwarder.TlsPeers tlsPeers;
     private final String name;
     private ExecutorService threads;
+    /** The query handler of the operations listener; the public listener's {@code join} goes through it too. */
+    private QueryHandler query;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpApi(HttpServer server, QueryForwarder.TlsPeers tlsPeers, String name) {
@@ -82,13 +84,15 @@ public final class HttpApi implements AutoCloseable {
      * What faces the internet: ingest, {@code join} (forwarded to the owner's operations listener when the
      * meeting's partition is elsewhere), liveness and readiness.
      *
-     * @param ops    the operations listener, whose TLS the forwarder speaks to the peers
-     * @param self   this instance's operations listener as the others reach it
+     * @param ops the operations listener, already serving: its query handler (and so its forwarder to the peers'
+     *            operations listeners) answers {@code join} here too
      */
-    public void servePublic(IngestHandler eventBridge, IngestHandler meetings, StateQueries queries, HttpApi ops,
-                            String self, TopologyConfig config, Supplier<Map<String, String>> readiness,
-                            PrometheusMeterRegistry metrics) {
-        QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(ops.tlsPeers, self, metrics));
+    public void servePublic(IngestHandler eventBridge, IngestHandler meetings, HttpApi ops,
+                            Supplier<Map<String, String>> readiness) {
+        QueryHandler query = ops.query;
+        if (query == null) {
+            throw new IllegalStateException("the operations listener must serve before the public one");
+        }
         server.createContext("/v1/eventbridge", eventBridge);
         server.createContext("/v1/meetings", exchange -> {
             String path = exchange.getRequestURI().getPath();
@@ -111,7 +115,7 @@ public final class HttpApi implements AutoCloseable {
     public void serveOps(StateQueries queries, String self, TopologyConfig config,
                          Supplier<Map<String, String>> readiness, Supplier<Map<String, String>> health,
                          PrometheusMeterRegistry metrics) {
-        QueryHandler query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
+        query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
         server.createContext("/v1/meetings/", query);
         server.createContext("/v1/instances/", query);
         server.createContext("/v1/health", exchange -> {

@@ -87,8 +87,7 @@ public final class Elephant implements AutoCloseable {
 
         String selfAddress = self.host() + ":" + self.port();
         ops.serveOps(queries, selfAddress, s.topology(), this::readinessProblems, this::healthProblems, metrics);
-        http.servePublic(connector.eventBridge(), connector.meetings(), queries, ops, selfAddress, s.topology(),
-                this::readinessProblems, metrics);
+        http.servePublic(connector.eventBridge(), connector.meetings(), ops, this::readinessProblems);
         // Registered last, so closed first: no request reaches a capability that is stopping behind it.
         closer.register(ops::stopTakingRequests);
         closer.register(http::stopTakingRequests);

@@ -66,8 +66,9 @@ public final class IngestHandler implements HttpHandler {
         }
         if (!auth.accepts(exchange.getRequestHeaders())) {
             // Unauthenticated input is not dead-lettered: it must not be able to fill Elephant's topics.
-            refused.refused(source, "missing or wrong " + auth.describe());
-            return IngestResult.rejected(IngestReason.UNAUTHORIZED, "missing or wrong " + auth.describe());
+            String wrong = "missing or wrong " + auth.describe();
+            refused.refused(source, wrong);
+            return IngestResult.rejected(IngestReason.UNAUTHORIZED, wrong);
         }
         if (body.tooLarge()) {
             return deadLetters.reject(IngestReason.TOO_LARGE,
