@@ -81,6 +81,7 @@ public final class InventorySweep {
         // Second precision, like EventBridge's own event times.
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         List<InstanceSummary> seen = lookup.listProject(project);
+        Map<String, KnownInstances.Known> table = known.held();
         Set<String> present = new HashSet<>();
         int writes = 0;
         for (InstanceSummary s : seen) {
@@ -90,23 +91,22 @@ public final class InventorySweep {
             }
             present.add(s.instanceId());
             InstanceFacts f = s.facts();
-            Optional<KnownInstances.Known> held = known.get(s.instanceId());
-            if (held.isEmpty() || differs(held.get(), s.state(), f.publicIp(), f.privateIp())) {
+            KnownInstances.Known held = table.get(s.instanceId());
+            if (held == null || differs(held, s.state(), f.publicIp(), f.privateIp())) {
                 String id = sweepId();
                 write(new InstanceEvent(InstanceEvent.SCHEMA_VERSION, id, id, InstanceEvent.SOURCE_EC2,
                         s.instanceId(), s.state(), now, f.publicIp(), f.privateIp(), f.tags(), true, null, null, true));
                 writes++;
             }
         }
-        List<KnownInstances.Known> open = known.open();
-        List<KnownInstances.Known> missing = open.stream()
-                .filter(k -> !k.isEcs() && !present.contains(k.instanceId()))
+        List<KnownInstances.Known> missing = table.values().stream()
+                .filter(k -> !k.ended() && !k.isEcs() && !present.contains(k.instanceId()))
                 .toList();
         if (!missing.isEmpty()) {
             writes += settleMissing(missing, now);
         }
         if (tasks != null && !clusters.isEmpty()) {
-            writes += sweepTasks(open, now);
+            writes += sweepTasks(table, now);
         }
         metrics.counter("elephant.sweep.events").increment(writes);
         if (writes > 0) {
@@ -159,35 +159,36 @@ public final class InventorySweep {
      * describes (a stopped task, for about an hour) gets its last change written. One ECS describes nowhere is
      * left as it is: the table does not know its cluster, so nothing proves it is gone.
      */
-    private int sweepTasks(List<KnownInstances.Known> open, Instant now) throws InstanceLookup.LookupUnavailable,
-            EventLog.EventLogUnavailable, KnownInstances.Unavailable {
+    private int sweepTasks(Map<String, KnownInstances.Known> table, Instant now)
+            throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable, KnownInstances.Unavailable {
         Set<String> present = new HashSet<>();
         int writes = 0;
         for (String cluster : clusters) {
             for (TaskInventory.TaskSummary t : tasks.running(cluster)) {
                 present.add(t.taskId());
-                writes += writeIfNewer(t, now);
+                writes += writeIfNewer(t, table.get(t.taskId()), now);
             }
         }
-        List<String> missing = open.stream().filter(k -> k.isEcs() && !present.contains(k.instanceId()))
+        List<String> missing = table.values().stream()
+                .filter(k -> !k.ended() && k.isEcs() && !present.contains(k.instanceId()))
                 .map(KnownInstances.Known::instanceId).toList();
         if (!missing.isEmpty()) {
             for (String cluster : clusters) {
                 for (TaskInventory.TaskSummary t : tasks.describe(cluster, missing)) {
-                    writes += writeIfNewer(t, now);
+                    writes += writeIfNewer(t, table.get(t.taskId()), now);
                 }
             }
         }
         return writes;
     }
 
-    private int writeIfNewer(TaskInventory.TaskSummary t, Instant now) throws InstanceLookup.LookupUnavailable,
-            EventLog.EventLogUnavailable, KnownInstances.Unavailable {
+    /** @param held what the table holds of the task, or null */
+    private int writeIfNewer(TaskInventory.TaskSummary t, KnownInstances.Known held, Instant now)
+            throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable, KnownInstances.Unavailable {
         if (!InstanceIds.isEcsTaskId(t.taskId()) || !project.matches(t.tags()) || !known.owns(t.taskId())) {
             return 0;
         }
-        Optional<KnownInstances.Known> held = known.get(t.taskId());
-        if (held.isPresent() && held.get().version() != null && held.get().version() >= t.version()) {
+        if (held != null && held.version() != null && held.version() >= t.version()) {
             return 0;
         }
         Optional<InstanceFacts> eni = t.networkInterfaceId() == null ? Optional.empty()

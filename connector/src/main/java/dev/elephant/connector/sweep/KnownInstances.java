@@ -1,8 +1,7 @@
 package dev.elephant.connector.sweep;
 
 import dev.elephant.events.InstanceEvent;
-import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * What Elephant's own table ({@code instance-state}) holds of the EC2 instances, as far as this Elephant
@@ -18,9 +17,10 @@ public interface KnownInstances {
      * @param version       ECS only: the task version of the last event applied, else null
      * @param found         false when the last event said EC2 no longer knew it, or that it is no longer tagged
      *                      for the project: no addresses, no record
+     * @param ended         the state is final (terminated, a stopped task)
      */
     record Known(String instanceId, String source, String state, String desiredStatus, Long version,
-                 String publicIp, String privateIp, boolean found) {
+                 String publicIp, String privateIp, boolean found, boolean ended) {
 
         public boolean isEcs() {
             return InstanceEvent.SOURCE_ECS.equals(source);
@@ -37,8 +37,6 @@ public interface KnownInstances {
     /** Whether this Elephant instance holds the partition of {@code instanceId}: only its owner sweeps it. */
     boolean owns(String instanceId) throws Unavailable;
 
-    Optional<Known> get(String instanceId) throws Unavailable;
-
-    /** Every instance and task of the partitions held here whose state is not final. */
-    List<Known> open() throws Unavailable;
+    /** Every instance and task of the partitions held here, by id: the sweep reads the table once. */
+    Map<String, Known> held() throws Unavailable;
 }

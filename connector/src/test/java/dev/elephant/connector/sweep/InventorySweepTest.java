@@ -49,15 +49,14 @@ class InventorySweepTest {
         }
 
         @Override
-        public Optional<Known> get(String instanceId) {
-            return Optional.ofNullable(table.get(instanceId));
-        }
-
-        @Override
-        public List<Known> open() {
-            return table.values().stream()
-                    .filter(k -> !k.state().equals("terminated") && !k.state().equals("STOPPED") && owns(k.instanceId()))
-                    .toList();
+        public Map<String, Known> held() {
+            Map<String, Known> held = new HashMap<>();
+            table.forEach((id, k) -> {
+                if (owns(id)) {
+                    held.put(id, k);
+                }
+            });
+            return held;
         }
     };
 
@@ -90,12 +89,13 @@ class InventorySweepTest {
         InstanceEvent e = Json.fromBytes(value, InstanceEvent.class);
         appended.add(e);
         table.put(e.instanceId(), new KnownInstances.Known(e.instanceId(), e.source(), e.state(), e.desiredStatus(),
-                e.version(), e.publicIp(), e.privateIp(), e.found()));
+                e.version(), e.publicIp(), e.privateIp(), e.found(),
+                e.state().equals("terminated") || e.state().equals("STOPPED")));
     };
 
     private void held(String state, String publicIp, String privateIp) {
         table.put(ID, new KnownInstances.Known(ID, InstanceEvent.SOURCE_EC2, state, null, null, publicIp, privateIp,
-                true));
+                true, state.equals("terminated")));
     }
 
     private final InventorySweep sweep = new InventorySweep(ec2, ProjectFilter.defaults(), known, log,
@@ -190,7 +190,7 @@ class InventorySweepTest {
     @Test
     void aTaskEventLostIsRepairedAtTheVersionEcsReports() throws Exception {
         table.put(TASK, new KnownInstances.Known(TASK, InstanceEvent.SOURCE_ECS, "PENDING", "RUNNING", 2L, null,
-                "10.0.0.9", true));
+                "10.0.0.9", true, false));
         ecsRunning.add(task("RUNNING", "RUNNING", 4));
 
         assertThat(withTasks.sweepOnce()).isEqualTo(1);
@@ -207,7 +207,7 @@ class InventorySweepTest {
     void aStoppedTaskNoListingShowsIsRepairedWhileEcsStillDescribesItAndLeftAloneWhenNothingProvesItGone()
             throws Exception {
         table.put(TASK, new KnownInstances.Known(TASK, InstanceEvent.SOURCE_ECS, "RUNNING", "RUNNING", 4L, null,
-                "10.0.0.9", true));
+                "10.0.0.9", true, false));
 
         assertThat(withTasks.sweepOnce()).as("ECS describes it nowhere: its cluster is unknown").isZero();
 
