@@ -72,8 +72,12 @@ final class EcsTasks {
     }
 
     String clusterArn(String cluster) {
-        return cluster.startsWith("arn:") ? cluster
-                : "arn:aws:ecs:" + region + ":" + Ec2Fleet.ACCOUNT + ":cluster/" + cluster;
+        return cluster.startsWith("arn:") ? cluster : arn("cluster/" + cluster);
+    }
+
+    /** An ECS resource's ARN in this stand-in's region and account. */
+    private String arn(String resource) {
+        return "arn:aws:ecs:" + region + ":" + Ec2Fleet.ACCOUNT + ":" + resource;
     }
 
     /** A task registered as already there (tests of the tag lookup): it has no lifecycle of its own. */
@@ -87,14 +91,13 @@ final class EcsTasks {
         String family = taskDefinition.contains("/") ? taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1)
                 : taskDefinition;
         String definitionArn = taskDefinition.startsWith("arn:") ? taskDefinition
-                : "arn:aws:ecs:" + region + ":" + Ec2Fleet.ACCOUNT + ":task-definition/"
-                + (family.contains(":") ? family : family + ":1");
+                : arn("task-definition/" + (family.contains(":") ? family : family + ":1"));
         List<Task> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] id = new byte[16];
             RANDOM.nextBytes(id);
-            String taskArn = "arn:aws:ecs:" + region + ":" + Ec2Fleet.ACCOUNT + ":task/"
-                    + clusterArn.substring(clusterArn.lastIndexOf('/') + 1) + "/" + HexFormat.of().formatHex(id);
+            String taskArn = arn("task/" + clusterArn.substring(clusterArn.lastIndexOf('/') + 1) + "/"
+                    + HexFormat.of().formatHex(id));
             // Fargate's interface carries no tags of the task's; its public address only when asked for one.
             NetworkInterface eni = fleet.createNetworkInterface(Map.of(), publicIp);
             Task task = new Task(clusterArn, taskArn, definitionArn,
