@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -299,7 +300,7 @@ public final class RunConfig {
             if (v == null) {
                 return List.of();
             }
-            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+            return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         }
 
         private Boolean flag(String key) {

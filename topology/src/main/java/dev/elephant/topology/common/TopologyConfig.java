@@ -1,6 +1,7 @@
 package dev.elephant.topology.common;
 
 import dev.elephant.events.Topics;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -21,15 +22,15 @@ public record TopologyConfig(
         String meetingIdTag,
         String roleTag,
         int ttl,
-        java.time.Duration meetingRetention,
-        java.time.Duration instanceRetention) {
+        Duration meetingRetention,
+        Duration instanceRetention) {
 
     /**
      * How long an ended or cancelled meeting stays in meeting-state after its end (in event time) before
      * it is forgotten: long enough for every late event of it to have come, short enough that the table
      * does not grow with every meeting ever held.
      */
-    public static final java.time.Duration DEFAULT_MEETING_RETENTION = java.time.Duration.ofDays(7);
+    public static final Duration DEFAULT_MEETING_RETENTION = Duration.ofDays(7);
 
     /**
      * How long a terminated instance (a stopped task) stays in instance-state after its end, in event time,
@@ -37,7 +38,7 @@ public record TopologyConfig(
      * listing a terminated instance (about an hour), so no late event of it is still to come; short enough that
      * the table holds the fleet, not every instance ever launched.
      */
-    public static final java.time.Duration DEFAULT_INSTANCE_RETENTION = java.time.Duration.ofDays(7);
+    public static final Duration DEFAULT_INSTANCE_RETENTION = Duration.ofDays(7);
 
     /** With the default retentions. */
     public TopologyConfig(Topics topics, String domain, String linkTemplate, AddressKind address, String meetingIdTag,
@@ -69,7 +70,7 @@ public record TopologyConfig(
             throw new IllegalArgumentException("the meeting retention must be positive");
         }
         Objects.requireNonNull(instanceRetention, "instanceRetention");
-        if (instanceRetention.compareTo(java.time.Duration.ofDays(2)) < 0) {
+        if (instanceRetention.compareTo(Duration.ofDays(2)) < 0) {
             throw new IllegalArgumentException("the instance retention must be at least 2 days (P2D): EventBridge "
                     + "retries a delivery for up to 24 hours, and a late event of a forgotten instance is dropped");
         }
