@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elephant.events.Json;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.aws.EventBridgeSamples;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -51,6 +55,23 @@ final class Ec2Launcher {
         event.put("id", eventId);
         ((ObjectNode) event.get("detail")).put("instance-id", instanceId);
         return Json.toBytes(event);
+    }
+
+    /**
+     * Launches at least {@code atLeast} instances, and more until their ids fall in every one of {@code partitions}
+     * partitions (keyed by id as the instance table is), so that whichever partitions each of several Elephant
+     * instances owns, each owns some of these ids. Ids are random: without this a few of them can all hash to
+     * the partitions of one instance, and a test of forwarding between instances would find nothing to forward.
+     */
+    static List<String> launchCoveringPartitions(Ec2Client ec2, int atLeast, int partitions, String... tags) {
+        List<String> ids = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        while (ids.size() < atLeast || covered.size() < partitions) {
+            String id = launch(ec2, tags);
+            ids.add(id);
+            covered.add(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions);
+        }
+        return ids;
     }
 
     static String launch(AwsStandIn aws, String... tags) {

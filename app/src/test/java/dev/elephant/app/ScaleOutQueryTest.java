@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,11 +69,9 @@ class ScaleOutQueryTest {
         URI a = URI.create("http://127.0.0.1:" + run.opsPort);
         URI b = URI.create("http://127.0.0.1:" + opsPortB);
 
-        List<String> ids = new ArrayList<>();
+        List<String> ids;
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {
-            for (int i = 0; i < 12; i++) {
-                ids.add(Ec2Launcher.launch(ec2, "Project", "Elephant"));
-            }
+            ids = Ec2Launcher.launchCoveringPartitions(ec2, 12, 3, "Project", "Elephant");
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> addresses(ids).size() == ids.size());
         Map<String, String> expected = addresses(ids);

@@ -12,7 +12,6 @@ import dev.elephant.events.PemTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,11 +65,9 @@ class ScaleOutTlsTest {
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
         second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
 
-        List<String> ids = new ArrayList<>();
+        List<String> ids;
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {
-            for (int i = 0; i < 8; i++) {
-                ids.add(Ec2Launcher.launch(ec2, "Project", "Elephant"));
-            }
+            ids = Ec2Launcher.launchCoveringPartitions(ec2, 8, 3, "Project", "Elephant");
         }
         // The test's own client trusts the certificate and, like a peer, does not ask it to name 127.0.0.1.
         OkHttpClient client = new OkHttpClient.Builder()
