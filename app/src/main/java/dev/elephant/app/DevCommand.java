@@ -1,6 +1,7 @@
 package dev.elephant.app;
 
 import dev.elephant.app.dev.DevStack;
+import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
@@ -95,6 +96,10 @@ final class DevCommand implements Callable<Integer> {
             description = "Which address a record points at: public, or private for a zone served inside the VPC (default: ${DEFAULT-VALUE}).")
     String address;
 
+    @Option(names = "--provider", defaultValue = "${env:ELEPHANT_DNS_PROVIDER:-cloudflare}",
+            description = "The DNS provider Elephant writes to: cloudflare or route53, both local stand-ins (default: ${DEFAULT-VALUE}).")
+    String provider;
+
     @Option(names = "--tls-cert", defaultValue = "${env:ELEPHANT_TLS_CERT}", description = "Serve the HTTP API over HTTPS with this PEM certificate chain (an EventBridge API destination must be HTTPS).")
     Path tlsCert;
 
@@ -114,13 +119,19 @@ final class DevCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--address must be public or private, not '" + address + "'");
         };
+        ElephantSettings.DnsProviderKind providerKind = switch (provider) {
+            case "cloudflare" -> ElephantSettings.DnsProviderKind.CLOUDFLARE;
+            case "route53" -> ElephantSettings.DnsProviderKind.ROUTE53;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--provider must be cloudflare or route53, not '" + provider + "'");
+        };
         boolean defaultKey = ingestKey == null;
         DevStack.Options options = new DevStack.Options(dataDir, kafkaBootstrap, bind, kafkaPort, controllerPort, awsPort,
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
                 basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey,
-                addressKind, opsPort);
+                addressKind, opsPort, providerKind);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);
@@ -128,10 +139,16 @@ final class DevCommand implements Callable<Integer> {
         out.println();
         out.println("Elephant dev is running:");
         out.println("  Kafka (KRaft)      " + stack.bootstrapServers());
-        out.println("  AWS EC2 stand-in   " + stack.aws().endpoint());
-        out.println("  Cloudflare API     " + stack.cloudflare().apiBaseUrl() + "  (zone " + domain + ", id "
-                + stack.cloudflare().zoneId() + ")");
-        out.println("  DNS                127.0.0.1:" + stack.cloudflare().dnsPort() + " (UDP+TCP)");
+        out.println("  AWS stand-in       " + stack.aws().endpoint() + "  (EC2, ECS, EventBridge, Secrets Manager, "
+                + "Route 53)");
+        if (providerKind == ElephantSettings.DnsProviderKind.ROUTE53) {
+            out.println("  Route 53 zone      " + domain + " (id " + stack.hostedZone().id() + "): records are written "
+                    + "here");
+        } else {
+            out.println("  Cloudflare API     " + stack.cloudflare().apiBaseUrl() + "  (zone " + domain + ", id "
+                    + stack.cloudflare().zoneId() + "): records are written here");
+        }
+        out.println("  DNS                127.0.0.1:" + stack.dnsPort() + " (UDP+TCP)");
         out.println("  Elephant API       " + stack.apiUrl() + "  (ingest, join, /readyz)");
         out.println("  Operations         " + stack.opsUrl() + "  (queries, /v1/health, /metrics)");
         out.println("  Ingest header      " + ingestKeyHeader + (defaultKey
@@ -139,7 +156,11 @@ final class DevCommand implements Callable<Integer> {
         out.println();
         out.println("Try:  aws --endpoint-url " + stack.aws().endpoint() + " ec2 run-instances --image-id ami-12345678 "
                 + "--tag-specifications 'ResourceType=instance,Tags=[{Key=Project,Value=Elephant}]'");
-        out.println("      dig @127.0.0.1 -p " + stack.cloudflare().dnsPort() + " +short i-….elephant.test");
+        if (providerKind == ElephantSettings.DnsProviderKind.ROUTE53) {
+            out.println("      aws --endpoint-url " + stack.aws().endpoint() + " route53 list-resource-record-sets "
+                    + "--hosted-zone-id " + stack.hostedZone().id());
+        }
+        out.println("      dig @127.0.0.1 -p " + stack.dnsPort() + " +short i-….elephant.test");
         out.println("Ctrl-C stops.");
         out.flush();
         stopped.await();

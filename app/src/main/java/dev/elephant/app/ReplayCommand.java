@@ -1,6 +1,7 @@
 package dev.elephant.app;
 
 import dev.elephant.app.replay.ReplayReset;
+import dev.elephant.app.runtime.Closer;
 import dev.elephant.app.runtime.DnsProviders;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
@@ -74,10 +75,14 @@ final class ReplayCommand implements Callable<Integer> {
     static void printPlan(ElephantSettings settings, PrintWriter out) throws Exception {
         OwnershipMark mark = new OwnershipMark(settings.ownerId());
         // The same provider as `run` gets, request budget included: a plan costs reads under the same limit.
-        DnsProvider provider = DnsProviders.configured(settings, new SimpleMeterRegistry(), Clock.systemUTC());
+        List<String> lines;
         String desired = settings.topics().names().dnsDesired();
-        List<String> lines = PlanPreview.describe(PlanPreview.preview(settings.kafka().properties(), desired, provider,
-                new DnsPlanner(mark, settings.topology().domain()), mark));
+        try (Closer closer = new Closer()) {
+            DnsProvider provider = DnsProviders.configured(settings, new SimpleMeterRegistry(), Clock.systemUTC(),
+                    closer);
+            lines = PlanPreview.describe(PlanPreview.preview(settings.kafka().properties(), desired, provider,
+                    new DnsPlanner(mark, settings.topology().domain()), mark));
+        }
         out.println("DNS plan against the desired state on " + desired + ":");
         if (lines.isEmpty()) {
             out.println("  no change: the provider already matches");

@@ -164,7 +164,7 @@ class DnsBatchingTest {
         assertThat(zone).hasSize(16);
         assertThat(zone.get(taken.name()).comment()).isEqualTo("made by hand");
         assertThat(zone.values()).filteredOn(r -> !r.name().equals(taken.name()))
-                .allSatisfy(r -> assertThat(r.comment()).isEqualTo(mark.comment()));
+                .allSatisfy(r -> assertThat(r.comment()).isEqualTo(mark.text()));
         assertThat(cf.writeRequestCount()).as("1 + halving down to the refused change").isLessThanOrEqualTo(10);
         List<DeadLetter> letters = TopicReader.readAll(SharedKafka.bootstrapServers(), topics.deadLetter()).stream()
                 .map(r -> Json.fromBytes(r.value().getBytes(), DeadLetter.class)).toList();

@@ -7,7 +7,7 @@ import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.standins.cloudflare.DnsRecord;
-import dev.elephant.standins.cloudflare.FaultPlan;
+import dev.elephant.standins.http.FaultPlan;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

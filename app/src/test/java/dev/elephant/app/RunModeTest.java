@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
 import dev.elephant.app.runtime.Elephant;
-import dev.elephant.standins.cloudflare.FaultPlan;
+import dev.elephant.standins.http.FaultPlan;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -71,6 +71,10 @@ public final class RunConfig {
         KEYS.put("cloudflare.requestsPer5Minutes",
                 String.valueOf(ElephantSettings.Cloudflare.DEFAULT_REQUESTS_PER_5_MINUTES));
         KEYS.put("cloudflare.maxBatch", String.valueOf(ElephantSettings.Cloudflare.DEFAULT_MAX_BATCH));
+        KEYS.put("route53.hostedZoneId", "");
+        KEYS.put("route53.requestsPerSecond", String.valueOf(ElephantSettings.Route53.DEFAULT_REQUESTS_PER_SECOND));
+        KEYS.put("route53.maxBatch", String.valueOf(ElephantSettings.Route53.DEFAULT_MAX_BATCH));
+        KEYS.put("dns.provider", "cloudflare");
         KEYS.put("dns.reconcileInterval", ElephantSettings.Dns.DEFAULT_RECONCILE_INTERVAL.toString());
         KEYS.put("dns.dryRun", "false");
         KEYS.put("ecs.tagsFrom", "task");
@@ -207,7 +211,13 @@ public final class RunConfig {
                         + "bootstrap brokers, host:port,…");
             }
             String domain = required("domain", "the DNS domain Elephant manages, such as meet.example.com");
-            String zoneId = required("cloudflare.zoneId", "the id of the Cloudflare zone that holds the domain");
+            ElephantSettings.DnsProviderKind provider = parsed("dns.provider",
+                    s -> ElephantSettings.DnsProviderKind.valueOf(s.toUpperCase(Locale.ROOT)), "cloudflare or route53");
+            boolean onCloudflare = provider != ElephantSettings.DnsProviderKind.ROUTE53;
+            String zoneId = onCloudflare ? required("cloudflare.zoneId",
+                    "the id of the Cloudflare zone that holds the domain") : null;
+            int route53Share = intIn("route53.requestsPerSecond", 1, 5);
+            int route53Batch = intIn("route53.maxBatch", 1, 250);
             String ownerId = required("ownerId", "names this deployment in the mark on every record it owns");
             String region = required("aws.region", "the AWS region of the instances, such as eu-west-1");
             int partitions = intIn("topics.partitions", 1, 10_000);
@@ -260,7 +270,7 @@ public final class RunConfig {
             if ((basicUser == null) != (basicPassword == null)) {
                 problems.add("ingest.basicUser and ingest.basicPassword: set both or neither");
             }
-            CloudflareToken token = cloudflareToken(region, awsEndpoint);
+            CloudflareToken token = onCloudflare ? cloudflareToken(region, awsEndpoint) : null;
             TopologyConfig topology = null;
             if (domain != null) {
                 try {
@@ -287,9 +297,10 @@ public final class RunConfig {
                     new ElephantSettings.Ingest(value("ingest.keyHeader"), Secret.of(ingestKey), basicUser,
                             basicPassword == null ? null : Secret.of(basicPassword)),
                     new ElephantSettings.Aws(region, awsEndpoint, false),
-                    new ElephantSettings.Cloudflare(value("cloudflare.apiBaseUrl"), zoneId, token, share, maxBatch,
-                            Boolean.TRUE.equals(ownershipTags)),
-                    new ElephantSettings.Dns(reconcile, Boolean.TRUE.equals(dryRun), lagBound),
+                    onCloudflare ? new ElephantSettings.Cloudflare(value("cloudflare.apiBaseUrl"), zoneId, token, share,
+                            maxBatch, Boolean.TRUE.equals(ownershipTags)) : null,
+                    new ElephantSettings.Route53(value("route53.hostedZoneId"), route53Share, route53Batch),
+                    new ElephantSettings.Dns(provider, reconcile, Boolean.TRUE.equals(dryRun), lagBound),
                     new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")));
         }

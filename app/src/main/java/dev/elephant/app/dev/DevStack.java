@@ -11,6 +11,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.aws.route53.Route53;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.common.TopologyConfig;
@@ -40,6 +41,8 @@ public final class DevStack implements AutoCloseable {
     private String bootstrap;
     private CloudflareStandIn cloudflare;
     private AwsStandIn aws;
+    private Route53.HostedZone hostedZone;
+    private int route53DnsPort = -1;
     private Elephant elephant;
 
     /**
@@ -49,13 +52,36 @@ public final class DevStack implements AutoCloseable {
      * @param address           which of an instance's addresses its record points at
      * @param opsPort           the operations listener's port (queries, health, metrics; 0: any free port), on
      *                          the same address as the HTTP API
+     * @param provider          which DNS provider's stand-in Elephant writes to (its zone is the one served on the
+     *                          DNS port)
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
-                          TopologyConfig.AddressKind address, int opsPort) {
+                          TopologyConfig.AddressKind address, int opsPort, ElephantSettings.DnsProviderKind provider) {
+
+        /** On Cloudflare. */
+        public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
+                       int awsPort, int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
+                       Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter,
+                       String linkTemplate, String ownerId, String topicPrefix, String applicationId, int partitions,
+                       Duration transitionDelay, Duration reconcileInterval, Duration sweepInterval,
+                       Path tlsCertificate, Path tlsKey, TopologyConfig.AddressKind address, int opsPort) {
+            this(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort, dnsPort,
+                    httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
+                    ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
+                    tlsCertificate, tlsKey, address, opsPort, ElephantSettings.DnsProviderKind.CLOUDFLARE);
+        }
+
+        /** The same, writing to {@code other}'s stand-in. */
+        public Options withProvider(ElephantSettings.DnsProviderKind other) {
+            return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
+                    dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
+                    linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other);
+        }
 
         /** Records point at public addresses; the operations listener on any free port. */
         public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
@@ -99,8 +125,10 @@ public final class DevStack implements AutoCloseable {
         String zoneId = zoneIdFor(o.domain());
         // The stand-in and Elephant share this token in-process; it is never printed.
         Secret cloudflareToken = Secret.of(UUID.randomUUID().toString());
+        boolean onRoute53 = o.provider() == ElephantSettings.DnsProviderKind.ROUTE53;
+        // The DNS port answers for the zone Elephant writes to; the other stand-in's DNS gets any free port.
         cloudflare = bind("--cloudflare-port/--dns-port", () -> CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan(
-                o.bind(), o.cloudflarePort(), o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
+                o.bind(), o.cloudflarePort(), onRoute53 ? 0 : o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
                 o.dataDir().resolve("cloudflare/zone.json"))));
         started.register(cloudflare);
         int httpPort = o.httpPort() == 0 ? FreePort.find() : o.httpPort();
@@ -115,6 +143,9 @@ public final class DevStack implements AutoCloseable {
         // its own there, so the connection install makes sends the key dev checks (a generated one would make
         // every delivery a 401, which EventBridge does not retry).
         aws.putSecret(EventBridgeSetup.DEFAULT_KEY_SECRET, o.ingestKey().reveal());
+        // The hosted zone for the domain exists from the start, as a user's would.
+        hostedZone = aws.hostedZone(o.domain(), o.address() == TopologyConfig.AddressKind.PRIVATE);
+        route53DnsPort = onRoute53 ? bind("--dns-port", () -> aws.serveDns(hostedZone, o.bind(), o.dnsPort())) : -1;
         Topics topics = new Topics(o.topicPrefix());
         TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
                 o.address(), "MeetingId", "Role", 60);
@@ -130,7 +161,10 @@ public final class DevStack implements AutoCloseable {
                 new ElephantSettings.Cloudflare(cloudflare.apiBaseUrl(), zoneId, CloudflareToken.fixed(cloudflareToken),
                         ElephantSettings.Cloudflare.DEFAULT_REQUESTS_PER_5_MINUTES,
                         ElephantSettings.Cloudflare.DEFAULT_MAX_BATCH, false),
-                new ElephantSettings.Dns(o.reconcileInterval(), false, ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND),
+                new ElephantSettings.Route53(hostedZone.id(), ElephantSettings.Route53.DEFAULT_REQUESTS_PER_SECOND,
+                        ElephantSettings.Route53.DEFAULT_MAX_BATCH),
+                new ElephantSettings.Dns(o.provider(), o.reconcileInterval(), false,
+                        ElephantSettings.Dns.DEFAULT_READY_LAG_BOUND),
                 // The stand-in's tasks run in its "default" cluster unless one is created.
                 new ElephantSettings.Ecs(EcsTagSource.TASK, List.of("default")),
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
@@ -171,6 +205,16 @@ public final class DevStack implements AutoCloseable {
 
     public AwsStandIn aws() {
         return aws;
+    }
+
+    /** The Route 53 hosted zone for the domain in the AWS stand-in. */
+    public Route53.HostedZone hostedZone() {
+        return hostedZone;
+    }
+
+    /** Where DNS answers for the zone Elephant writes to. */
+    public int dnsPort() {
+        return options.provider() == ElephantSettings.DnsProviderKind.ROUTE53 ? route53DnsPort : cloudflare.dnsPort();
     }
 
     public Elephant elephant() {

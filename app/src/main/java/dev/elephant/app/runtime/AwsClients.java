@@ -1,6 +1,7 @@
 package dev.elephant.app.runtime;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -17,9 +18,17 @@ final class AwsClients {
 
     static <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C build(B builder,
             ElephantSettings.Aws aws, Duration callTimeout) {
+        return build(builder, aws, callTimeout, o -> { });
+    }
+
+    /** @param override more of the client's configuration (its retries, interceptors) */
+    static <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C build(B builder,
+            ElephantSettings.Aws aws, Duration callTimeout, Consumer<ClientOverrideConfiguration.Builder> override) {
+        ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout);
+        override.accept(config);
         builder.region(Region.of(aws.region()))
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(1)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build());
+                .overrideConfiguration(config.build());
         if (aws.endpoint() != null) {
             builder.endpointOverride(aws.endpoint());
         }

@@ -42,10 +42,10 @@ final class DnsSinkWiring implements HealthCheck {
         var topics = s.topics().names();
         MutationAudit audit = closer.register(new MutationAudit(s.kafka().properties(), topics.dnsMutations(),
                 topics.deadLetter(), AUDIT_ACK_TIMEOUT));
-        HealthTrackingProvider provider = DnsProviders.configured(s, metrics, clock);
+        HealthTrackingProvider provider = DnsProviders.configured(s, metrics, clock, closer);
         OwnershipMark mark = new OwnershipMark(s.ownerId());
         DnsReconciler reconciler = new DnsReconciler(provider, new DnsPlanner(mark, s.topology().domain()), audit,
-                s.ownerId(), s.cloudflare().maxBatch(), clock, metrics, s.dns().dryRun());
+                s.ownerId(), s.dnsMaxBatch(), clock, metrics, s.dns().dryRun());
         if (s.dns().dryRun()) {
             log.warn("DNS dry run: writes are planned and audited as dry-run on {}, none is sent to the provider",
                     topics.dnsMutations());

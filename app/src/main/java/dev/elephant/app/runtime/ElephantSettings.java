@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * Everything a running Elephant needs, validated once at start and passed in; nothing below reads the
  * environment. One record per section of the YAML file ({@code kafka}, {@code topics}, {@code http},
- * {@code ingest}, {@code aws}, {@code cloudflare}, {@code dns}, {@code ecs}, {@code meetingLinks}), each
+ * {@code ingest}, {@code aws}, {@code cloudflare}, {@code route53}, {@code dns}, {@code ecs},
+ * {@code meetingLinks}), each
  * with its own defaults and checks; the top-level keys ({@code applicationId}, {@code stateDir},
  * {@code ownerId}, {@code sweepInterval}, the project tag) beside them, and the topology's own
  * configuration ({@code domain}, {@code linkTemplate}, {@code address}, {@code ttl}, the meeting tags,
@@ -41,6 +42,7 @@ public record ElephantSettings(
         Ingest ingest,
         Aws aws,
         Cloudflare cloudflare,
+        Route53 route53,
         Dns dns,
         Ecs ecs,
         MeetingLinks meetingLinks) {
@@ -61,8 +63,13 @@ public record ElephantSettings(
         Objects.requireNonNull(ops, "ops");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(aws, "aws");
-        Objects.requireNonNull(cloudflare, "cloudflare");
         Objects.requireNonNull(dns, "dns");
+        // Only the provider the sink writes to needs its section.
+        if (dns.provider() == DnsProviderKind.CLOUDFLARE) {
+            Objects.requireNonNull(cloudflare, "cloudflare (dns.provider is cloudflare)");
+        } else {
+            Objects.requireNonNull(route53, "route53 (dns.provider is route53)");
+        }
         Objects.requireNonNull(ecs, "ecs");
         Objects.requireNonNull(meetingLinks, "meetingLinks");
     }
@@ -199,19 +206,61 @@ public record ElephantSettings(
         }
     }
 
+    /** Which DNS provider the sink writes to: {@code dns.provider}. */
+    public enum DnsProviderKind {
+        CLOUDFLARE, ROUTE53;
+
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * {@code route53.*}.
+     *
+     * @param hostedZoneId      the hosted zone, or null: the one named as the domain (private when records point
+     *                          at private addresses, else public)
+     * @param requestsPerSecond Elephant's share of the account's Route 53 request rate (documented for years as
+     *                          five per second, shared by every user of the account)
+     * @param maxBatch          most record writes in one change batch: each carries its mark, and an update is a
+     *                          delete and a create of both, so 250 stay within 1,000 records and 32,000 characters
+     */
+    public record Route53(String hostedZoneId, int requestsPerSecond, int maxBatch) {
+        public static final int DEFAULT_REQUESTS_PER_SECOND = 4;
+        public static final int DEFAULT_MAX_BATCH = 250;
+
+        public Route53 {
+            if (requestsPerSecond < 1 || requestsPerSecond > 5) {
+                throw new IllegalArgumentException("the Route 53 request share must be 1..5 per second (the "
+                        + "account's documented rate)");
+            }
+            if (maxBatch < 1 || maxBatch > 250) {
+                throw new IllegalArgumentException("the Route 53 batch size must be 1..250 (1,000 records a "
+                        + "request, four per update)");
+            }
+        }
+    }
+
+    /** Most writes in one batch request to the configured provider. */
+    public int dnsMaxBatch() {
+        return dns.provider() == DnsProviderKind.CLOUDFLARE ? cloudflare.maxBatch() : route53.maxBatch();
+    }
+
     /**
      * {@code dns.*}: the DNS sink.
      *
+     * @param provider          where the records are written: Cloudflare or Route 53
      * @param reconcileInterval how often the whole zone is compared with the desired state
      * @param dryRun            plan and audit writes as {@code dry-run}, send none
      * @param readyLagBound     how long the sink may have desired records left to apply before health names it
      */
-    public record Dns(Duration reconcileInterval, boolean dryRun, Duration readyLagBound) {
+    public record Dns(DnsProviderKind provider, Duration reconcileInterval, boolean dryRun, Duration readyLagBound) {
         /** Long enough for a burst of thousands of launches under the rate limit; shorter than an alert's patience. */
         public static final Duration DEFAULT_READY_LAG_BOUND = Duration.ofMinutes(2);
         public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofMinutes(10);
 
         public Dns {
+            Objects.requireNonNull(provider, "dns.provider");
             positive(reconcileInterval, "the reconcile interval");
             positive(readyLagBound, "the DNS sink's lag bound");
         }

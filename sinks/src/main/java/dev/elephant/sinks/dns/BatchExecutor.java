@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -75,6 +77,20 @@ final class BatchExecutor {
 
     private final List<Unanswered> unanswered = new ArrayList<>();
 
+    /**
+     * Writes the provider took but has not yet put in effect everywhere (Route 53: PENDING until INSYNC). Their
+     * outcomes wait for that, so that {@code applied} — and with it a confirmed record and a ready meeting — means
+     * that DNS answers with the write.
+     */
+    private record AwaitingSync(List<DnsMutation> intents, List<Step> chunk, RecordBatch.Result result,
+                                DnsMutation.Phase success) {}
+
+    /** Oldest first. */
+    private final List<AwaitingSync> awaitingSync = new ArrayList<>();
+    private Instant lastSyncCheck = Instant.MIN;
+    /** How often the oldest pending change is asked about: each question is a request under the rate limit. */
+    static final Duration SYNC_CHECK_INTERVAL = Duration.ofSeconds(1);
+
     Leftovers execute(List<Step> steps, DnsMutation.Phase success) throws RetryLater, MutationAudit.AuditUnavailable {
         Leftovers left = new Leftovers(new LinkedHashMap<>(), new LinkedHashMap<>());
         for (int from = 0; from < steps.size(); from += maxBatch) {
@@ -100,7 +116,61 @@ final class BatchExecutor {
             return;
         }
         view.applied(batch, result);
+        if (result.pendingChange() != null) {
+            awaitingSync.add(new AwaitingSync(List.copyOf(intents), List.copyOf(chunk), result, success));
+            count(chunk, "pending");
+            return;
+        }
         recordOutcomes(chunk, intents, result, success);
+    }
+
+    /**
+     * Gives the writes of changes now in effect everywhere their outcomes. Only the oldest pending change is
+     * asked about, at most once per {@link #SYNC_CHECK_INTERVAL}, and the next only once it is in sync: a
+     * provider propagates a zone's changes in the order it took them, so asking about a later one first would
+     * spend requests for nothing, and the outcomes keep the order of the writes.
+     */
+    void confirmSynced() throws MutationAudit.AuditUnavailable {
+        Instant now = clock.instant();
+        if (awaitingSync.isEmpty() || now.isBefore(lastSyncCheck.plus(SYNC_CHECK_INTERVAL))) {
+            return;
+        }
+        lastSyncCheck = now;
+        while (!awaitingSync.isEmpty()) {
+            AwaitingSync oldest = awaitingSync.get(0);
+            try {
+                if (!provider.inSync(oldest.result().pendingChange())) {
+                    return;
+                }
+            } catch (ProviderException e) {
+                return; // asked again next time; the health of the provider shows the failure
+            }
+            awaitingSync.remove(0);
+            recordOutcomes(oldest.chunk(), oldest.intents(), oldest.result(), oldest.success());
+        }
+    }
+
+    /** The mutation ids of writes waiting for their change to be in sync: their intents are not open. */
+    Set<String> awaitingSyncIds() {
+        Set<String> ids = new HashSet<>();
+        awaitingSync.forEach(a -> a.intents().forEach(i -> ids.add(i.mutationId())));
+        return ids;
+    }
+
+    /** Whether a write to {@code name} waits for its change to be in sync. */
+    boolean awaitsSync(String name) {
+        for (AwaitingSync a : awaitingSync) {
+            for (Step s : a.chunk()) {
+                if (s.desired().name().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    int awaitingSyncCount() {
+        return awaitingSync.size();
     }
 
     /** Every intent of the chunk acknowledged on the audit trail before any provider call. */
@@ -215,8 +285,8 @@ final class BatchExecutor {
                     u.seen().put(name, now);
                 }
                 view.replaceAt(name, now);
-                String mark = s.change().spec() != null ? s.change().spec().comment() : s.change().existing().comment();
-                List<ProviderRecord> owned = now.stream().filter(r -> Objects.equals(mark, r.comment())).toList();
+                String mark = s.change().spec() != null ? s.change().spec().mark() : s.change().existing().mark();
+                List<ProviderRecord> owned = now.stream().filter(r -> Objects.equals(mark, r.mark())).toList();
                 DnsMutation outcome = IntentSettlement.outcomeOf(u.intents().get(i), owned, "the answer was lost",
                         clock.instant());
                 if (outcome.phase() == DnsMutation.Phase.APPLIED && u.success() != DnsMutation.Phase.APPLIED) {

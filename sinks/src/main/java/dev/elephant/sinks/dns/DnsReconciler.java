@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,16 @@ public final class DnsReconciler {
         apply(names, DnsMutation.Phase.DRIFT_REPAIRED);
     }
 
+    /** Gives the writes of changes now in effect everywhere (Route 53: INSYNC) their outcomes. */
+    public void confirmSynced() throws MutationAudit.AuditUnavailable {
+        executor.confirmSynced();
+    }
+
+    /** Mutation ids of writes whose change is not in sync yet: not open, their outcomes are on the way. */
+    Set<String> awaitingSyncIds() {
+        return executor.awaitingSyncIds();
+    }
+
     /** Gives writes whose answer was lost their outcomes, from a look at the provider; the view follows. */
     void settleUnanswered() throws RetryLater, MutationAudit.AuditUnavailable {
         executor.settleUnanswered();
@@ -111,7 +122,8 @@ public final class DnsReconciler {
             if (plan.refusal() != null) {
                 refuse(d, plan.refusal());
             } else if (plan.changes().isEmpty()) {
-                if (success == DnsMutation.Phase.APPLIED) {
+                // A write still propagating gets its outcome when it is in sync; a noop now would confirm early.
+                if (success == DnsMutation.Phase.APPLIED && !executor.awaitsSync(d.name())) {
                     noops.add(noop(d));
                 }
             } else {

@@ -114,7 +114,7 @@ public final class DnsSink extends ConsumerLoop {
     @Override
     protected boolean pollOnce() {
         var records = consumer.poll(Duration.ofMillis(500));
-        if (!reconcileZoneWhenDue()) {
+        if (!untilDone("confirming changes in sync", reconciler::confirmSynced) || !reconcileZoneWhenDue()) {
             return false;
         }
         caughtUp = records.isEmpty();

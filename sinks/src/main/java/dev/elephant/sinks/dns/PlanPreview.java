@@ -35,7 +35,7 @@ public final class PlanPreview {
                 .records()) {
             desired.put(r.key(), r.value() == null ? null : Json.fromBytes(r.value(), DesiredRecord.class));
         }
-        Map<String, List<ProviderRecord>> owned = provider.recordsWithComment(mark.comment()).stream()
+        Map<String, List<ProviderRecord>> owned = provider.recordsMarked(mark.text()).stream()
                 .collect(Collectors.groupingBy(r -> r.name().toLowerCase(Locale.ROOT), TreeMap::new, Collectors.toList()));
         TreeMap<String, DesiredRecord> names = new TreeMap<>(desired);
         owned.keySet().forEach(n -> names.putIfAbsent(n, null));

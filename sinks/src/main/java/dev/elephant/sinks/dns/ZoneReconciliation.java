@@ -92,7 +92,7 @@ public final class ZoneReconciliation implements AutoCloseable {
 
         List<ProviderRecord> owned;
         try {
-            owned = provider.recordsWithComment(mark.comment()).stream()
+            owned = provider.recordsMarked(mark.text()).stream()
                     .filter(r -> mine.contains(TopicSnapshot.partitionOf(r.name(), totalPartitions)))
                     .toList();
         } catch (ProviderException e) {
@@ -140,6 +140,8 @@ public final class ZoneReconciliation implements AutoCloseable {
         // dns-mutations is keyed by name like dns-desired; with the same partition count the names of a
         // dns-desired partition are all in the dns-mutations partition of the same number.
         Map<String, DnsMutation> open = new LinkedHashMap<>();
+        // Writes whose change is still propagating are not open: their outcomes come when it is in sync.
+        Set<String> inFlight = reconciler.awaitingSyncIds();
         long[] read = {0};
         lastSettlementRead = 0;
         Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, from, READ_STALL, r -> {
@@ -154,7 +156,7 @@ public final class ZoneReconciliation implements AutoCloseable {
                     || !mine.contains(TopicSnapshot.partitionOf(m.name(), totalPartitions))) {
                 return;
             }
-            if (m.phase() == DnsMutation.Phase.INTENT) {
+            if (m.phase() == DnsMutation.Phase.INTENT && !inFlight.contains(m.mutationId())) {
                 open.put(m.mutationId(), m);
             } else {
                 open.remove(m.mutationId());

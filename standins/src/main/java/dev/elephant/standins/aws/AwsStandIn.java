@@ -2,6 +2,9 @@ package dev.elephant.standins.aws;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.elephant.events.EcsStatus;
+import dev.elephant.standins.aws.route53.Route53;
+import dev.elephant.standins.aws.route53.Route53Api;
+import dev.elephant.standins.dns.ZoneDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
@@ -19,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local AWS: the EC2 Query API on one port, with every instance state change delivered to an
- * HTTP endpoint as an EventBridge rule with an API destination would deliver it.
+ * The local AWS on one port: EC2 (Query API), ECS, EventBridge, Secrets Manager (JSON protocols) and Route 53
+ * (REST-XML), with every instance state change delivered to an HTTP endpoint as an EventBridge rule with an API
+ * destination would deliver it.
  */
 public final class AwsStandIn implements AutoCloseable {
 
@@ -39,10 +44,13 @@ public final class AwsStandIn implements AutoCloseable {
     private final EventBridgeApi events;
     private final Ec2QueryApi ec2;
     private final EcsApi ecs;
+    private final Route53Api route53;
+    private final List<ZoneDnsServer> dnsServers = new CopyOnWriteArrayList<>();
 
     private AwsStandIn(HttpServer http, ExecutorService httpThreads, ScheduledExecutorService scheduler,
                        EventBridgeDelivery delivery, Ec2Fleet fleet, SecretsManagerApi secrets, EventBridgeApi events,
-                       Ec2QueryApi ec2, EcsApi ecs) {
+                       Ec2QueryApi ec2, EcsApi ecs, Route53Api route53) {
+        this.route53 = route53;
         this.ec2 = ec2;
         this.ecs = ecs;
         this.secrets = secrets;
@@ -83,10 +91,14 @@ public final class AwsStandIn implements AutoCloseable {
         EventBridgeApi events = new EventBridgeApi(Clock.systemUTC(), s.region(), rules);
         EcsApi ecs = new EcsApi(new EcsTasks(s.region(), fleet, scheduler, s.transitionDelay(), delivery,
                 Clock.systemUTC()));
+        Route53Api route53 = new Route53Api(new Route53(Route53.Limits.documented(), scheduler,
+                s.storeFile() == null ? null : s.storeFile().resolveSibling("route53.json"), Clock.systemUTC()));
         // One endpoint, as LocalStack-style stand-ins do: the JSON protocols name their operation in a header.
         http.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (target != null && target.startsWith("secretsmanager.")) {
+            if (exchange.getRequestURI().getPath().startsWith(Route53Api.PATH_PREFIX)) {
+                route53.handle(exchange); // REST-XML: the operation is in the path
+            } else if (target != null && target.startsWith("secretsmanager.")) {
                 secrets.handle(exchange, target);
             } else if (target != null && target.startsWith("AWSEvents.")) {
                 events.handle(exchange, target);
@@ -103,9 +115,9 @@ public final class AwsStandIn implements AutoCloseable {
         });
         http.setExecutor(threads);
         http.start();
-        log.info("AWS stand-in: EC2 Query API on http://127.0.0.1:{}, EventBridge events to {}",
+        log.info("AWS stand-in: EC2, ECS, EventBridge, Secrets Manager and Route 53 APIs on http://127.0.0.1:{}, EventBridge events to {}",
                 http.getAddress().getPort(), s.eventTarget());
-        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events, ec2, ecs);
+        return new AwsStandIn(http, threads, scheduler, delivery, fleet, secrets, events, ec2, ecs, route53);
     }
 
     /**
@@ -198,8 +210,46 @@ public final class AwsStandIn implements AutoCloseable {
         fleet.deleteNetworkInterface(id);
     }
 
+    /** The account's Route 53: its hosted zones, limits and counters. */
+    public Route53 route53() {
+        return route53.route53();
+    }
+
+    /** The Route 53 API itself: fault injection, hooks, calls per action. */
+    public Route53Api route53Api() {
+        return route53;
+    }
+
+    /**
+     * The hosted zone for {@code domain} ({@code private}: for clients in a VPC), created unless it exists, as
+     * {@code aws route53 create-hosted-zone} would; the zone dev starts with.
+     */
+    public Route53.HostedZone hostedZone(String domain, boolean privateZone) {
+        String fqdn = domain.endsWith(".") ? domain : domain + ".";
+        return route53().hostedZones().stream()
+                .filter(z -> z.name().equals(fqdn.toLowerCase(java.util.Locale.ROOT)) && z.privateZone() == privateZone)
+                .findFirst()
+                .orElseGet(() -> route53().createHostedZone(domain, "elephant-standin-" + domain
+                        + (privateZone ? "-private" : ""), privateZone, "made by the stand-in"));
+    }
+
+    /**
+     * Answers DNS queries for a hosted zone on {@code port} (UDP and TCP), with what its name servers hold: the
+     * changes that are in sync. Returns the port.
+     */
+    public int serveDns(Route53.HostedZone zone, String bind, int port) throws IOException {
+        String zoneName = zone.name().substring(0, zone.name().length() - 1);
+        ZoneDnsServer server = new ZoneDnsServer(zoneName, name -> route53().served(zone.id(), name).stream()
+                .flatMap(set -> set.values().stream().map(v -> new ZoneDnsServer.Answer(set.type(),
+                        set.type().equals("TXT") ? v.replaceAll("^\"|\"$", "") : v, (int) set.ttl())))
+                .toList(), InetAddress.getByName(bind), port);
+        dnsServers.add(server);
+        return server.port();
+    }
+
     @Override
     public void close() {
+        dnsServers.forEach(ZoneDnsServer::close);
         http.stop(0);
         httpThreads.shutdownNow();
         scheduler.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.elephant.standins.cloudflare;
 
+import dev.elephant.standins.http.FaultPlan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,8 @@
 package dev.elephant.standins.cloudflare;
 
+import dev.elephant.standins.http.FaultPlan;
 import com.sun.net.httpserver.HttpServer;
+import dev.elephant.standins.dns.ZoneDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,7 +81,8 @@ public final class CloudflareStandIn implements AutoCloseable {
         http.start();
         ZoneDnsServer dns;
         try {
-            dns = new ZoneDnsServer(zone, address, s.dnsPort());
+            dns = new ZoneDnsServer(zone.name(), fqdn -> zone.lookup(fqdn).stream()
+                    .map(r -> new ZoneDnsServer.Answer(r.type(), r.content(), r.ttl())).toList(), address, s.dnsPort());
         } catch (IOException e) {
             http.stop(0);
             threads.shutdownNow();

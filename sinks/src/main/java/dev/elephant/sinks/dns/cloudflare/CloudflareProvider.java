@@ -98,10 +98,13 @@ public final class CloudflareProvider implements DnsProvider {
         return list("name", name);
     }
 
-    /** Uses the {@code comment.exact} filter, which (unlike tags) works on every Cloudflare plan. */
+    /**
+     * The mark is the record's comment: the {@code comment.exact} filter (unlike tags) works on every Cloudflare
+     * plan.
+     */
     @Override
-    public List<ProviderRecord> recordsWithComment(String comment) throws ProviderException {
-        return list("comment.exact", comment);
+    public List<ProviderRecord> recordsMarked(String mark) throws ProviderException {
+        return list("comment.exact", mark);
     }
 
     private List<ProviderRecord> list(String filter, String value) throws ProviderException {
@@ -164,7 +167,7 @@ public final class CloudflareProvider implements DnsProvider {
                 .put("content", spec.content())
                 .put("ttl", spec.ttl())
                 .put("proxied", false)
-                .put("comment", spec.comment());
+                .put("comment", spec.mark());
         if (!recordTags.isEmpty()) {
             ArrayNode tags = fields.putArray("tags");
             recordTags.forEach(tags::add);

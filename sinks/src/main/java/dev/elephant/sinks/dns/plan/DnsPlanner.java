@@ -41,14 +41,14 @@ public final class DnsPlanner {
             if (!r.name().equalsIgnoreCase(name)) {
                 continue;
             }
-            (mark.isOn(r.comment()) ? owned : foreign).add(r);
+            (mark.isOn(r.mark()) ? owned : foreign).add(r);
         }
         List<DnsPlan.Change> changes = new ArrayList<>();
         if (desired == null) {
             owned.forEach(r -> changes.add(new DnsPlan.Change(DnsPlan.Action.DELETE, r, null)));
             return new DnsPlan(name, changes, null);
         }
-        RecordSpec spec = new RecordSpec(name, desired.type(), desired.content(), desired.ttl(), mark.comment());
+        RecordSpec spec = new RecordSpec(name, desired.type(), desired.content(), desired.ttl(), mark.text());
         ProviderRecord keep = owned.stream().filter(r -> matches(r, spec)).findFirst().orElse(null);
         if (keep == null && !owned.isEmpty()) {
             keep = owned.get(0);
@@ -57,7 +57,7 @@ public final class DnsPlanner {
             boolean blocked = foreign.stream().anyMatch(r -> r.type().equals(spec.type()) || r.type().equals("CNAME"));
             if (blocked) {
                 return new DnsPlan(name, List.of(), "the name holds a record without Elephant's mark ("
-                        + mark.comment() + "); it is left alone");
+                        + mark.text() + "); it is left alone");
             }
             changes.add(new DnsPlan.Change(DnsPlan.Action.CREATE, null, spec));
         }

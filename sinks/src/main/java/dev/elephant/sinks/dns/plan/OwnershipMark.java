@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The mark Elephant puts in the comment of every record it creates, naming the deployment that owns
- * it. Elephant only ever updates or deletes records that carry its own mark, so two deployments with
+ * The mark Elephant puts on every record it creates, naming the deployment that owns
+ * it (on Cloudflare in the record's comment, on Route 53 in a TXT record beside it, see {@code
+ * Route53Provider}). Elephant only ever updates or deletes records that carry its own mark, so two deployments with
  * different owner ids can share a zone, and records people made by hand are never touched.
  */
 public record OwnershipMark(String ownerId) {
@@ -33,8 +34,11 @@ public record OwnershipMark(String ownerId) {
         }
     }
 
-    /** The comment text; short enough for the Free plan's 100-character comments. */
-    public String comment() {
+    /**
+     * The mark's text: a Cloudflare record's comment (short enough for the Free plan's 100-character comments),
+     * the value of the TXT record beside a Route 53 record.
+     */
+    public String text() {
         return "managed-by=elephant owner=" + ownerId;
     }
 
@@ -46,8 +50,8 @@ public record OwnershipMark(String ownerId) {
         return List.of("managed-by:elephant", "elephant-owner:" + ownerId);
     }
 
-    public boolean isOn(String comment) {
+    public boolean isOn(String mark) {
         // Cloudflare compares comment filters case-insensitively; so do we, to agree with a comment.exact list.
-        return comment != null && comment.toLowerCase(Locale.ROOT).equals(comment());
+        return mark != null && mark.toLowerCase(Locale.ROOT).equals(text());
     }
 }

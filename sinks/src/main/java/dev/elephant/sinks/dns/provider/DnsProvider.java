@@ -14,9 +14,21 @@ public interface DnsProvider {
     /** Every record at exactly this name, Elephant's or not. */
     List<ProviderRecord> recordsAt(String name) throws ProviderException;
 
-    /** Every record in the zone whose comment is exactly this one (compared case-insensitively): Elephant's own. */
-    List<ProviderRecord> recordsWithComment(String comment) throws ProviderException;
+    /**
+     * Every record in the zone that carries exactly this ownership mark (compared case-insensitively): Elephant's
+     * own. How a record carries it is the provider's business (Cloudflare: its comment; Route 53: a TXT record
+     * beside it).
+     */
+    List<ProviderRecord> recordsMarked(String mark) throws ProviderException;
 
     /** Applies every write of the batch, or none of them. */
     RecordBatch.Result batch(RecordBatch batch) throws ProviderException;
+
+    /**
+     * Whether a change a batch answered as pending ({@link RecordBatch.Result#pendingChange}) is in effect
+     * everywhere the provider answers DNS. A provider whose batches are in effect as answered never gets asked.
+     */
+    default boolean inSync(String change) throws ProviderException {
+        return true;
+    }
 }

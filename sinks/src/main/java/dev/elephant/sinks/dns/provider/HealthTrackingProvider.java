@@ -80,12 +80,17 @@ public final class HealthTrackingProvider implements DnsProvider {
     }
 
     @Override
-    public List<ProviderRecord> recordsWithComment(String comment) throws ProviderException {
-        return tracked(() -> delegate.recordsWithComment(comment));
+    public List<ProviderRecord> recordsMarked(String mark) throws ProviderException {
+        return tracked(() -> delegate.recordsMarked(mark));
     }
 
     @Override
     public RecordBatch.Result batch(RecordBatch batch) throws ProviderException {
         return tracked(() -> delegate.batch(batch));
+    }
+
+    @Override
+    public boolean inSync(String change) throws ProviderException {
+        return tracked(() -> delegate.inSync(change));
     }
 }

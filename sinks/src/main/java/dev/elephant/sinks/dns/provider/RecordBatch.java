@@ -17,8 +17,20 @@ public record RecordBatch(List<ProviderRecord> deletes, List<Patch> patches, Lis
     /** Change {@code existing} into {@code spec}. */
     public record Patch(ProviderRecord existing, RecordSpec spec) {}
 
-    /** The records as the provider holds them after the batch, in request order. */
-    public record Result(List<ProviderRecord> patched, List<ProviderRecord> posted) {}
+    /**
+     * The records as the provider holds them after the batch, in request order.
+     *
+     * @param pendingChange null when the batch is in effect as answered (Cloudflare); else the provider's id of
+     *                      a change still propagating (Route 53: PENDING until INSYNC), to ask
+     *                      {@link DnsProvider#inSync} about
+     */
+    public record Result(List<ProviderRecord> patched, List<ProviderRecord> posted, String pendingChange) {
+
+        /** A batch in effect as answered. */
+        public Result(List<ProviderRecord> patched, List<ProviderRecord> posted) {
+            this(patched, posted, null);
+        }
+    }
 
     public int size() {
         return deletes.size() + patches.size() + posts.size();

@@ -1,4 +1,4 @@
 package dev.elephant.sinks.dns.provider;
 
 /** A record as Elephant wants it, ownership mark included. */
-public record RecordSpec(String name, String type, String content, int ttl, String comment) {}
+public record RecordSpec(String name, String type, String content, int ttl, String mark) {}

@@ -54,7 +54,7 @@ class CloudflareProviderTest {
         ProviderRecord updated = provider.batch(new RecordBatch(List.of(),
                 List.of(new RecordBatch.Patch(created, spec("198.18.0.2"))), List.of())).patched().get(0);
         assertThat(updated.content()).isEqualTo("198.18.0.2");
-        assertThat(updated.comment()).isEqualTo("managed-by=elephant owner=dev");
+        assertThat(updated.mark()).isEqualTo("managed-by=elephant owner=dev");
 
         provider.batch(new RecordBatch(List.of(updated), List.of(), List.of()));
         assertThat(provider.recordsAt(NAME)).isEmpty();
@@ -67,7 +67,7 @@ class CloudflareProviderTest {
         }
         CloudflareProvider smallPages = new CloudflareProvider(cf.apiBaseUrl(), ZONE, Secret.of(TOKEN), 50, null);
         assertThat(smallPages.recordsAt(NAME)).hasSize(120);
-        assertThat(smallPages.recordsWithComment("MANAGED-BY=elephant owner=dev")).hasSize(60);
+        assertThat(smallPages.recordsMarked("MANAGED-BY=elephant owner=dev")).hasSize(60);
     }
 
     /**

@@ -19,7 +19,7 @@ class DnsPlannerTest {
     }
 
     private ProviderRecord owned(String id, String content) {
-        return new ProviderRecord(id, NAME, "A", content, 60, mark.comment());
+        return new ProviderRecord(id, NAME, "A", content, 60, mark.text());
     }
 
     private static ProviderRecord foreign(String id, String content) {
@@ -31,7 +31,7 @@ class DnsPlannerTest {
         DnsPlan plan = planner.plan(NAME, desired("198.18.0.1"), List.of());
         assertThat(plan.changes()).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(DnsPlan.Action.CREATE);
-            assertThat(c.spec().comment()).isEqualTo("managed-by=elephant owner=dev");
+            assertThat(c.spec().mark()).isEqualTo("managed-by=elephant owner=dev");
         });
     }
 
@@ -68,7 +68,7 @@ class DnsPlannerTest {
     @Test
     void anotherDeploymentsRecordIsNotOurs() {
         ProviderRecord otherOwner = new ProviderRecord("r3", NAME, "A", "192.0.2.1", 60,
-                new OwnershipMark("prod").comment());
+                new OwnershipMark("prod").text());
         assertThat(planner.plan(NAME, null, List.of(otherOwner)).changes()).isEmpty();
     }
 

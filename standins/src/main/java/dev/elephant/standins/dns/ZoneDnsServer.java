@@ -1,4 +1,4 @@
-package dev.elephant.standins.cloudflare;
+package dev.elephant.standins.dns;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,8 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -29,16 +32,19 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Answers real DNS queries (UDP and TCP) for the stand-in zone, authoritatively, so that
- * {@code dig @127.0.0.1 -p 5353 i-….elephant.test} shows what Elephant did to the zone.
+ * Answers real DNS queries (UDP and TCP) for a stand-in zone (Cloudflare's or a Route 53 hosted zone),
+ * authoritatively, so that {@code dig @127.0.0.1 -p 5353 i-….elephant.test} shows what Elephant did to the zone.
  */
-final class ZoneDnsServer implements AutoCloseable {
+public final class ZoneDnsServer implements AutoCloseable {
+
+    /** One record as DNS serves it; a TTL of 1 is Cloudflare's "automatic". */
+    public record Answer(String type, String content, int ttl) {}
 
     private static final Logger log = LoggerFactory.getLogger(ZoneDnsServer.class);
     /** What an automatic TTL (1) is served as. */
     private static final int AUTO_TTL = 300;
 
-    private final Zone zone;
+    private final Function<String, List<Answer>> lookup;
     private final Name origin;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -48,9 +54,11 @@ final class ZoneDnsServer implements AutoCloseable {
         return t;
     });
 
-    ZoneDnsServer(Zone zone, InetAddress bind, int port) throws IOException {
-        this.zone = zone;
-        this.origin = Name.fromString(zone.name() + ".");
+    /** @param lookup the records at a lower-case name without the trailing dot */
+    public ZoneDnsServer(String zoneName, Function<String, List<Answer>> lookup, InetAddress bind, int port)
+            throws IOException {
+        this.lookup = lookup;
+        this.origin = Name.fromString(zoneName + ".");
         // UDP and TCP on the same port number, as a DNS server is expected to. With port 0 the number UDP
         // got may be taken for TCP: then try another.
         int attempts = port == 0 ? 20 : 1;
@@ -81,7 +89,7 @@ final class ZoneDnsServer implements AutoCloseable {
         threads.submit(this::serveTcp);
     }
 
-    int port() {
+    public int port() {
         return udp.getLocalPort();
     }
 
@@ -158,8 +166,8 @@ final class ZoneDnsServer implements AutoCloseable {
             return response.toWire(maxLength);
         }
         response.getHeader().setFlag(Flags.AA);
-        String fqdn = qname.toString(true).toLowerCase(java.util.Locale.ROOT);
-        var records = zone.lookup(fqdn);
+        String fqdn = qname.toString(true).toLowerCase(Locale.ROOT);
+        List<Answer> records = lookup.apply(fqdn);
         if (records.isEmpty() && !qname.equals(origin)) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
             response.addRecord(soa(), Section.AUTHORITY);
@@ -167,7 +175,7 @@ final class ZoneDnsServer implements AutoCloseable {
         }
         int qtype = question.getType();
         boolean answered = false;
-        for (DnsRecord r : records) {
+        for (Answer r : records) {
             Record rr = toRecord(qname, r);
             if (rr != null && (qtype == Type.ANY || qtype == rr.getType() || rr.getType() == Type.CNAME)) {
                 response.addRecord(rr, Section.ANSWER);
@@ -184,7 +192,7 @@ final class ZoneDnsServer implements AutoCloseable {
         return response.toWire(maxLength);
     }
 
-    private Record toRecord(Name name, DnsRecord r) {
+    private Record toRecord(Name name, Answer r) {
         long ttl = r.ttl() == 1 ? AUTO_TTL : r.ttl();
         try {
             return switch (r.type()) {

@@ -1,9 +1,9 @@
-package dev.elephant.standins.cloudflare;
+package dev.elephant.standins.http;
 
 import java.util.Random;
 
 /**
- * Random trouble for the Cloudflare stand-in, drawn per request from a seeded generator so a run can
+ * Random trouble for a stand-in (Cloudflare, Route 53), drawn per request from a seeded generator so a run can
  * be repeated: server errors (500/502/503), 429 with a short {@code Retry-After}, timeouts (no answer
  * for longer than a client waits) and dropped connections — half of those after the write was
  * applied, which is what makes an outcome ambiguous for the caller.
@@ -33,7 +33,7 @@ public final class FaultPlan {
         this.timeoutMillis = timeoutMillis;
     }
 
-    synchronized Fault next() {
+    public synchronized Fault next() {
         double r = random.nextDouble();
         if ((r -= serverErrors) < 0) {
             return Fault.SERVER_ERROR;
@@ -50,11 +50,11 @@ public final class FaultPlan {
         return Fault.NONE;
     }
 
-    synchronized int serverErrorStatus() {
+    public synchronized int serverErrorStatus() {
         return new int[] {500, 502, 503}[random.nextInt(3)];
     }
 
-    long timeoutMillis() {
+    public long timeoutMillis() {
         return timeoutMillis;
     }
 }
