@@ -69,7 +69,8 @@ public final class Route53Provider implements DnsProvider {
      */
     public Route53Provider(Route53Client client, String zoneId, String zoneName) {
         this.client = client;
-        this.zoneId = zoneId;
+        // Listings write ids as "/hostedzone/Z…"; requests take the bare id.
+        this.zoneId = zoneId.startsWith("/hostedzone/") ? zoneId.substring("/hostedzone/".length()) : zoneId;
         this.zoneName = absolute(zoneName);
     }
 

@@ -313,6 +313,9 @@ public final class Route53 {
     /** {@code GetChange}. */
     public synchronized ChangeInfo change(String changeId) {
         String id = changeId.startsWith("/change/") ? changeId.substring("/change/".length()) : changeId;
+        if (id.contains("/")) {
+            throw new Route53Error(400, "InvalidInput", "Invalid change id: " + changeId);
+        }
         ChangeInfo info = changes.get(id);
         if (info == null) {
             throw new Route53Error(404, "NoSuchChange", "A change with the specified change ID does not exist.");

@@ -5,6 +5,7 @@ import dev.elephant.standins.http.Exchanges;
 import dev.elephant.standins.http.FaultPlan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -67,12 +68,16 @@ public final class Route53Api {
 
     public void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath().substring(PATH_PREFIX.length());
+        String path = exchange.getRequestURI().getRawPath().substring(PATH_PREFIX.length());
         if (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
         Map<String, String> query = Exchanges.parseForm(exchange.getRequestURI().getRawQuery());
+        // Split before decoding: an id written "/hostedzone/Z…" arrives as one segment, its slashes as %2F.
         String[] parts = path.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = URLDecoder.decode(parts[i], StandardCharsets.UTF_8);
+        }
         String action = action(method, parts);
         calls.computeIfAbsent(action, a -> new AtomicLong()).incrementAndGet();
         try {
