@@ -122,6 +122,7 @@ public final class Route53 {
     private volatile TokenBucket requests;
     private long throttled;
     private long changeRequests;
+    private long changesApplied;
     private long priorRequestRefusals;
 
     public Route53(Limits limits, ScheduledExecutorService scheduler, Path storeFile, Clock clock) {
@@ -155,6 +156,11 @@ public final class Route53 {
 
     public synchronized long changeRequests() {
         return changeRequests;
+    }
+
+    /** Change elements of every batch applied. */
+    public synchronized long changesApplied() {
+        return changesApplied;
     }
 
     public synchronized long priorRequestRefusals() {
@@ -289,6 +295,7 @@ public final class Route53 {
         zone.current.clear();
         zone.current.putAll(after);
         changeRequests++;
+        changesApplied += batch.size();
         zone.busyUntilNanos = now + limits.processingTime().toNanos();
         ChangeInfo info = new ChangeInfo("C" + randomId(13), "PENDING", clock.instant(), comment);
         changes.put(info.id(), info);
