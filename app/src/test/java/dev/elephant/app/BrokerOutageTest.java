@@ -114,7 +114,7 @@ class BrokerOutageTest {
 
         java.util.List<String> violations = InvariantChecker.awaitConvergence("broker outage", stack.aws(),
                 () -> new InvariantChecker.Run(broker.bootstrapServers(), "burst.", "elephant.test",
-                        "managed-by=elephant owner=test", stack.cloudflare(), java.util.List.of(), 0,
+                        "managed-by=elephant owner=test", ProviderSide.cloudflare(stack.cloudflare()), java.util.List.of(), 0,
                         stack.aws().deliveredEventIds(), stack.aws().deliveryAttemptsById()),
                 Duration.ofSeconds(120), () -> true);
         long records = stack.cloudflare().records().size();

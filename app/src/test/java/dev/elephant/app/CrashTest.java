@@ -3,7 +3,7 @@ package dev.elephant.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.elephant.standins.cloudflare.DnsRecord;
+import dev.elephant.app.runtime.ElephantSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -24,9 +25,9 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 /**
  * {@code elephant run} in a process of its own, killed with SIGKILL again and again while EC2 launches,
  * stops, starts and terminates instances — some kills at random moments, some in the one moment that
- * matters most: after Cloudflare applied a write and before Elephant heard the answer (the stand-in
+ * matters most: after the provider applied a write and before Elephant heard the answer (the stand-in
  * holds the answer while the process dies). Each time it is started again on the same state. When the
- * burst is over, the invariant checker must find nothing wrong.
+ * burst is over, the invariant checker must find nothing wrong. Once on Cloudflare, once on Route 53.
  *
  * <p>CI runs 1,000 events and 3 kills; the full suite is {@code -Delephant.crashEvents=10000
  * -Delephant.crashKills=20} (docs/RELIABILITY.md); {@code -Delephant.crashSeed=N} repeats a run.
@@ -54,15 +55,17 @@ class CrashTest {
         }
     }
 
-    @Test
-    void killedAgainAndAgainDuringABurstElephantLosesNothingAndAccountsForEveryWrite() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ElephantSettings.DnsProviderKind.class)
+    void killedAgainAndAgainDuringABurstElephantLosesNothingAndAccountsForEveryWrite(
+            ElephantSettings.DnsProviderKind kind) throws Exception {
         int events = Integer.getInteger("elephant.crashEvents", 1_000);
         int kills = Integer.getInteger("elephant.crashKills", 3);
         long seed = Long.getLong("elephant.crashSeed", 1);
         Random random = new Random(seed);
-        run = new RunFixture("crash", TOKEN, KEY, true, events > 600);
+        run = new RunFixture("crash", TOKEN, KEY, true, events > 600, kind);
         Path config = run.config(dir, "");
-        List<DnsRecord> foreign = run.cloudflare.records();
+        List<ProviderSide.Rec> foreign = run.provider.records();
         long started = System.nanoTime();
         elephant = start(config);
 
@@ -91,14 +94,14 @@ class CrashTest {
         System.out.printf("crash: burst over at %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
 
         List<String> violations = InvariantChecker.awaitConvergence("crash", run.aws, () -> new InvariantChecker.Run(
-                SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN, OWNER, run.cloudflare, foreign, 0,
+                SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN, OWNER, run.provider, foreign, 0,
                 run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById()), Duration.ofMinutes(5), () -> true);
-        System.out.printf("crash (seed %d): %d events delivered (%d attempts), %d instances, %d kills (%d between a "
+        System.out.printf("crash on " + kind + " (seed %d): %d events delivered (%d attempts), %d instances, %d kills (%d between a "
                         + "provider write and its answer), %d provider requests, %d owned records, rate-limit refusals "
                         + "%d, violations %d, %d s%n", seed, run.aws.deliveredEventIds().size(),
-                run.aws.deliveryAttempts(), made, kills, inWriteWindow, run.cloudflare.requestCount(),
-                run.cloudflare.records().stream().filter(r -> OWNER.equals(r.comment())).count(),
-                run.cloudflare.rateLimitRefusals(), violations.size(),
+                run.aws.deliveryAttempts(), made, kills, inWriteWindow, run.provider.requests(),
+                run.provider.records().stream().filter(r -> OWNER.equals(r.mark())).count(),
+                run.provider.rateLimitRefusals(), violations.size(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         String log = elephant.output();
         long missingOutcomes = log.lines().filter(l -> l.contains("whose outcome was missing")).count();
@@ -106,14 +109,14 @@ class CrashTest {
                 + "process, settled by the reconciliation%n", seed,
                 log.lines().filter(l -> l.contains("settled an open intent")).count(), missingOutcomes);
         if (!violations.isEmpty()) {
-            RunRecord.keep("crash-" + seed, run, log);
+            RunRecord.keep("crash-" + kind.configName() + "-" + seed, run, log);
             // CI keeps only the build's output: the lines that tell what the sink did go there.
             log.lines().filter(l -> l.contains("settled") || l.contains("DNS sink") || l.contains("ERROR")
                     || l.contains("Elephant stopped") || l.contains("Elephant public API on")).limit(80).forEach(System.out::println);
         }
-        assertThat(violations).as("seed " + seed + "; logs in target/run-records/crash-" + seed).isEmpty();
+        assertThat(violations).as("seed " + seed + "; logs in target/run-records/crash-" + kind.configName() + "-" + seed).isEmpty();
         assertThat(run.aws.deliveredEventIds().size()).isGreaterThanOrEqualTo(events);
-        assertThat(run.cloudflare.rateLimitRefusals()).isZero();
+        assertThat(run.provider.rateLimitRefusals()).isZero();
         elephant.stop(Duration.ofSeconds(30)); // fails the test when SIGTERM does not stop it in time
         assertThat(elephant.output()).as("the last run stopped cleanly").contains("Elephant stopped in")
                 .as("no secret in the log of 1 + %d runs", kills).doesNotContain(TOKEN).doesNotContain(KEY);
@@ -139,13 +142,13 @@ class CrashTest {
     }
 
     /**
-     * Kills Elephant from inside the Cloudflare stand-in: after the next write was applied, before its
+     * Kills Elephant from inside the provider's stand-in: after the next write was applied, before its
      * answer leaves. False when no write came within 20 s (Elephant was then killed all the same).
      */
     private boolean killInWriteWindow() throws Exception {
         CountDownLatch killed = new CountDownLatch(1);
         AtomicReference<ElephantProcess> victim = new AtomicReference<>(elephant);
-        run.cloudflare.beforeAnsweringAWrite(() -> {
+        run.provider.beforeAnsweringAWrite(() -> {
             if (killed.getCount() > 0) {
                 try {
                     victim.get().kill();
@@ -156,7 +159,7 @@ class CrashTest {
             }
         });
         boolean inWindow = killed.await(20, TimeUnit.SECONDS);
-        run.cloudflare.beforeAnsweringAWrite(null);
+        run.provider.beforeAnsweringAWrite(null);
         if (!inWindow) {
             elephant.kill();
         }

@@ -10,8 +10,6 @@ import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
 import dev.elephant.standins.aws.AwsStandIn;
-import dev.elephant.standins.cloudflare.CloudflareStandIn;
-import dev.elephant.standins.cloudflare.DnsRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -46,13 +44,13 @@ import org.awaitility.core.ConditionTimeoutException;
 final class InvariantChecker {
 
     /** What a run leaves to check. */
-    record Run(String bootstrap, String topicPrefix, String domain, String ownerComment, CloudflareStandIn provider,
-               List<DnsRecord> foreignBefore, long providerChangesBefore, Collection<String> acceptedEventIds,
+    record Run(String bootstrap, String topicPrefix, String domain, String ownerComment, ProviderSide provider,
+               List<ProviderSide.Rec> foreignBefore, long providerChangesBefore, Collection<String> acceptedEventIds,
                Map<String, Long> deliveryAttempts) {
 
         /** A run whose inputs were not delivered over HTTP (nothing to check of rule 4's acceptances). */
-        Run(String bootstrap, String topicPrefix, String domain, String ownerComment, CloudflareStandIn provider,
-            List<DnsRecord> foreignBefore, long providerChangesBefore) {
+        Run(String bootstrap, String topicPrefix, String domain, String ownerComment, ProviderSide provider,
+            List<ProviderSide.Rec> foreignBefore, long providerChangesBefore) {
             this(bootstrap, topicPrefix, domain, ownerComment, provider, foreignBefore, providerChangesBefore, List.of(),
                     Map.of());
         }
@@ -98,12 +96,12 @@ final class InvariantChecker {
     static List<String> check(Run run) {
         List<String> violations = new ArrayList<>();
         List<InstanceEvent> inputs = read(run, "instance-events", InstanceEvent.class);
-        List<DnsRecord> records = run.provider().records();
+        List<ProviderSide.Rec> records = run.provider().records();
 
         Map<String, String> expected = expectedRecords(inputs, run.domain());
         Map<String, String> actual = new TreeMap<>();
-        for (DnsRecord r : records) {
-            if (run.ownerComment().equals(r.comment())) {
+        for (ProviderSide.Rec r : records) {
+            if (run.ownerComment().equals(r.mark())) {
                 actual.merge(r.name(), r.content(), (a, b) -> a + "," + b);
             }
         }
@@ -117,10 +115,10 @@ final class InvariantChecker {
                         violations.add("2 " + n + " records for " + name);
                     }
                 });
-        records.stream().filter(r -> run.ownerComment().equals(r.comment()))
+        records.stream().filter(r -> run.ownerComment().equals(r.mark()))
                 .filter(r -> !r.name().endsWith("." + run.domain()))
                 .forEach(r -> violations.add("2 Elephant's record outside its domain: " + r.name()));
-        List<DnsRecord> foreignAfter = records.stream().filter(r -> !run.ownerComment().equals(r.comment())).toList();
+        List<ProviderSide.Rec> foreignAfter = records.stream().filter(r -> !run.ownerComment().equals(r.mark())).toList();
         if (!sameRecords(run.foreignBefore(), foreignAfter)) {
             violations.add("2 records that are not Elephant's changed: before " + run.foreignBefore() + ", after "
                     + foreignAfter);
@@ -140,7 +138,7 @@ final class InvariantChecker {
         });
         long appliedOutcomes = audit.stream().filter(m -> m.phase() == DnsMutation.Phase.APPLIED
                 || m.phase() == DnsMutation.Phase.DRIFT_REPAIRED).count();
-        long providerChanges = run.provider().changesApplied() - run.providerChangesBefore(); // others' writes before
+        long providerChanges = run.provider().recordWrites() - run.providerChangesBefore(); // others' writes before
         if (appliedOutcomes != providerChanges) {
             violations.add("3 the provider applied " + providerChanges + " change(s); the audit says "
                     + appliedOutcomes);
@@ -206,10 +204,10 @@ final class InvariantChecker {
         return expected;
     }
 
-    private static boolean sameRecords(List<DnsRecord> a, List<DnsRecord> b) {
-        Set<String> x = a.stream().map(r -> r.id() + " " + r.name() + " " + r.content() + " " + r.comment())
+    private static boolean sameRecords(List<ProviderSide.Rec> a, List<ProviderSide.Rec> b) {
+        Set<String> x = a.stream().map(r -> r.id() + " " + r.name() + " " + r.content() + " " + r.mark())
                 .collect(Collectors.toSet());
-        Set<String> y = b.stream().map(r -> r.id() + " " + r.name() + " " + r.content() + " " + r.comment())
+        Set<String> y = b.stream().map(r -> r.id() + " " + r.name() + " " + r.content() + " " + r.mark())
                 .collect(Collectors.toSet());
         return x.equals(y);
     }

@@ -9,7 +9,6 @@ import dev.elephant.app.replay.ReplayReset;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.events.Json;
-import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -22,6 +21,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -52,11 +53,12 @@ class ReplayTest {
         return n != null && n.get("record").get("status").asText().equals("confirmed");
     }
 
-    @Test
-    void replayRebuildsTheTablesAndMakesNoProviderWrite() throws Exception {
-        run = new RunFixture("replay", "cf-replay", "k-replay");
+    @ParameterizedTest
+    @EnumSource(ElephantSettings.DnsProviderKind.class)
+    void replayRebuildsTheTablesAndMakesNoProviderWrite(ElephantSettings.DnsProviderKind kind) throws Exception {
+        run = new RunFixture("replay", "cf-replay", "k-replay", kind);
         int port = run.opsPort;
-        CloudflareStandIn cloudflare = run.cloudflare;
+        ProviderSide provider = run.provider;
         ElephantSettings settings = RunConfig.load(run.config(dir, ""), Map.of("ELEPHANT_INGEST_KEY", "k-replay",
                 "ELEPHANT_CLOUDFLARE_TOKEN", "cf-replay"), (id, region, endpoint) -> null);
         run.elephant = Elephant.start(settings);
@@ -69,7 +71,7 @@ class ReplayTest {
             await().atMost(WITHIN).until(() -> confirmed(port, kept) && confirmed(port, stopped));
             ec2.stopInstances(r -> r.instanceIds(stopped));
         }
-        await().atMost(WITHIN).until(() -> cloudflare.records().size() == 1);
+        await().atMost(WITHIN).until(() -> provider.records().size() == 1);
         StringWriter refused = new StringWriter();
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> new ReplayReset(settings, new PrintWriter(refused)).reset(true))
@@ -77,8 +79,8 @@ class ReplayTest {
         await().atMost(WITHIN).until(() -> instance(port, stopped).get("state").asText().equals("stopped"));
         run.elephant.close();
         run.elephant = null;
-        long changes = cloudflare.changesApplied();
-        long writes = cloudflare.writeRequestCount();
+        long changes = provider.recordWrites();
+        long writes = provider.writeRequests();
 
         StringWriter dry = new StringWriter();
         new ReplayReset(settings, new PrintWriter(dry, true)).reset(true);
@@ -93,11 +95,11 @@ class ReplayTest {
         // A query answers 503 while Kafka Streams still moves state after the restart; wait for its answer.
         await().atMost(WITHIN).until(() -> instance(port, stopped) != null);
         assertThat(instance(port, stopped).get("state").asText()).isEqualTo("stopped");
-        assertThat(cloudflare.changesApplied()).as("provider changes during the replay").isEqualTo(changes);
-        assertThat(cloudflare.writeRequestCount()).isEqualTo(writes);
+        assertThat(provider.recordWrites()).as("provider changes during the replay").isEqualTo(changes);
+        assertThat(provider.writeRequests()).isEqualTo(writes);
 
         // The dry run's plan shows what a difference would cost.
-        cloudflare.deleteRecord(cloudflare.records().get(0).id());
+        provider.deleteByHand(provider.records().get(0));
         StringWriter plan = new StringWriter();
         ReplayCommand.printPlan(settings, new PrintWriter(plan, true));
         assertThat(plan.toString()).contains("create  " + kept + ".meet.example.com A");

@@ -2,6 +2,7 @@ package dev.elephant.app;
 
 import dev.elephant.app.dev.FreePort;
 import dev.elephant.app.runtime.Elephant;
+import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.UUID;
 
 /**
  * What `elephant run` runs against in a test: the Cloudflare and AWS stand-ins, the test JVM's broker,
- * and a YAML configuration pointing at them (topics under a prefix of their own). AWS credentials come
+ * and a YAML configuration pointing at them (topics under a prefix of their own), writing to Cloudflare or to the
+ * AWS stand-in's Route 53 ({@link #provider}). AWS credentials come
  * from the default chain's system properties, as an operator's environment would give them.
  */
 final class RunFixture implements AutoCloseable {
@@ -25,6 +27,8 @@ final class RunFixture implements AutoCloseable {
     final String prefix;
     final CloudflareStandIn cloudflare;
     final AwsStandIn aws;
+    /** The provider Elephant writes to in this run. */
+    final ProviderSide provider;
     Elephant elephant;
 
     /** @param cloudflareToken the token the Cloudflare stand-in accepts */
@@ -43,6 +47,17 @@ final class RunFixture implements AutoCloseable {
     /** @param paidZone the zone is on a paid plan: 3,500 records, tags, 500-character comments */
     RunFixture(String name, String cloudflareToken, String ingestKey, boolean deliverDirectly, boolean paidZone)
             throws IOException {
+        this(name, cloudflareToken, ingestKey, deliverDirectly, paidZone, ElephantSettings.DnsProviderKind.CLOUDFLARE);
+    }
+
+    /** Writing to {@code kind}: Cloudflare, or Route 53 (the domain's public hosted zone in the AWS stand-in). */
+    RunFixture(String name, String cloudflareToken, String ingestKey, ElephantSettings.DnsProviderKind kind)
+            throws IOException {
+        this(name, cloudflareToken, ingestKey, true, false, kind);
+    }
+
+    RunFixture(String name, String cloudflareToken, String ingestKey, boolean deliverDirectly, boolean paidZone,
+               ElephantSettings.DnsProviderKind kind) throws IOException {
         this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         this.cloudflare = CloudflareStandIn.start(paidZone
                 ? CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0, ZONE, DOMAIN, cloudflareToken, null)
@@ -51,6 +66,8 @@ final class RunFixture implements AutoCloseable {
                 deliverDirectly ? URI.create("http://127.0.0.1:" + httpPort + "/v1/eventbridge") : null, null,
                 "X-Elephant-Key", ingestKey,
                 Duration.ofMillis(300), null));
+        this.provider = kind == ElephantSettings.DnsProviderKind.ROUTE53
+                ? ProviderSide.route53(aws, aws.hostedZone(DOMAIN, false)) : ProviderSide.cloudflare(cloudflare);
         System.setProperty("aws.accessKeyId", "run-fixture");
         System.setProperty("aws.secretAccessKey", "run-fixture");
     }
@@ -78,11 +95,11 @@ final class RunFixture implements AutoCloseable {
                 aws:
                   region: us-east-1
                   endpoint: %s
-                cloudflare:
+                %scloudflare:
                   apiBaseUrl: %s
                   zoneId: %s
                 %s""".formatted(SharedKafka.bootstrapServers(), prefix, dir.resolve("state"), prefix, DOMAIN, httpPort,
-                opsPort, aws.endpoint(), cloudflare.apiBaseUrl(), ZONE, cloudflareExtra));
+                opsPort, aws.endpoint(), provider.configYaml(), cloudflare.apiBaseUrl(), ZONE, cloudflareExtra));
         return config;
     }
 

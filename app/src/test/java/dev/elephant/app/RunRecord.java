@@ -22,7 +22,7 @@ final class RunRecord {
                     + r.key() + " " + r.value()).toList());
         }
         Files.write(out.resolve("provider-requests.txt"), run.cloudflare.requestLog());
-        Files.write(out.resolve("provider-records.txt"), run.cloudflare.records().stream().map(Object::toString).toList());
+        Files.write(out.resolve("provider-records.txt"), run.provider.records().stream().map(Object::toString).toList());
         if (elephantLog != null) {
             Files.writeString(out.resolve("elephant.log"), elephantLog);
         }

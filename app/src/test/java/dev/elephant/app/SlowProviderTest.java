@@ -43,7 +43,7 @@ class SlowProviderTest {
     @Test
     void aProviderSlowerThanThePollIntervalNeitherStopsTheSinkNorLosesAnOutcome() throws Exception {
         run = new RunFixture("slow", TOKEN, KEY);
-        List<DnsRecord> foreign = run.cloudflare.records();
+        List<ProviderSide.Rec> foreign = run.provider.records();
         AtomicInteger slowAnswers = new AtomicInteger();
         run.cloudflare.beforeAnsweringAWrite(() -> {
             if (slowAnswers.getAndIncrement() == 0) {
@@ -71,7 +71,7 @@ class SlowProviderTest {
 
         List<String> violations = InvariantChecker.awaitConvergence("slow provider", run.aws,
                 () -> new InvariantChecker.Run(SharedKafka.bootstrapServers(), run.prefix, RunFixture.DOMAIN, OWNER,
-                        run.cloudflare, foreign, 0, run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById()),
+                        run.provider, foreign, 0, run.aws.deliveredEventIds(), run.aws.deliveryAttemptsById()),
                 Duration.ofSeconds(60), () -> true);
         assertThat(violations).isEmpty();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -87,6 +87,8 @@ final class BatchExecutor {
 
     /** Oldest first. */
     private final List<AwaitingSync> awaitingSync = new ArrayList<>();
+    /** How many of the writes awaiting sync are at each name. */
+    private final Map<String, Integer> awaitingByName = new HashMap<>();
     private Instant lastSyncCheck = Instant.MIN;
     /** How often the oldest pending change is asked about: each question is a request under the rate limit. */
     static final Duration SYNC_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -118,6 +120,7 @@ final class BatchExecutor {
         view.applied(batch, result);
         if (result.pendingChange() != null) {
             awaitingSync.add(new AwaitingSync(List.copyOf(intents), List.copyOf(chunk), result, success));
+            chunk.forEach(s -> awaitingByName.merge(s.desired().name(), 1, Integer::sum));
             count(chunk, "pending");
             return;
         }
@@ -146,6 +149,8 @@ final class BatchExecutor {
                 return; // asked again next time; the health of the provider shows the failure
             }
             awaitingSync.remove(0);
+            oldest.chunk().forEach(s -> awaitingByName.computeIfPresent(s.desired().name(), (n, c) -> c == 1 ? null
+                    : c - 1));
             recordOutcomes(oldest.chunk(), oldest.intents(), oldest.result(), oldest.success());
         }
     }
@@ -159,14 +164,7 @@ final class BatchExecutor {
 
     /** Whether a write to {@code name} waits for its change to be in sync. */
     boolean awaitsSync(String name) {
-        for (AwaitingSync a : awaitingSync) {
-            for (Step s : a.chunk()) {
-                if (s.desired().name().equals(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return awaitingByName.containsKey(name);
     }
 
     int awaitingSyncCount() {

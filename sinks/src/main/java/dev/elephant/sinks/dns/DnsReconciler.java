@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -75,9 +76,25 @@ public final class DnsReconciler {
         apply(names, DnsMutation.Phase.DRIFT_REPAIRED);
     }
 
-    /** Gives the writes of changes now in effect everywhere (Route 53: INSYNC) their outcomes. */
-    public void confirmSynced() throws MutationAudit.AuditUnavailable {
+    /**
+     * Gives the writes of changes now in effect everywhere (Route 53: INSYNC) their outcomes, then plans what was
+     * deferred behind them.
+     */
+    public void confirmSynced() throws RetryLater, MutationAudit.AuditUnavailable {
         executor.confirmSynced();
+        if (deferred.isEmpty()) {
+            return;
+        }
+        Map<DnsMutation.Phase, List<Desired>> ready = new LinkedHashMap<>();
+        for (Deferred d : List.copyOf(deferred.values())) {
+            if (!executor.awaitsSync(d.desired().name())) {
+                deferred.remove(d.desired().name());
+                ready.computeIfAbsent(d.success(), p -> new ArrayList<>()).add(d.desired());
+            }
+        }
+        for (var batch : ready.entrySet()) {
+            apply(batch.getValue(), batch.getKey());
+        }
     }
 
     /** Mutation ids of writes whose change is not in sync yet: not open, their outcomes are on the way. */
@@ -90,10 +107,33 @@ public final class DnsReconciler {
         executor.settleUnanswered();
     }
 
+    /**
+     * Desired states of names whose previous write still waits for its change to be in sync, the latest per name:
+     * planned once that write has its outcome. One write per name is open at a time, so that an intent left open
+     * by a crash can always be settled by what the provider shows at its name (a delete and a re-create both still
+     * open would look like neither had happened). After a crash the zone reconciliation at start makes the
+     * provider match whatever was deferred.
+     */
+    private final Map<String, Deferred> deferred = new LinkedHashMap<>();
+
+    private record Deferred(Desired desired, DnsMutation.Phase success) {}
+
     private void apply(Collection<Desired> names, DnsMutation.Phase success)
             throws RetryLater, MutationAudit.AuditUnavailable {
         settleUnanswered(); // before planning: the plan must see what those writes did
-        BatchExecutor.Leftovers left = executor.execute(plan(names, success), success);
+        List<Desired> now = new ArrayList<>();
+        for (Desired d : names) {
+            if (executor.awaitsSync(d.name())) {
+                deferred.put(d.name(), new Deferred(d, success));
+            } else {
+                deferred.remove(d.name());
+                now.add(d);
+            }
+        }
+        if (now.isEmpty()) {
+            return;
+        }
+        BatchExecutor.Leftovers left = executor.execute(plan(now, success), success);
         if (!left.lookAgain().isEmpty()) {
             for (String name : left.lookAgain().keySet()) {
                 try {
@@ -122,8 +162,7 @@ public final class DnsReconciler {
             if (plan.refusal() != null) {
                 refuse(d, plan.refusal());
             } else if (plan.changes().isEmpty()) {
-                // A write still propagating gets its outcome when it is in sync; a noop now would confirm early.
-                if (success == DnsMutation.Phase.APPLIED && !executor.awaitsSync(d.name())) {
+                if (success == DnsMutation.Phase.APPLIED) {
                     noops.add(noop(d));
                 }
             } else {

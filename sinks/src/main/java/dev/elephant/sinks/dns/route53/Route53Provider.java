@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.route53.model.ChangeStatus;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.PriorRequestNotCompleteException;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
@@ -51,6 +52,8 @@ public final class Route53Provider implements DnsProvider {
     /** The TTL of a mark: it is never looked up by resolvers, only listed. */
     static final long MARK_TTL = 300;
     private static final int PAGE = 300;
+    /** Sends of one change while the zone is busy with the previous one: 100 ms, then doubling, 3 s in all. */
+    private static final int ZONE_BUSY_ATTEMPTS = 5;
     /** Route 53 error codes that say "wait and send it again". */
     private static final Set<String> RETRYABLE_CODES = Set.of("Throttling", "ThrottlingException",
             "PriorRequestNotComplete", "ServiceUnavailable", "InternalFailure", "RequestTimeout");
@@ -214,9 +217,9 @@ public final class Route53Provider implements DnsProvider {
             changes.add(change(ChangeAction.UPSERT, markSet(spec.name(), spec.type(), spec.mark(), MARK_TTL)));
             posted.add(recordOf(spec));
         }
-        ChangeInfo info = call("ChangeResourceRecordSets", () -> client.changeResourceRecordSets(r -> r
+        ChangeInfo info = call("ChangeResourceRecordSets", () -> whileZoneBusy(() -> client.changeResourceRecordSets(r -> r
                 .hostedZoneId(zoneId)
-                .changeBatch(b -> b.comment("elephant").changes(changes)))).changeInfo();
+                .changeBatch(b -> b.comment("elephant").changes(changes))))).changeInfo();
         synchronized (markTtls) {
             batch.deletes().forEach(r -> markTtls.remove(markName(absolute(r.name()), r.type())));
             batch.patches().forEach(p -> markTtls.remove(markName(absolute(p.existing().name()), p.existing().type())));
@@ -357,6 +360,31 @@ public final class Route53Provider implements DnsProvider {
         } catch (SdkException e) {
             return fail(new ProviderException(ProviderException.Kind.RETRYABLE, "Route 53 " + operation + ": "
                     + e.getMessage(), null, null));
+        }
+    }
+
+    /**
+     * Sends a change again while Route 53 answers {@code PriorRequestNotComplete}: the zone is still taking the
+     * previous change and this one was not applied, so sending it again a moment later is safe, and cheaper than
+     * failing the batch (its intents would get {@code failed} outcomes and new ones for the same writes).
+     */
+    private static <T> T whileZoneBusy(Call<T> call) {
+        long waitMillis = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (PriorRequestNotCompleteException e) {
+                if (attempt == ZONE_BUSY_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(waitMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                waitMillis *= 2;
+            }
         }
     }
 

@@ -143,6 +143,17 @@ class Route53ProviderTest {
     }
 
     @Test
+    void aChangeWhileTheZoneIsStillTakingThePreviousOneIsSentAgainAMomentLater() throws Exception {
+        aws.route53().limits(new Route53.Limits(1000, 1000, Duration.ofMillis(200), Duration.ofMillis(300)));
+
+        create("i-1.meet.example.com", "192.0.2.1");
+        create("i-2.meet.example.com", "192.0.2.2");
+
+        assertThat(aws.route53().priorRequestRefusals()).isPositive();
+        assertThat(provider.recordsMarked(MARK)).hasSize(2);
+    }
+
+    @Test
     void throttlingIsRetryableAndAMissingZoneBlocksEverything() {
         aws.route53().limits(new Route53.Limits(1, 0.01, Duration.ofMillis(200), Duration.ZERO));
         assertThatThrownBy(() -> {

@@ -2,8 +2,8 @@ package dev.elephant.standins.aws.route53;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.events.Json;
-import dev.elephant.standins.aws.TokenBucket;
 import dev.elephant.standins.http.StateFile;
+import dev.elephant.standins.http.TokenBucket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -123,6 +123,7 @@ public final class Route53 {
     private long throttled;
     private long changeRequests;
     private long changesApplied;
+    private final List<List<Change>> appliedBatches = new ArrayList<>();
     private long priorRequestRefusals;
 
     public Route53(Limits limits, ScheduledExecutorService scheduler, Path storeFile, Clock clock) {
@@ -156,6 +157,11 @@ public final class Route53 {
 
     public synchronized long changeRequests() {
         return changeRequests;
+    }
+
+    /** Every change batch applied, in order: what a test counts writes by. */
+    public synchronized List<List<Change>> appliedBatches() {
+        return List.copyOf(appliedBatches);
     }
 
     /** Change elements of every batch applied. */
@@ -296,6 +302,7 @@ public final class Route53 {
         zone.current.putAll(after);
         changeRequests++;
         changesApplied += batch.size();
+        appliedBatches.add(List.copyOf(batch));
         zone.busyUntilNanos = now + limits.processingTime().toNanos();
         ChangeInfo info = new ChangeInfo("C" + randomId(13), "PENDING", clock.instant(), comment);
         changes.put(info.id(), info);

@@ -61,6 +61,11 @@ public final class Route53Api {
         this.beforeAnsweringAChange = hook;
     }
 
+    /** Every request received, throttled and faulted ones included. */
+    public long requestCount() {
+        return calls.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
     public long calls(String action) {
         AtomicLong n = calls.get(action);
         return n == null ? 0 : n.get();

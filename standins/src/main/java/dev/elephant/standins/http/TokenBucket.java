@@ -1,4 +1,4 @@
-package dev.elephant.standins.aws;
+package dev.elephant.standins.http;
 
 import java.util.function.LongSupplier;
 
