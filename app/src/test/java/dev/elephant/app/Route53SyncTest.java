@@ -122,4 +122,21 @@ class Route53SyncTest {
         assertThat(aws.route53().recordSets(aws.hostedZone(DOMAIN, false).id())).extracting(Route53.RecordSet::name)
                 .doesNotContain(id + "." + DOMAIN + ".").contains("i-0bbb00000000000b2." + DOMAIN + ".");
     }
+
+    @Test
+    void aRecordMadeByHandAtADesiredNameIsAReportedConflictAndLeftAlone() throws Exception {
+        String id = "i-0ccc00000000000c1";
+        String zoneId = aws.hostedZone(DOMAIN, false).id();
+        aws.route53().change(zoneId, List.of(new Route53.Change(Route53.Action.CREATE, new Route53.RecordSet(
+                id + "." + DOMAIN + ".", "A", 300, List.of("192.0.2.80")))), "by hand");
+        long changes = aws.route53().changeRequests();
+
+        reconciler.reconcile(List.of(desired(id, "198.18.0.9")));
+
+        assertThat(aws.route53().changeRequests()).as("nothing written").isEqualTo(changes);
+        assertThat(aws.route53().recordSets(zoneId)).filteredOn(r -> r.name().equals(id + "." + DOMAIN + "."))
+                .singleElement().satisfies(r -> assertThat(r.values()).containsExactly("192.0.2.80"));
+        assertThat(TopicReader.readAll(SharedKafka.bootstrapServers(), topics.deadLetter()))
+                .anySatisfy(r -> assertThat(r.value()).contains("dns-conflict").contains("without Elephant's mark"));
+    }
 }

@@ -138,4 +138,36 @@ class RunConfigTest {
         RunConfig.environmentVariables().forEach((key, env) -> assertThat(readme)
                 .as("README row for " + key).contains("| `" + key + "` | `" + env + "` |"));
     }
+
+    @Test
+    void aRoute53DeploymentNeedsNoCloudflareSettingsAndFindsItsZoneByNameUnlessGivenOne() throws Exception {
+        ElephantSettings s = RunConfig.load(yaml("""
+                kafka:
+                  bootstrap.servers: b-1.example:9098
+                domain: meet.example.com
+                ownerId: prod
+                aws:
+                  region: eu-west-1
+                dns:
+                  provider: route53
+                route53:
+                  requestsPerSecond: 3
+                """), Map.of("ELEPHANT_INGEST_KEY", "k-1"), NO_SECRETS);
+
+        assertThat(s.dns().provider()).isEqualTo(ElephantSettings.DnsProviderKind.ROUTE53);
+        assertThat(s.cloudflare()).isNull();
+        assertThat(s.route53().hostedZoneId()).isNull();
+        assertThat(s.route53().requestsPerSecond()).isEqualTo(3);
+        assertThat(s.dnsMaxBatch()).isEqualTo(ElephantSettings.Route53.DEFAULT_MAX_BATCH);
+    }
+
+    @Test
+    void anUnknownProviderOrARoute53ShareOverTheAccountsRateIsRefusedWithTheReason() throws Exception {
+        assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE + "dns:\n  provider: bind9\n"
+                + "route53:\n  requestsPerSecond: 6\n"), Map.of("ELEPHANT_INGEST_KEY", "k-1",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "t"), NO_SECRETS))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.equals("dns.provider (ELEPHANT_DNS_PROVIDER): bind9 is not cloudflare or route53"))
+                        .anyMatch(p -> p.startsWith("route53.requestsPerSecond (ELEPHANT_ROUTE53_REQUESTS_PER_SECOND)")));
+    }
 }
