@@ -1,5 +1,7 @@
 package dev.elephant.app;
 
+import dev.elephant.events.TopicSchemas;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +12,38 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads a whole topic from the beginning to its current end (committed records only). */
+/**
+ * Reads a whole topic from the beginning to its current end (committed records only). Every value read from one of
+ * Elephant's topics is checked against the topic's published schema (schemas/): a suite that reads what Elephant
+ * wrote fails on any value that breaks the contract.
+ */
 final class TopicReader {
 
     private TopicReader() {}
 
     static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
+        List<ConsumerRecord<String, String>> records = readAllUnchecked(bootstrap, topic);
+        String schema = TopicSchemas.topicOf(topic);
+        if (schema != null) {
+            List<String> broken = new ArrayList<>();
+            for (ConsumerRecord<String, String> r : records) {
+                if (r.value() != null) {
+                    List<String> problems = TopicSchemas.problems(schema, r.value().getBytes(StandardCharsets.UTF_8));
+                    if (!problems.isEmpty()) {
+                        broken.add(r.partition() + "/" + r.offset() + " " + problems + ": " + r.value());
+                    }
+                }
+            }
+            if (!broken.isEmpty()) {
+                throw new AssertionError(broken.size() + " value(s) on " + topic + " do not match schemas/" + schema
+                        + ".schema.json, such as " + broken.subList(0, Math.min(3, broken.size())));
+            }
+        }
+        return records;
+    }
+
+    /** The same without the schema check: for a test that put values there that Elephant must refuse. */
+    static List<ConsumerRecord<String, String>> readAllUnchecked(String bootstrap, String topic) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

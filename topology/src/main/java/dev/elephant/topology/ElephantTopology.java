@@ -1,5 +1,6 @@
 package dev.elephant.topology;
 
+import dev.elephant.events.CheckedSerde;
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
@@ -11,6 +12,7 @@ import dev.elephant.events.Json;
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceChange;
@@ -62,8 +64,8 @@ public final class ElephantTopology {
 
     public static void build(StreamsBuilder builder, TopologyConfig config) {
         Topics topics = config.topics();
-        var instanceEvents = builder.stream(topics.instanceEvents(),
-                Consumed.with(Serdes.String(), JsonSerde.of(InstanceEvent.class)).withName("instance-events"));
+        KStream<String, InstanceEvent> instanceEvents = matchingSchema(builder, topics.instanceEvents(),
+                "instance-events", InstanceEvent.class, topics.deadLetter());
         Map<String, KStream<String, InstanceEvent>> byValidity = instanceEvents
                 .split(Named.as("instance-event-"))
                 .branch((id, event) -> invalidInstanceEvent(id, event) == null, Branched.as("valid"))
@@ -99,8 +101,8 @@ public final class ElephantTopology {
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(MeetingInput.class))
                         .withName("meeting-instances"));
 
-        var meetingEvents = builder.stream(topics.meetingEvents(),
-                Consumed.with(Serdes.String(), JsonSerde.of(MeetingEvent.class)).withName("meeting-events"));
+        KStream<String, MeetingEvent> meetingEvents = matchingSchema(builder, topics.meetingEvents(),
+                "meeting-events", MeetingEvent.class, topics.deadLetter());
         Map<String, KStream<String, MeetingEvent>> meetingsByValidity = meetingEvents
                 .split(Named.as("meeting-event-"))
                 .branch((id, event) -> event != null && event.meetingId() != null && event.meetingId().equals(id),
@@ -116,6 +118,29 @@ public final class ElephantTopology {
                         .merge(meetingInstances, Named.as("meeting-inputs")));
         ready.to(topics.meetingReady(), Produced.with(Serdes.String(), JsonSerde.of(MeetingReady.class))
                 .withName("meeting-ready"));
+    }
+
+    /**
+     * The values of a topic others write that match its published schema; the rest dead-lettered with the reason
+     * and the fields, as the HTTP ingest answers a producer ({@code missing-field}: "startsAt is missing"). A
+     * tombstone passes on as null, for the rules that follow to refuse.
+     */
+    private static <T> KStream<String, T> matchingSchema(StreamsBuilder builder, String topic, String schema,
+                                                         Class<T> type, String deadLetterTopic) {
+        Map<String, KStream<String, CheckedSerde.Checked<T>>> bySchema = builder.stream(topic,
+                        Consumed.with(Serdes.String(), CheckedSerde.of(type, schema)).withName(schema))
+                .split(Named.as(schema + "-schema-"))
+                .branch((key, checked) -> checked == null || checked.matches(), Branched.as("matching"))
+                .defaultBranch(Branched.as("mismatching"));
+        bySchema.get(schema + "-schema-mismatching")
+                .mapValues(checked -> DeadLetter.of(checked.problems().stream()
+                                .anyMatch(p -> p.startsWith("the value is not JSON")) ? "malformed-json"
+                                : TopicSchemas.reason(checked.problems()), checked.detail(), schema, checked.raw(), null),
+                        Named.as(schema + "-schema-dead-letter"))
+                .to(deadLetterTopic, Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class))
+                        .withName(schema + "-schema-dead-letters"));
+        return bySchema.get(schema + "-schema-matching")
+                .mapValues(checked -> checked == null ? null : checked.value(), Named.as(schema + "-matching-values"));
     }
 
     /** Why an event on instance-events can never be applied, or null when it can. */

@@ -7,12 +7,14 @@ import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -41,6 +44,9 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, DesiredRecord> desired;
     final TestOutputTopic<String, MeetingReady> ready;
     final TestOutputTopic<String, DeadLetter> deadLetters;
+    /** The same input topics as bytes, for values that are not what Elephant would write. */
+    final TestInputTopic<String, byte[]> rawInstanceEvents;
+    final TestInputTopic<String, byte[]> rawMeetingEvents;
     private int eventCounter;
 
     TopologyFixture() {
@@ -62,12 +68,32 @@ final class TopologyFixture implements AutoCloseable {
                 JsonSerde.of(MeetingEvent.class).serializer());
         mutations = driver.createInputTopic(t.dnsMutations(), str.serializer(),
                 JsonSerde.of(DnsMutation.class).serializer());
+        rawInstanceEvents = driver.createInputTopic(t.instanceEvents(), str.serializer(),
+                Serdes.ByteArray().serializer());
+        rawMeetingEvents = driver.createInputTopic(t.meetingEvents(), str.serializer(),
+                Serdes.ByteArray().serializer());
+        // Every value the topology writes is read through its topic's published schema: a test fails on any that
+        // does not match.
         desired = driver.createOutputTopic(t.dnsDesired(), str.deserializer(),
-                JsonSerde.of(DesiredRecord.class).deserializer());
+                matchingSchema("dns-desired", DesiredRecord.class));
         ready = driver.createOutputTopic(t.meetingReady(), str.deserializer(),
-                JsonSerde.of(MeetingReady.class).deserializer());
+                matchingSchema("meeting-ready", MeetingReady.class));
         deadLetters = driver.createOutputTopic(t.deadLetter(), str.deserializer(),
-                JsonSerde.of(DeadLetter.class).deserializer());
+                matchingSchema("dead-letter", DeadLetter.class));
+    }
+
+    private static <T> Deserializer<T> matchingSchema(String topic, Class<T> type) {
+        Deserializer<T> json = JsonSerde.of(type).deserializer();
+        return (name, bytes) -> {
+            if (bytes != null) {
+                List<String> problems = TopicSchemas.problems(topic, bytes);
+                if (!problems.isEmpty()) {
+                    throw new AssertionError("a value on " + name + " does not match schemas/" + topic
+                            + ".schema.json: " + problems + " in " + new String(bytes, StandardCharsets.UTF_8));
+                }
+            }
+            return json.deserialize(name, bytes);
+        };
     }
 
     InstanceEvent event(String id, String state, Instant time, String publicIp, Map<String, String> tags) {

@@ -1,0 +1,146 @@
+package dev.elephant.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The published contract of every topic: one JSON Schema (draft 2020-12) per topic's values, kept at the
+ * repository's root in {@code schemas/} and packaged with this module. Elephant checks what it reads against it
+ * (a record that does not match is dead-lettered, naming the field) and the test suites check everything
+ * Elephant writes. Date-times are checked as RFC 3339, which format annotations alone would not do.
+ */
+public final class TopicSchemas {
+
+    /** The topics by the name after the prefix ({@code instance-events}, …), in the docs' order. */
+    public static final List<String> TOPICS = List.of("instance-events", "meeting-events", "dns-desired",
+            "dns-mutations", "meeting-ready", "dead-letter");
+
+    private static final Map<String, Schema> SCHEMAS = load();
+    private static final Map<String, JsonNode> DOCUMENTS = documents();
+
+    private TopicSchemas() {}
+
+    /** The schema document of {@code topic}, as published. */
+    public static JsonNode document(String topic) {
+        JsonNode doc = DOCUMENTS.get(topic);
+        if (doc == null) {
+            throw new IllegalArgumentException("no schema for topic " + topic + "; known: " + TOPICS);
+        }
+        return doc;
+    }
+
+    /**
+     * What is wrong with {@code value} as a value of {@code topic}, one line per problem naming the field in the
+     * words the HTTP ingest uses ({@code startsAt is missing}, {@code time: …}); empty when it matches.
+     */
+    public static List<String> problems(String topic, JsonNode value) {
+        Schema schema = SCHEMAS.get(topic);
+        if (schema == null) {
+            throw new IllegalArgumentException("no schema for topic " + topic + "; known: " + TOPICS);
+        }
+        List<Error> errors = schema.validate(value, context -> context.executionConfig(c -> c
+                .formatAssertionsEnabled(true)));
+        List<String> problems = new ArrayList<>(errors.size());
+        for (Error e : errors) {
+            problems.add(describe(e));
+        }
+        return problems;
+    }
+
+    /** The same for raw bytes: a value that is not JSON at all is one problem saying so. */
+    public static List<String> problems(String topic, byte[] value) {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(value);
+        } catch (JsonProcessingException e) {
+            return List.of("the value is not JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            return List.of("the value is not JSON (" + e.getMessage() + ")");
+        }
+        if (node == null || node.isMissingNode()) {
+            return List.of("the value is empty");
+        }
+        return problems(topic, node);
+    }
+
+    /** The dead-letter reason for these problems: {@code missing-field} when a field is missing, else invalid. */
+    public static String reason(List<String> problems) {
+        return problems.stream().anyMatch(p -> p.endsWith(" is missing")) ? "missing-field" : "invalid-field";
+    }
+
+    /** A field's path without the root's {@code $.}: {@code startsAt}, {@code links.teacher}. */
+    private static String describe(Error e) {
+        String at = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+        // JSON Pointer ("/links/teacher") or JSONPath ("$.links.teacher"), as the validator is configured.
+        String field = at.startsWith("$.") ? at.substring(2)
+                : at.startsWith("/") ? at.substring(1).replace('/', '.')
+                : at.equals("$") ? "" : at;
+        if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
+            return (field.isEmpty() ? "" : field + ".") + e.getProperty() + " is missing";
+        }
+        String message = e.getMessage();
+        if (message.startsWith(at + ": ")) {
+            message = message.substring(at.length() + 2);
+        }
+        return (field.isEmpty() ? "the value" : field) + ": " + message;
+    }
+
+    /** The topic name after the prefix, for a full topic name ({@code elephant.dns-desired} → {@code dns-desired}). */
+    public static String topicOf(String fullName) {
+        for (String t : TOPICS) {
+            if (fullName.equals(t) || fullName.endsWith("." + t) || fullName.endsWith("-" + t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    public static Set<String> topics() {
+        return SCHEMAS.keySet();
+    }
+
+    private static Map<String, Schema> load() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        for (String topic : TOPICS) {
+            try (InputStream in = open(topic)) {
+                schemas.put(topic, registry.getSchema(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the schema of " + topic, e);
+            }
+        }
+        return Map.copyOf(schemas);
+    }
+
+    private static Map<String, JsonNode> documents() {
+        Map<String, JsonNode> docs = new LinkedHashMap<>();
+        for (String topic : TOPICS) {
+            try (InputStream in = open(topic)) {
+                docs.put(topic, Json.mapper().readTree(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the schema of " + topic, e);
+            }
+        }
+        return Map.copyOf(docs);
+    }
+
+    private static InputStream open(String topic) throws IOException {
+        InputStream in = TopicSchemas.class.getResourceAsStream("/schemas/" + topic + ".schema.json");
+        if (in == null) {
+            throw new IOException("schemas/" + topic + ".schema.json is not on the classpath");
+        }
+        return in;
+    }
+}
