@@ -380,4 +380,59 @@ class WalkingSkeletonTest {
                 .execute("m-1", "--bootstrap", stack.bootstrapServers(), "--topic-prefix", prefix, "--format", "json");
         assertThat(json.toString()).contains(teacher).contains(student);
     }
+
+    /**
+     * Every topic of the run matches its published schema (TopicReader checks each value), and the examples in the
+     * docs are values of a real run: written from this one with {@code -Delephant.writeExamples=true}, otherwise
+     * checked to still have the fields such values have.
+     */
+    @Test
+    @Order(12)
+    void everyTopicMatchesItsSchemaAndTheDocsExamplesAreLikeTheValuesOfARealRun() throws Exception {
+        for (String topic : List.of(topics.instanceEvents(), topics.meetingEvents(), topics.dnsDesired(),
+                topics.dnsMutations(), topics.meetingReady(), topics.deadLetter())) {
+            TopicReader.readAll(stack.bootstrapServers(), topic);
+        }
+        JsonNode ready = TopicReader.readAll(stack.bootstrapServers(), topics.meetingReady()).stream()
+                .filter(r -> r.value() != null).map(r -> tree(r.value())).findFirst().orElseThrow();
+        List<JsonNode> mutations = TopicReader.readAll(stack.bootstrapServers(), topics.dnsMutations()).stream()
+                .map(r -> tree(r.value())).toList();
+        JsonNode intent = mutations.stream().filter(m -> m.path("phase").asText().equals("intent")
+                && m.path("action").asText().equals("create")).findFirst().orElseThrow();
+        JsonNode applied = mutations.stream().filter(m -> m.path("phase").asText().equals("applied")
+                && m.path("mutationId").equals(intent.path("mutationId"))).findFirst().orElseThrow();
+        Map<String, List<JsonNode>> examples = Map.of("meeting-ready", List.of(ready),
+                "dns-mutations", List.of(intent, applied));
+        Path dir = Path.of("..", "docs", "examples");
+        for (var example : examples.entrySet()) {
+            Path file = dir.resolve(example.getKey() + ".json");
+            if (Boolean.getBoolean("elephant.writeExamples") && provider() == ElephantSettings.DnsProviderKind.CLOUDFLARE) {
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(example.getValue()) + "\n");
+            }
+            JsonNode committed = Json.mapper().readTree(file.toFile());
+            assertThat(committed.size()).as(file.toString()).isEqualTo(example.getValue().size());
+            for (int i = 0; i < committed.size(); i++) {
+                assertThat(dev.elephant.events.TopicSchemas.problems(example.getKey(), committed.get(i)))
+                        .as(file + " [" + i + "]").isEmpty();
+                assertThat(fieldNames(committed.get(i))).as(file + " [" + i + "] has the fields of a real value")
+                        .isEqualTo(fieldNames(example.getValue().get(i)));
+            }
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static java.util.Set<String> fieldNames(JsonNode node) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 }
