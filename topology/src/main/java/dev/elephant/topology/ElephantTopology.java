@@ -75,8 +75,8 @@ public final class ElephantTopology {
                         Named.as("instance-event-dead-letter"))
                 .to(topics.deadLetter(), Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class)));
 
-        var outcomes = builder.stream(topics.dnsMutations(),
-                        Consumed.with(Serdes.String(), JsonSerde.of(DnsMutation.class)).withName("dns-mutations"))
+        var outcomes = matchingSchema(builder, topics.dnsMutations(), "dns-mutations", DnsMutation.class,
+                        topics.deadLetter())
                 .filter((name, m) -> m != null && m.phase() != null && m.phase().isOutcome()
                         && InstanceIds.isValid(m.instanceId()), Named.as("instance-outcomes-filter"))
                 .selectKey((name, m) -> m.instanceId(), Named.as("instance-outcomes-by-instance"))

@@ -2,10 +2,12 @@ package dev.elephant.sinks.dns;
 
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.Json;
+import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.UtcInstants;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -17,6 +19,16 @@ public record Desired(String name, DesiredRecord record, String causeId, Instant
 
     public Desired(String name, DesiredRecord record, String causeId) {
         this(name, record, causeId, null);
+    }
+
+    /** Whether the record's value (not a tombstone) matches the topic's schema, so that {@link #of} can read it. */
+    static boolean readable(ConsumerRecord<String, byte[]> r) {
+        return r.value() == null || problems(r).isEmpty();
+    }
+
+    /** What is wrong with the record's value as a {@code dns-desired} value; empty for one that matches. */
+    static List<String> problems(ConsumerRecord<String, byte[]> r) {
+        return r.value() == null ? List.of() : TopicSchemas.problems("dns-desired", r.value());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.elephant.sinks.dns;
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Json;
+import dev.elephant.events.TopicSchemas;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.plan.DnsPlan;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
@@ -12,8 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -190,6 +191,19 @@ public final class DnsReconciler {
         audit.deadLetter(d.name(), DeadLetter.of("dns-conflict", why, "dns-sink",
                 d.record() == null ? new byte[0] : Json.toBytes(d.record()), clock.instant()));
         metrics.counter("elephant.dns.conflicts").increment();
+    }
+
+    /**
+     * A value on {@code dns-desired} that does not match the topic's schema (written by something other than
+     * Elephant's topology): dead-lettered naming the fields; the name is left as it is, since what is wanted there
+     * cannot be told.
+     */
+    void refuseUnreadable(String name, List<String> problems, byte[] value) throws MutationAudit.AuditUnavailable {
+        String why = String.join("; ", problems);
+        log.warn("a value on dns-desired for {} does not match its schema, left alone: {}", name, why);
+        audit.deadLetter(name, DeadLetter.of(TopicSchemas.reason(problems), why, "dns-desired", value,
+                clock.instant()));
+        metrics.counter("elephant.dns.refused").increment();
     }
 
     private void giveUp(String name, String why) throws MutationAudit.AuditUnavailable {

@@ -129,8 +129,20 @@ public final class DnsSink extends ConsumerLoop {
             latest.put(r.key(), r);
         }
         List<Desired> desired = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> unreadable = new ArrayList<>();
         for (var r : latest.values()) {
-            desired.add(Desired.of(r));
+            if (Desired.readable(r)) {
+                desired.add(Desired.of(r));
+            } else {
+                unreadable.add(r); // a value that does not match the topic's schema: refused, the name left alone
+            }
+        }
+        if (!unreadable.isEmpty() && !untilDone("refusing " + unreadable.size() + " unreadable value(s)", () -> {
+            for (var r : unreadable) {
+                reconciler.refuseUnreadable(r.key(), Desired.problems(r), r.value());
+            }
+        })) {
+            return false;
         }
         if (!desired.isEmpty() && !untilDone(desired.size() + " name(s)", () -> reconciler.reconcile(desired))) {
             return false; // stopping: offsets stay uncommitted, the batch is replayed next start

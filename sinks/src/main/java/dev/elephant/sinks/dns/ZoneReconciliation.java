@@ -106,7 +106,10 @@ public final class ZoneReconciliation implements AutoCloseable {
             names.put(name, new Desired(name, null, null));
         }
         latest.forEach((name, r) -> {
-            if (r.value() != null || names.containsKey(name)) {
+            if (r.value() != null && !Desired.readable(r)) {
+                // What is wanted there cannot be told: the name is left as it is (the sink dead-letters the value).
+                names.remove(name);
+            } else if (r.value() != null || names.containsKey(name)) {
                 names.put(name, Desired.of(r));
             }
         });
