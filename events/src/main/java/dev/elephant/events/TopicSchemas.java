@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -112,7 +114,9 @@ public final class TopicSchemas {
     }
 
     private static Map<String, Schema> load() {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        // Draft 2020-12 with x-kafka (where each schema says its key, tombstones, headers, retention) as an annotation.
+        Dialect dialect = Dialect.builder(Dialects.getDraft202012()).keyword(new AnnotationKeyword("x-kafka")).build();
+        SchemaRegistry registry = SchemaRegistry.withDialect(dialect);
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (String topic : TOPICS) {
             try (InputStream in = open(topic)) {
