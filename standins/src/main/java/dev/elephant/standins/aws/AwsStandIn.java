@@ -196,6 +196,16 @@ public final class AwsStandIn implements AutoCloseable {
         events.throttleEntries(count);
     }
 
+    /** The account's running-instances quota: launches past it answer {@code InstanceLimitExceeded}. */
+    public void instanceQuota(int quota) {
+        fleet.instanceQuota(quota);
+    }
+
+    /** The next {@code count} launches answer {@code InsufficientInstanceCapacity} (HTTP 500) and launch nothing. */
+    public void failLaunches(int count) {
+        fleet.failLaunches(count);
+    }
+
     /** A network interface such as an ECS task on Fargate gets, with a public address. */
     public NetworkInterface createTaskNetworkInterface(Map<String, String> tags) {
         return fleet.createNetworkInterface(tags);

@@ -36,6 +36,9 @@ final class Ec2Fleet {
 
     private final Map<String, Ec2Instance> instances = new LinkedHashMap<>();
     private final Map<String, NetworkInterface> networkInterfaces = new LinkedHashMap<>();
+    private final Map<String, ClientTokenLaunch> clientTokens = new LinkedHashMap<>();
+    private int instanceQuota = Integer.MAX_VALUE;
+    private int capacityFailures;
     private final Map<Ec2State, Integer> toLose = new java.util.EnumMap<>(Ec2State.class);
     private final String region;
     private final Duration transitionDelay;
@@ -101,6 +104,45 @@ final class Ec2Fleet {
     }
 
     synchronized List<Ec2Instance> run(String imageId, String instanceType, int count, Map<String, String> tags) {
+        return run(imageId, instanceType, count, tags, null);
+    }
+
+    /**
+     * {@code RunInstances}, idempotent by {@code clientToken} as EC2 documents it ("Ensuring idempotency in Amazon
+     * EC2 API requests"): the same token with the same parameters answers the instances the first request launched,
+     * whatever happened to them since, and launches nothing; the same token with other parameters is
+     * {@code IdempotentParameterMismatch}. Without a token every request launches. Then the account's instance
+     * quota ({@code InstanceLimitExceeded}) and injected capacity failures ({@code InsufficientInstanceCapacity}).
+     */
+    synchronized List<Ec2Instance> run(String imageId, String instanceType, int count, Map<String, String> tags,
+                                       String clientToken) {
+        String fingerprint = imageId + "|" + instanceType + "|" + count + "|" + new java.util.TreeMap<>(tags);
+        if (clientToken != null) {
+            if (clientToken.isEmpty() || clientToken.length() > 64
+                    || !clientToken.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                throw new Ec2Error("InvalidParameterValue", "ClientToken must be 1 to 64 ASCII characters");
+            }
+            ClientTokenLaunch earlier = clientTokens.get(clientToken);
+            if (earlier != null) {
+                if (!earlier.fingerprint().equals(fingerprint)) {
+                    throw new Ec2Error("IdempotentParameterMismatch", "Arguments on this idempotent request are "
+                            + "inconsistent with arguments used in previous request(s).");
+                }
+                return earlier.instanceIds().stream().map(instances::get).toList();
+            }
+        }
+        long live = instances.values().stream().filter(i -> !i.state().isFinal()).count();
+        if (live + count > instanceQuota) {
+            throw new Ec2Error("InstanceLimitExceeded", "Your quota allows for " + Math.max(0, instanceQuota - live)
+                    + " more running instance(s). You requested at least " + count + ".");
+        }
+        if (capacityFailures > 0) {
+            capacityFailures--;
+            // A server error at EC2: retrying later, or elsewhere, may succeed.
+            throw new Ec2Error(500, "InsufficientInstanceCapacity", "We currently do not have sufficient "
+                    + instanceType + " capacity in the Availability Zone you requested (" + region + "a). Our system "
+                    + "will be working on provisioning additional capacity.");
+        }
         String reservationId = "r-" + hex(8);
         List<Ec2Instance> launched = new ArrayList<>();
         for (int n = 0; n < count; n++) {
@@ -111,9 +153,26 @@ final class Ec2Fleet {
             announce(i);
             later(i.instanceId(), Ec2State.PENDING, Ec2State.RUNNING);
         }
+        if (clientToken != null) {
+            clientTokens.put(clientToken, new ClientTokenLaunch(fingerprint,
+                    launched.stream().map(Ec2Instance::instanceId).toList()));
+        }
         save();
         return launched;
     }
+
+    /** At most {@code quota} instances not terminated at once, as the account's running-instances quota. */
+    synchronized void instanceQuota(int quota) {
+        this.instanceQuota = quota;
+    }
+
+    /** The next {@code count} launches fail with {@code InsufficientInstanceCapacity}. */
+    synchronized void failLaunches(int count) {
+        this.capacityFailures = count;
+    }
+
+    /** A launch a client token names: what it asked for, and what it launched. */
+    private record ClientTokenLaunch(String fingerprint, List<String> instanceIds) {}
 
     /** Returns each instance's state before the change, for the response's previousState. */
     synchronized List<Ec2Instance[]> stop(List<String> ids) {
@@ -226,7 +285,8 @@ final class Ec2Fleet {
         return HexFormat.of().formatHex(bytes).substring(0, chars);
     }
 
-    private record Stored(long addressCounter, List<Ec2Instance> instances, List<NetworkInterface> networkInterfaces) {}
+    private record Stored(long addressCounter, List<Ec2Instance> instances, List<NetworkInterface> networkInterfaces,
+                          Map<String, ClientTokenLaunch> clientTokens) {}
 
     private void load() {
         if (storeFile == null || !Files.exists(storeFile)) {
@@ -236,6 +296,9 @@ final class Ec2Fleet {
             Stored stored = Json.mapper().readValue(storeFile.toFile(), new TypeReference<Stored>() {});
             addressCounter = stored.addressCounter();
             stored.instances().forEach(i -> instances.put(i.instanceId(), i));
+            if (stored.clientTokens() != null) {
+                clientTokens.putAll(stored.clientTokens());
+            }
             if (stored.networkInterfaces() != null) {
                 stored.networkInterfaces().forEach(n -> networkInterfaces.put(n.id(), n));
             }
@@ -258,7 +321,8 @@ final class Ec2Fleet {
             return;
         }
         StateFile.write(storeFile, new Stored(addressCounter, new ArrayList<>(instances.values()),
-                new ArrayList<>(networkInterfaces.values())), "the EC2 stand-in's instances");
+                new ArrayList<>(networkInterfaces.values()), new LinkedHashMap<>(clientTokens)),
+                "the EC2 stand-in's instances");
     }
 
     Instant now() {

@@ -100,7 +100,8 @@ final class Ec2QueryApi implements HttpHandler {
                 tags.put(e.getValue(), p.getOrDefault("TagSpecification." + m.group(1) + ".Tag." + m.group(2) + ".Value", ""));
             }
         }
-        List<Ec2Instance> launched = fleet.run(imageId, p.getOrDefault("InstanceType", "t3.micro"), max, tags);
+        List<Ec2Instance> launched = fleet.run(imageId, p.getOrDefault("InstanceType", "t3.micro"), max, tags,
+                p.get("ClientToken"));
         StringBuilder x = open("RunInstancesResponse", requestId);
         x.append("<reservationId>").append(launched.get(0).reservationId()).append("</reservationId>")
                 .append("<ownerId>").append(Ec2Fleet.ACCOUNT).append("</ownerId><groupSet/><instancesSet>");
