@@ -69,6 +69,7 @@ final class Ec2QueryApi implements HttpHandler {
             }
             String xml = switch (action) {
                 case "RunInstances" -> runInstances(params, requestId);
+                case "CreateLaunchTemplate" -> createLaunchTemplate(params, requestId);
                 case "DescribeInstances" -> describeInstances(params, requestId);
                 case "DescribeNetworkInterfaces" -> describeNetworkInterfaces(params, requestId);
                 case "StopInstances" -> stateChange("StopInstancesResponse", fleet.stop(instanceIds(params)), requestId);
@@ -78,16 +79,98 @@ final class Ec2QueryApi implements HttpHandler {
                 default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
             };
             Exchanges.respond(exchange, 200, "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
-        } catch (Ec2Error e) {
-            String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + esc(e.code())
-                    + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error></Errors><RequestID>" + requestId
+        } catch (RuntimeException e) {
+            // A defect of the stand-in answers as EC2's own would, not as a dropped connection.
+            Ec2Error error = e instanceof Ec2Error known ? known
+                    : new Ec2Error(500, "InternalError", "An internal error has occurred: " + e);
+            String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + esc(error.code())
+                    + "</Code><Message>" + esc(error.getMessage()) + "</Message></Error></Errors><RequestID>" + requestId
                     + "</RequestID></Response>";
-            Exchanges.respond(exchange, e.status(), "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
+            Exchanges.respond(exchange, error.status(), "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
         }
     }
 
+    /** A launch template's first version: what {@code RunInstances} takes from it. */
+    private record LaunchTemplate(String id, String name, String imageId, String instanceType, Map<String, String> tags,
+                                  java.time.Instant created) {}
+
+    private final Map<String, LaunchTemplate> templates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@code CreateLaunchTemplate} with the parts a launch uses (image, instance type, instance tags); names are
+     * unique per account and Region. Source: Amazon EC2 API Reference, CreateLaunchTemplate.
+     */
+    private String createLaunchTemplate(Map<String, String> p, String requestId) {
+        String name = require(p, "LaunchTemplateName");
+        if (!name.matches("[a-zA-Z0-9().\\-/_]{3,128}")) {
+            throw new Ec2Error("InvalidLaunchTemplateName.MalformedException", "The launch template name is invalid: "
+                    + name);
+        }
+        Map<String, String> tags = tags(p, "LaunchTemplateData.TagSpecification.");
+        // lt- and 17 hexadecimal digits, as EC2 writes template ids.
+        String hex = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(16));
+        LaunchTemplate t = new LaunchTemplate("lt-" + hex, name,
+                p.get("LaunchTemplateData.ImageId"), p.get("LaunchTemplateData.InstanceType"), tags,
+                fleet.now());
+        synchronized (templates) {
+            if (templates.values().stream().anyMatch(x -> x.name().equals(name))) {
+                throw new Ec2Error("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already "
+                        + "in use.");
+            }
+            templates.put(t.id(), t);
+        }
+        StringBuilder x = open("CreateLaunchTemplateResponse", requestId);
+        x.append("<launchTemplate><launchTemplateId>").append(t.id()).append("</launchTemplateId><launchTemplateName>")
+                .append(esc(name)).append("</launchTemplateName><createTime>").append(t.created())
+                .append("</createTime><createdBy>arn:aws:iam::").append(Ec2Fleet.ACCOUNT).append(":root</createdBy>")
+                .append("<defaultVersionNumber>1</defaultVersionNumber><latestVersionNumber>1</latestVersionNumber>")
+                .append("</launchTemplate>");
+        return close(x, "CreateLaunchTemplateResponse");
+    }
+
+    /** The template a launch names (by id or name), or null when it names none. */
+    private LaunchTemplate template(Map<String, String> p) {
+        String id = p.get("LaunchTemplate.LaunchTemplateId");
+        String name = p.get("LaunchTemplate.LaunchTemplateName");
+        if (id == null && name == null) {
+            return null;
+        }
+        String version = p.getOrDefault("LaunchTemplate.Version", "$Default");
+        if (!version.equals("$Default") && !version.equals("$Latest") && !version.equals("1")) {
+            throw new Ec2Error("InvalidLaunchTemplateId.VersionNotFound", "Could not find launch template version "
+                    + version);
+        }
+        if (id != null) {
+            LaunchTemplate t = templates.get(id);
+            if (t == null) {
+                throw new Ec2Error("InvalidLaunchTemplateId.NotFound", "The specified launch template, with template "
+                        + "ID " + id + ", does not exist.");
+            }
+            return t;
+        }
+        return templates.values().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() ->
+                new Ec2Error("InvalidLaunchTemplateName.NotFoundException", "The specified launch template, with "
+                        + "template name " + name + ", does not exist."));
+    }
+
+    /** Instance tags of {@code prefix}N.Tag.M.Key/Value where {@code prefix}N.ResourceType is instance. */
+    private static Map<String, String> tags(Map<String, String> p, String prefix) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        Pattern key = Pattern.compile(Pattern.quote(prefix) + "(\\d+)\\.Tag\\.(\\d+)\\.Key");
+        for (var e : p.entrySet()) {
+            Matcher m = key.matcher(e.getKey());
+            if (m.matches() && "instance".equals(p.get(prefix + m.group(1) + ".ResourceType"))) {
+                tags.put(e.getValue(), p.getOrDefault(prefix + m.group(1) + ".Tag." + m.group(2) + ".Value", ""));
+            }
+        }
+        return tags;
+    }
+
     private String runInstances(Map<String, String> p, String requestId) {
-        String imageId = require(p, "ImageId");
+        LaunchTemplate template = template(p);
+        String imageId = p.get("ImageId") != null || template == null || template.imageId() == null
+                ? require(p, "ImageId") : template.imageId();
         int min = intParam(p, "MinCount", 1);
         int max = intParam(p, "MaxCount", min);
         if (min < 1 || max < min || max > 100) {
@@ -100,8 +183,14 @@ final class Ec2QueryApi implements HttpHandler {
                 tags.put(e.getValue(), p.getOrDefault("TagSpecification." + m.group(1) + ".Tag." + m.group(2) + ".Value", ""));
             }
         }
-        List<Ec2Instance> launched = fleet.run(imageId, p.getOrDefault("InstanceType", "t3.micro"), max, tags,
-                p.get("ClientToken"));
+        if (template != null) {
+            Map<String, String> merged = new LinkedHashMap<>(template.tags());
+            merged.putAll(tags); // the request's tags win over the template's
+            tags = merged;
+        }
+        String instanceType = p.getOrDefault("InstanceType", template != null && template.instanceType() != null
+                ? template.instanceType() : "t3.micro");
+        List<Ec2Instance> launched = fleet.run(imageId, instanceType, max, tags, p.get("ClientToken"));
         StringBuilder x = open("RunInstancesResponse", requestId);
         x.append("<reservationId>").append(launched.get(0).reservationId()).append("</reservationId>")
                 .append("<ownerId>").append(Ec2Fleet.ACCOUNT).append("</ownerId><groupSet/><instancesSet>");

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 
 /**
  * Launches as EC2 answers them, through the real SDK client (retries off, to see each answer): idempotent by client
- * token, refused past the account's quota, failed for want of capacity.
+ * token, from a launch template, refused past the account's quota, failed for want of capacity.
  */
 class Ec2LaunchStandInTest {
 
@@ -115,6 +115,31 @@ class Ec2LaunchStandInTest {
                     .isEqualTo(first);
             assertThat(after.instances()).hasSize(1);
         }
+    }
+
+    @Test
+    void aLaunchTemplateGivesTheImageTypeAndTagsTheLaunchDoesNotAndAnUnknownOneIsRefused() {
+        ec2.createLaunchTemplate(r -> r.launchTemplateName("classroom").launchTemplateData(d -> d
+                .imageId("ami-0abc12345").instanceType("t3.large")
+                .tagSpecifications(t -> t.resourceType("instance").tags(tag -> tag.key("Project").value("Elephant")))));
+
+        Instance launched = ec2.runInstances(r -> r.minCount(1).maxCount(1)
+                .launchTemplate(t -> t.launchTemplateName("classroom"))
+                .tagSpecifications(t -> t.resourceType("instance").tags(tag -> tag.key("Role").value("teacher"))))
+                .instances().get(0);
+
+        assertThat(launched.imageId()).isEqualTo("ami-0abc12345");
+        assertThat(launched.instanceTypeAsString()).isEqualTo("t3.large");
+        assertThat(launched.tags()).extracting(t -> t.key() + "=" + t.value())
+                .containsExactlyInAnyOrder("Project=Elephant", "Role=teacher");
+        assertThatThrownBy(() -> ec2.runInstances(r -> r.minCount(1).maxCount(1)
+                .launchTemplate(t -> t.launchTemplateName("no-such-template"))))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                        .isEqualTo("InvalidLaunchTemplateName.NotFoundException"));
+        assertThatThrownBy(() -> ec2.createLaunchTemplate(r -> r.launchTemplateName("classroom")
+                .launchTemplateData(d -> d.imageId("ami-0abc12345"))))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                        .isEqualTo("InvalidLaunchTemplateName.AlreadyExistsException"));
     }
 
     private static Ec2Client client(AwsStandIn stand) {
