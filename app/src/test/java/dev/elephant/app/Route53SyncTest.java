@@ -63,7 +63,7 @@ class Route53SyncTest {
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
         var zone = Route53Provider.findZone(client, null, DOMAIN, false);
         OwnershipMark mark = new OwnershipMark("test");
-        reconciler = new DnsReconciler(new OwnershipGate(new Route53Provider(client, zone.id(), zone.name()),
+        reconciler = new DnsReconciler(new OwnershipGate(new Route53Provider(client, zone.id()),
                 mark.text()), new DnsPlanner(mark, DOMAIN), audit, "test", 250, Clock.systemUTC(),
                 new SimpleMeterRegistry());
     }

@@ -120,7 +120,7 @@ public final class Route53BurstBenchmark {
                      "linger.ms", 20), new StringSerializer(), new ByteArraySerializer())) {
             OwnershipMark mark = new OwnershipMark("bench");
             var zone = Route53Provider.findZone(client, null, DOMAIN, false);
-            var provider = new OwnershipGate(new Route53Provider(client, zone.id(), zone.name()), mark.text());
+            var provider = new OwnershipGate(new Route53Provider(client, zone.id()), mark.text());
             DnsReconciler reconciler = new DnsReconciler(provider, new DnsPlanner(mark, DOMAIN), audit, "bench", 250,
                     Clock.systemUTC(), metrics);
             ZoneReconciliation reconciliation = new ZoneReconciliation(kafka, topics.dnsDesired(),

@@ -68,6 +68,6 @@ public final class DnsProviders {
                 o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(new Route53Budget(budget))));
         boolean privateZone = s.topology().address() == TopologyConfig.AddressKind.PRIVATE;
         HostedZone zone = Route53Provider.findZone(client, r53.hostedZoneId(), s.topology().domain(), privateZone);
-        return new Route53Provider(client, zone.id(), zone.name());
+        return new Route53Provider(client, zone.id());
     }
 }

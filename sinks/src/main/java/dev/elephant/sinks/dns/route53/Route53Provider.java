@@ -8,11 +8,11 @@ import dev.elephant.sinks.dns.provider.RecordSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -63,18 +63,16 @@ public final class Route53Provider implements DnsProvider {
 
     private final Route53Client client;
     private final String zoneId;
-    private final String zoneName;
     /** Marks as last seen, by mark name: their TTL, so a delete names it exactly. */
     private final Map<String, Long> markTtls = new HashMap<>();
 
     /**
      * @param client a client whose retries are off (the sink retries with backoff, under Elephant's budget)
      */
-    public Route53Provider(Route53Client client, String zoneId, String zoneName) {
+    public Route53Provider(Route53Client client, String zoneId) {
         this.client = client;
         // Listings write ids as "/hostedzone/Z…"; requests take the bare id.
         this.zoneId = zoneId.startsWith("/hostedzone/") ? zoneId.substring("/hostedzone/".length()) : zoneId;
-        this.zoneName = absolute(zoneName);
     }
 
     /**
@@ -113,53 +111,50 @@ public final class Route53Provider implements DnsProvider {
     @Override
     public List<ProviderRecord> recordsAt(String name) throws ProviderException {
         String fqdn = absolute(name);
-        List<ResourceRecordSet> sets = new ArrayList<>();
-        String nextName = fqdn;
-        String nextType = null;
-        boolean more = true;
-        while (more) {
-            String startName = nextName;
-            String startType = nextType;
-            ListResourceRecordSetsResponse page = call("ListResourceRecordSets", () -> client.listResourceRecordSets(
-                    r -> r.hostedZoneId(zoneId).startRecordName(startName).startRecordType(startType)
-                            .maxItems(String.valueOf(PAGE))));
-            boolean past = false;
-            for (ResourceRecordSet s : page.resourceRecordSets()) {
-                String n = absolute(s.name());
-                if (!n.equals(fqdn) && !n.endsWith("." + fqdn)) {
-                    past = true; // listings sort by reversed name: everything at or under the name came first
-                    break;
-                }
-                sets.add(s);
-            }
-            more = !past && Boolean.TRUE.equals(page.isTruncated());
-            nextName = page.nextRecordName();
-            nextType = page.nextRecordTypeAsString();
-        }
+        // Listings sort by reversed name: everything at or under the name comes first, then the listing may stop.
+        List<ResourceRecordSet> sets = list(fqdn, s -> {
+            String n = absolute(s.name());
+            return n.equals(fqdn) || n.endsWith("." + fqdn);
+        });
         return withMarks(sets).stream().filter(r -> r.name().equals(bare(fqdn))).toList();
     }
 
     /** Lists the zone (300 record sets a request) and keeps the records whose mark is this one. */
     @Override
     public List<ProviderRecord> recordsMarked(String mark) throws ProviderException {
-        List<ResourceRecordSet> sets = new ArrayList<>();
-        String nextName = null;
-        String nextType = null;
-        boolean more = true;
-        while (more) {
-            String startName = nextName;
-            String startType = nextType;
-            ListResourceRecordSetsResponse page = call("ListResourceRecordSets", () -> client.listResourceRecordSets(
-                    r -> r.hostedZoneId(zoneId).startRecordName(startName).startRecordType(startType)
-                            .maxItems(String.valueOf(PAGE))));
-            sets.addAll(page.resourceRecordSets());
-            more = Boolean.TRUE.equals(page.isTruncated());
-            nextName = page.nextRecordName();
-            nextType = page.nextRecordTypeAsString();
-        }
+        List<ResourceRecordSet> sets = list(null, s -> true);
         return withMarks(sets).stream()
                 .filter(r -> r.mark() != null && r.mark().equalsIgnoreCase(mark))
                 .toList();
+    }
+
+    /**
+     * The zone's record sets from {@code startName} (null: the first) in listing order, page by page, up to the
+     * first that {@code wanted} refuses.
+     */
+    private List<ResourceRecordSet> list(String startName, Predicate<ResourceRecordSet> wanted)
+            throws ProviderException {
+        List<ResourceRecordSet> sets = new ArrayList<>();
+        String nextName = startName;
+        String nextType = null;
+        while (true) {
+            String fromName = nextName;
+            String fromType = nextType;
+            ListResourceRecordSetsResponse page = call("ListResourceRecordSets", () -> client.listResourceRecordSets(
+                    r -> r.hostedZoneId(zoneId).startRecordName(fromName).startRecordType(fromType)
+                            .maxItems(String.valueOf(PAGE))));
+            for (ResourceRecordSet s : page.resourceRecordSets()) {
+                if (!wanted.test(s)) {
+                    return sets;
+                }
+                sets.add(s);
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                return sets;
+            }
+            nextName = page.nextRecordName();
+            nextType = page.nextRecordTypeAsString();
+        }
     }
 
     /** Records (marks left out) with the text of the mark beside each, or null where there is none. */
@@ -392,17 +387,8 @@ public final class Route53Provider implements DnsProvider {
         throw e;
     }
 
-    /** The zone's name with its trailing dot. */
-    public String zoneName() {
-        return zoneName;
-    }
-
-    /** For logs: which zone. */
     @Override
     public String toString() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("zone", zoneId);
-        m.put("name", zoneName);
-        return "Route 53 " + m;
+        return "Route 53 zone " + zoneId;
     }
 }

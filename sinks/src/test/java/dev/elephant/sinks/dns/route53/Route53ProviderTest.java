@@ -45,7 +45,7 @@ class Route53ProviderTest {
         aws.hostedZone("meet.example.com", false);
         var zone = Route53Provider.findZone(client, null, "meet.example.com", false);
         zoneId = zone.id();
-        provider = new Route53Provider(client, zoneId, zone.name());
+        provider = new Route53Provider(client, zoneId);
     }
 
     @AfterEach
@@ -164,7 +164,7 @@ class Route53ProviderTest {
             assertThat(e.getMessage()).contains("Throttling");
         });
         aws.route53().limits(new Route53.Limits(1000, 1000, Duration.ofMillis(200), Duration.ZERO));
-        Route53Provider wrongZone = new Route53Provider(client, "/hostedzone/ZNOSUCHZONE", "meet.example.com");
+        Route53Provider wrongZone = new Route53Provider(client, "/hostedzone/ZNOSUCHZONE");
         assertThatThrownBy(() -> wrongZone.recordsAt("a.meet.example.com"))
                 .isInstanceOfSatisfying(ProviderException.class, e ->
                         assertThat(e.kind()).isEqualTo(ProviderException.Kind.BLOCKED));
