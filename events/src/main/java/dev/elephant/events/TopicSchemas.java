@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The published contract of every topic: one JSON Schema (draft 2020-12) per topic's values, kept at the
@@ -25,12 +25,15 @@ import java.util.Set;
  */
 public final class TopicSchemas {
 
+    private static final String NOT_JSON = "the value is not JSON";
+
     /** The topics by the name after the prefix ({@code instance-events}, …), in the docs' order. */
     public static final List<String> TOPICS = List.of("instance-events", "meeting-events", "dns-desired",
             "dns-mutations", "meeting-ready", "dead-letter");
 
-    private static final Map<String, Schema> SCHEMAS = load();
+    /** Read once: the documents as published, and the validators built from them. */
     private static final Map<String, JsonNode> DOCUMENTS = documents();
+    private static final Map<String, Schema> SCHEMAS = validators();
 
     private TopicSchemas() {}
 
@@ -67,9 +70,9 @@ public final class TopicSchemas {
         try {
             node = Json.mapper().readTree(value);
         } catch (JsonProcessingException e) {
-            return List.of("the value is not JSON (" + e.getOriginalMessage() + ")");
+            return List.of(NOT_JSON + " (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            return List.of("the value is not JSON (" + e.getMessage() + ")");
+            return List.of(NOT_JSON + " (" + e.getMessage() + ")");
         }
         if (node == null || node.isMissingNode()) {
             return List.of("the value is empty");
@@ -77,8 +80,14 @@ public final class TopicSchemas {
         return problems(topic, node);
     }
 
-    /** The dead-letter reason for these problems: {@code missing-field} when a field is missing, else invalid. */
+    /**
+     * The dead-letter reason for these problems, in the HTTP ingest's words: {@code malformed-json} when the value is
+     * not JSON, {@code missing-field} when a field is missing, else {@code invalid-field}.
+     */
     public static String reason(List<String> problems) {
+        if (problems.stream().anyMatch(p -> p.startsWith(NOT_JSON))) {
+            return "malformed-json";
+        }
         return problems.stream().anyMatch(p -> p.endsWith(" is missing")) ? "missing-field" : "invalid-field";
     }
 
@@ -109,29 +118,23 @@ public final class TopicSchemas {
         return null;
     }
 
-    public static Set<String> topics() {
-        return SCHEMAS.keySet();
-    }
-
-    private static Map<String, Schema> load() {
+    private static Map<String, Schema> validators() {
         // Draft 2020-12 with x-kafka (where each schema says its key, tombstones, headers, retention) as an annotation.
         Dialect dialect = Dialect.builder(Dialects.getDraft202012()).keyword(new AnnotationKeyword("x-kafka")).build();
         SchemaRegistry registry = SchemaRegistry.withDialect(dialect);
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        for (String topic : TOPICS) {
-            try (InputStream in = open(topic)) {
-                schemas.put(topic, registry.getSchema(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the schema of " + topic, e);
-            }
-        }
+        DOCUMENTS.forEach((topic, doc) -> schemas.put(topic, registry.getSchema(
+                SchemaLocation.of("classpath:" + resource(topic)), doc)));
         return Map.copyOf(schemas);
     }
 
     private static Map<String, JsonNode> documents() {
         Map<String, JsonNode> docs = new LinkedHashMap<>();
         for (String topic : TOPICS) {
-            try (InputStream in = open(topic)) {
+            try (InputStream in = TopicSchemas.class.getResourceAsStream("/" + resource(topic))) {
+                if (in == null) {
+                    throw new IOException(resource(topic) + " is not on the classpath");
+                }
                 docs.put(topic, Json.mapper().readTree(in));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the schema of " + topic, e);
@@ -140,11 +143,7 @@ public final class TopicSchemas {
         return Map.copyOf(docs);
     }
 
-    private static InputStream open(String topic) throws IOException {
-        InputStream in = TopicSchemas.class.getResourceAsStream("/schemas/" + topic + ".schema.json");
-        if (in == null) {
-            throw new IOException("schemas/" + topic + ".schema.json is not on the classpath");
-        }
-        return in;
+    private static String resource(String topic) {
+        return "schemas/" + topic + ".schema.json";
     }
 }

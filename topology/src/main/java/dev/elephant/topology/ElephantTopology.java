@@ -133,9 +133,8 @@ public final class ElephantTopology {
                 .branch((key, checked) -> checked == null || checked.matches(), Branched.as("matching"))
                 .defaultBranch(Branched.as("mismatching"));
         bySchema.get(schema + "-schema-mismatching")
-                .mapValues(checked -> DeadLetter.of(checked.problems().stream()
-                                .anyMatch(p -> p.startsWith("the value is not JSON")) ? "malformed-json"
-                                : TopicSchemas.reason(checked.problems()), checked.detail(), schema, checked.raw(), null),
+                .mapValues(checked -> DeadLetter.of(TopicSchemas.reason(checked.problems()), checked.detail(), schema,
+                                checked.raw(), null),
                         Named.as(schema + "-schema-dead-letter"))
                 .to(deadLetterTopic, Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class))
                         .withName(schema + "-schema-dead-letters"));
