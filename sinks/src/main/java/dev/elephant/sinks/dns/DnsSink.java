@@ -129,17 +129,18 @@ public final class DnsSink extends ConsumerLoop {
             latest.put(r.key(), r);
         }
         List<Desired> desired = new ArrayList<>();
-        List<ConsumerRecord<String, byte[]>> unreadable = new ArrayList<>();
+        Map<ConsumerRecord<String, byte[]>, List<String>> unreadable = new LinkedHashMap<>();
         for (var r : latest.values()) {
-            if (Desired.readable(r)) {
+            List<String> problems = Desired.problems(r);
+            if (problems.isEmpty()) {
                 desired.add(Desired.of(r));
             } else {
-                unreadable.add(r); // a value that does not match the topic's schema: refused, the name left alone
+                unreadable.put(r, problems); // does not match the topic's schema: refused, the name left alone
             }
         }
         if (!unreadable.isEmpty() && !untilDone("refusing " + unreadable.size() + " unreadable value(s)", () -> {
-            for (var r : unreadable) {
-                reconciler.refuseUnreadable(r.key(), Desired.problems(r), r.value());
+            for (var u : unreadable.entrySet()) {
+                reconciler.refuseUnreadable(u.getKey().key(), u.getValue(), u.getKey().value());
             }
         })) {
             return false;
