@@ -423,14 +423,7 @@ final class CloudflareApi implements HttpHandler {
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 respond(exchange, 429, failure(CODE_RATE_LIMITED, "You have exceeded your allowed rate limit. (injected)"));
             }
-            case TIMEOUT -> {
-                try {
-                    Thread.sleep(plan.timeoutMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                exchange.close();
-            }
+            case TIMEOUT -> plan.holdThenDrop(exchange);
             default -> exchange.close(); // RESET: the connection drops, nothing was applied
         }
         log(exchange, status);

@@ -1,5 +1,6 @@
 package dev.elephant.standins.http;
 
+import com.sun.net.httpserver.HttpExchange;
 import java.util.Random;
 
 /**
@@ -54,7 +55,13 @@ public final class FaultPlan {
         return new int[] {500, 502, 503}[random.nextInt(3)];
     }
 
-    public long timeoutMillis() {
-        return timeoutMillis;
+    /** A timeout: holds the request longer than a client waits, then drops the connection without an answer. */
+    public void holdThenDrop(HttpExchange exchange) {
+        try {
+            Thread.sleep(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
     }
 }

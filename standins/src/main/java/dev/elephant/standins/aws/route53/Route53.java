@@ -257,19 +257,10 @@ public final class Route53 {
             String key = key(s.name(), s.type());
             RecordSet existing = after.get(key);
             switch (c.action()) {
-                case CREATE -> {
-                    if (existing != null) {
+                case CREATE, UPSERT -> {
+                    if (c.action() == Action.CREATE && existing != null) {
                         problems.add("Tried to create resource record set " + s.describe() + " but it already exists");
                     } else if (conflictsWithCname(after, s)) {
-                        problems.add("RRSet of type " + s.type() + " with DNS name " + s.name()
-                                + " is not permitted because a conflicting RRSet of type CNAME with the same DNS name "
-                                + "already exists in zone " + zone.info.name());
-                    } else {
-                        after.put(key, s);
-                    }
-                }
-                case UPSERT -> {
-                    if (conflictsWithCname(after, s)) {
                         problems.add("RRSet of type " + s.type() + " with DNS name " + s.name()
                                 + " is not permitted because a conflicting RRSet of type CNAME with the same DNS name "
                                 + "already exists in zone " + zone.info.name());

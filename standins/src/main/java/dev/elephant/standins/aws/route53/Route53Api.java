@@ -296,14 +296,7 @@ public final class Route53Api {
                         : "InternalFailure", "The request processing has failed because of an unknown error.")));
             }
             case RATE_LIMITED -> respond(exchange, 400, error(new Route53Error(400, "Throttling", "Rate exceeded")));
-            case TIMEOUT -> {
-                try {
-                    Thread.sleep(plan.timeoutMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                exchange.close();
-            }
+            case TIMEOUT -> plan.holdThenDrop(exchange);
             default -> exchange.close(); // the connection drops, nothing was applied
         }
     }
