@@ -1,7 +1,5 @@
 package dev.elephant.bench;
 
-import dev.elephant.events.DesiredRecord;
-import dev.elephant.events.Json;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.DnsReconciler;
@@ -16,13 +14,10 @@ import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +31,6 @@ import okhttp3.Response;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -63,7 +55,7 @@ public final class DnsBurstBenchmark {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         List<Row> rows = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
-                freePort(), freePort(), Duration.ofSeconds(90))) {
+                IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90))) {
             for (int batch : new int[] {200, 3500}) {
                 rows.addAll(elephant(broker.bootstrapServers(), n, batch));
             }
@@ -100,11 +92,11 @@ public final class DnsBurstBenchmark {
             try (zone; DnsSink sink = new DnsSink(kafka, "bench-sink-" + batch, topics.dnsDesired(), reconciler, zone,
                     Duration.ofHours(1), Clock.systemUTC())) {
                 sink.start();
-                await(sink::isCaughtUp, Duration.ofSeconds(60));
+                DesiredBurst.await(sink::isCaughtUp, Duration.ofSeconds(60));
                 String label = "Elephant, batches of " + batch;
-                rows.add(measure(label, "launch " + n, n, cf, () -> produce(producer, topics, n, false),
+                rows.add(measure(label, "launch " + n, n, cf, () -> DesiredBurst.produce(producer, topics.dnsDesired(), n, false),
                         () -> cf.records().size() == n));
-                rows.add(measure(label, "teardown " + n, n, cf, () -> produce(producer, topics, n, true),
+                rows.add(measure(label, "teardown " + n, n, cf, () -> DesiredBurst.produce(producer, topics.dnsDesired(), n, true),
                         () -> cf.records().isEmpty()));
             }
         }
@@ -118,23 +110,10 @@ public final class DnsBurstBenchmark {
         long limited = cf.requestsAnswered(429);
         long start = System.nanoTime();
         burst.run();
-        boolean converged = await(done, CONVERGE_LIMIT);
+        boolean converged = DesiredBurst.await(done, CONVERGE_LIMIT);
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Row(sink, phase, n, cf.requestCount() - requests, cf.writeRequestCount() - writes,
                 cf.requestsAnswered(429) - limited, millis, converged);
-    }
-
-    private static void produce(KafkaProducer<String, byte[]> producer, Topics topics, int n, boolean tombstones) {
-        for (int i = 0; i < n; i++) {
-            String id = instanceId(i);
-            String name = id + ".elephant.test";
-            byte[] value = tombstones ? null : Json.toBytes(new DesiredRecord(1, name, "A", address(i), 60, id,
-                    "evt-" + i));
-            Headers headers = new RecordHeaders().add(DesiredRecord.CAUSE_HEADER,
-                    ("evt-" + i).getBytes(StandardCharsets.UTF_8));
-            producer.send(new ProducerRecord<>(topics.dnsDesired(), null, name, value, headers));
-        }
-        producer.flush();
     }
 
     /** The seed Lambdas' way: one create call per event, no batching, no client-side limit. */
@@ -146,8 +125,8 @@ public final class DnsBurstBenchmark {
             long deadline = start + BASELINE_LIMIT.toNanos();
             int i = 0;
             while (i < n && System.nanoTime() < deadline) {
-                String body = "{\"type\":\"A\",\"name\":\"" + instanceId(i) + ".elephant.test\",\"content\":\""
-                        + address(i) + "\",\"ttl\":60}";
+                String body = "{\"type\":\"A\",\"name\":\"" + DesiredBurst.instanceId(i) + ".elephant.test\",\"content\":\""
+                        + DesiredBurst.address(i) + "\",\"ttl\":60}";
                 Request request = new Request.Builder().url(cf.apiBaseUrl() + "/zones/" + ZONE + "/dns_records")
                         .header("Authorization", "Bearer " + TOKEN)
                         .post(RequestBody.create(body, MediaType.get("application/json"))).build();
@@ -163,31 +142,6 @@ public final class DnsBurstBenchmark {
             return new Row("one call per event", "launch " + n + " (stopped after " + BASELINE_LIMIT.toSeconds() + " s)",
                     n, cf.requestCount(), cf.writeRequestCount(), cf.requestsAnswered(429), millis,
                     cf.records().size() == n);
-        }
-    }
-
-    private static String instanceId(int i) {
-        return "i-" + HexFormat.of().toHexDigits(i).substring(0, 8) + "000000000";
-    }
-
-    private static String address(int i) {
-        return "198.18." + (i / 250) + "." + (i % 250 + 1);
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.elephant.bench;
 
-import dev.elephant.events.DesiredRecord;
-import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
@@ -19,13 +17,10 @@ import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,9 +30,6 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -60,7 +52,7 @@ import software.amazon.awssdk.services.route53.model.RRType;
  */
 public final class Route53BurstBenchmark {
 
-    private static final String DOMAIN = "elephant.test";
+    private static final String DOMAIN = DesiredBurst.DOMAIN;
     private static final Duration CONVERGE_LIMIT = Duration.ofMinutes(10);
     private static final Duration BASELINE_LIMIT = Duration.ofSeconds(60);
 
@@ -73,7 +65,7 @@ public final class Route53BurstBenchmark {
         Route53.Limits limits = new Route53.Limits(5, 5, syncDelay, Duration.ofMillis(100));
         List<Row> rows = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
-                freePort(), freePort(), Duration.ofSeconds(90))) {
+                IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90))) {
             rows.addAll(elephant(broker.bootstrapServers(), n, limits));
             rows.add(oneCallPerEvent(n, limits));
         }
@@ -130,11 +122,11 @@ public final class Route53BurstBenchmark {
             try (reconciliation; DnsSink sink = new DnsSink(kafka, "bench-r53-sink", topics.dnsDesired(), reconciler,
                     reconciliation, Duration.ofHours(1), Clock.systemUTC())) {
                 sink.start();
-                await(sink::isCaughtUp, Duration.ofSeconds(60));
+                DesiredBurst.await(sink::isCaughtUp, Duration.ofSeconds(60));
                 String label = "Elephant, batches of 250";
-                rows.add(measure(label, "launch " + n + ", all INSYNC", aws, () -> produce(producer, topics, n, false),
+                rows.add(measure(label, "launch " + n + ", all INSYNC", aws, () -> DesiredBurst.produce(producer, topics.dnsDesired(), n, false),
                         () -> created.count() >= n && aws.route53().allInSync()));
-                rows.add(measure(label, "teardown " + n + ", all INSYNC", aws, () -> produce(producer, topics, n, true),
+                rows.add(measure(label, "teardown " + n + ", all INSYNC", aws, () -> DesiredBurst.produce(producer, topics.dnsDesired(), n, true),
                         () -> deleted.count() >= n && aws.route53().allInSync()));
             }
         }
@@ -149,23 +141,10 @@ public final class Route53BurstBenchmark {
         long throttled = aws.route53().throttled();
         long start = System.nanoTime();
         burst.run();
-        boolean converged = await(done, CONVERGE_LIMIT);
+        boolean converged = DesiredBurst.await(done, CONVERGE_LIMIT);
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Row(sink, phase, requests.getAsLong() - before, aws.route53().changeRequests() - changes,
                 aws.route53().throttled() - throttled, millis, converged);
-    }
-
-    private static void produce(KafkaProducer<String, byte[]> producer, Topics topics, int n, boolean tombstones) {
-        for (int i = 0; i < n; i++) {
-            String id = instanceId(i);
-            String name = id + "." + DOMAIN;
-            byte[] value = tombstones ? null : Json.toBytes(new DesiredRecord(1, name, "A", address(i), 60, id,
-                    "evt-" + i));
-            Headers headers = new RecordHeaders().add(DesiredRecord.CAUSE_HEADER,
-                    ("evt-" + i).getBytes(StandardCharsets.UTF_8));
-            producer.send(new ProducerRecord<>(topics.dnsDesired(), null, name, value, headers));
-        }
-        producer.flush();
     }
 
     /** The seed Lambdas' way: one change per event, no batching, no client-side limit, retried when throttled. */
@@ -176,8 +155,8 @@ public final class Route53BurstBenchmark {
             long deadline = start + BASELINE_LIMIT.toNanos();
             int i = 0;
             while (i < n && System.nanoTime() < deadline) {
-                String name = instanceId(i) + "." + DOMAIN;
-                String value = address(i);
+                String name = DesiredBurst.instanceId(i) + "." + DOMAIN;
+                String value = DesiredBurst.address(i);
                 try {
                     client.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(c -> c
                             .action(ChangeAction.UPSERT).resourceRecordSet(s -> s.name(name).type(RRType.A).ttl(60L)
@@ -191,31 +170,6 @@ public final class Route53BurstBenchmark {
             return new Row("one call per event", "launch " + n + ": " + i + " written in "
                     + BASELINE_LIMIT.toSeconds() + " s", aws.route53Api().requestCount(),
                     aws.route53().changeRequests(), aws.route53().throttled(), millis, i == n);
-        }
-    }
-
-    private static String instanceId(int i) {
-        return "i-" + HexFormat.of().toHexDigits(i).substring(0, 8) + "000000000";
-    }
-
-    private static String address(int i) {
-        return "198.18." + (i / 250) + "." + (i % 250 + 1);
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
