@@ -29,10 +29,20 @@ public sealed interface MeetingEvent {
      */
     Instant time();
 
+    /**
+     * @param launch what Elephant launches for each role before the start, or null when someone else launches the
+     *               meeting's instances
+     */
     record Scheduled(int schemaVersion, String type, String meetingId, List<String> roles, Instant startsAt,
-                     Instant endsAt, String eventId, Instant time) implements MeetingEvent {
+                     Instant endsAt, String eventId, Instant time, LaunchSpec launch) implements MeetingEvent {
         public Scheduled {
             roles = roles == null ? null : List.copyOf(roles);
+        }
+
+        /** A meeting whose instances someone else launches. */
+        public Scheduled(int schemaVersion, String type, String meetingId, List<String> roles, Instant startsAt,
+                         Instant endsAt, String eventId, Instant time) {
+            this(schemaVersion, type, meetingId, roles, startsAt, endsAt, eventId, time, null);
         }
     }
 

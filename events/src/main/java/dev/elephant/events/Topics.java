@@ -31,13 +31,29 @@ public record Topics(String prefix) {
         return prefix + "meeting-ready";
     }
 
+    /** The time, written by Elephant's ticker to every partition: how time enters the topology. */
+    public String ticks() {
+        return prefix + "ticks";
+    }
+
+    /** What the topology decided to do to EC2: launches and terminations, for the machine executor. */
+    public String machineCommands() {
+        return prefix + "machine-commands";
+    }
+
+    /** The EC2 audit trail: an intent before every EC2 call that changes something and its outcome after it. */
+    public String machineActions() {
+        return prefix + "machine-actions";
+    }
+
     public String deadLetter() {
         return prefix + "dead-letter";
     }
 
     /** Topics whose history is the source of truth or the audit: deleted only by (long) retention. */
     public List<String> retained() {
-        return List.of(instanceEvents(), meetingEvents(), dnsMutations(), deadLetter());
+        return List.of(instanceEvents(), meetingEvents(), dnsMutations(), deadLetter(), ticks(), machineCommands(),
+                machineActions());
     }
 
     /** Topics that hold the latest value per key. */

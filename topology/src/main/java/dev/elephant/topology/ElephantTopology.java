@@ -10,8 +10,11 @@ import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
 import dev.elephant.events.JsonSerde;
+import dev.elephant.events.MachineAction;
+import dev.elephant.events.MachineCommand;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.events.Tick;
 import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
@@ -20,7 +23,11 @@ import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.instances.InstanceStates;
 import dev.elephant.topology.meetings.InstanceSlot;
 import dev.elephant.topology.meetings.MeetingInput;
+import dev.elephant.topology.meetings.MeetingOutput;
 import dev.elephant.topology.meetings.MeetingStates;
+import dev.elephant.topology.reaper.IdleInput;
+import dev.elephant.topology.reaper.IdleInstance;
+import dev.elephant.topology.reaper.IdleInstances;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -113,11 +120,57 @@ public final class ElephantTopology {
                         Named.as("meeting-event-dead-letter"))
                 .to(topics.deadLetter(), Produced.with(Serdes.String(), JsonSerde.of(DeadLetter.class)));
 
-        KStream<String, MeetingReady> ready = MeetingStates.attach(builder, config.meetingRetention(),
+        // Time enters as ticks on a topic of its own, read like any input: a replay sees the same times in the same
+        // order as the first run.
+        KStream<String, Tick> ticks = matchingSchema(builder, topics.ticks(), "ticks", Tick.class, topics.deadLetter())
+                .filter((key, tick) -> tick != null && tick.time() != null, Named.as("ticks-filter"));
+        KStream<String, MachineAction> launchOutcomes = matchingSchema(builder, topics.machineActions(),
+                "machine-actions", MachineAction.class, topics.deadLetter())
+                .filter((meetingId, a) -> a != null && a.action() == MachineCommand.Action.LAUNCH && a.phase() != null
+                        && a.phase().isOutcome() && meetingId != null && meetingId.equals(a.meetingId()),
+                        Named.as("launch-outcomes-filter"));
+
+        KStream<String, MeetingOutput> meetingOutputs = MeetingStates.attach(builder, config.meetingRetention(),
+                config.machines(),
                 meetingsByValidity.get("meeting-event-valid").mapValues(MeetingInput::of, Named.as("meeting-input"))
-                        .merge(meetingInstances, Named.as("meeting-inputs")));
-        ready.to(topics.meetingReady(), Produced.with(Serdes.String(), JsonSerde.of(MeetingReady.class))
-                .withName("meeting-ready"));
+                        .merge(meetingInstances, Named.as("meeting-inputs"))
+                        .merge(ticks.mapValues(MeetingInput::of, Named.as("meeting-tick-input")), Named.as("meeting-ticks"))
+                        .merge(launchOutcomes.mapValues(MeetingInput::of, Named.as("launch-outcome-input")),
+                                Named.as("meeting-launch-outcomes")));
+        Map<String, KStream<String, MeetingOutput>> byKind = meetingOutputs.split(Named.as("meeting-output-"))
+                .branch((id, out) -> out.isCommand(), Branched.as("command"))
+                .defaultBranch(Branched.as("ready"));
+        byKind.get("meeting-output-ready").mapValues(MeetingOutput::ready, Named.as("meeting-ready-value"))
+                .to(topics.meetingReady(), Produced.with(Serdes.String(), JsonSerde.of(MeetingReady.class))
+                        .withName("meeting-ready"));
+        Produced<String, MachineCommand> commands = Produced.with(Serdes.String(), JsonSerde.of(MachineCommand.class));
+        byKind.get("meeting-output-command").mapValues(MeetingOutput::command, Named.as("meeting-command-value"))
+                .to(topics.machineCommands(), commands.withName("meeting-machine-commands"));
+
+        if (config.machines().reapAfter() != null) {
+            var idle = changes
+                    .filter((id, change) -> !Objects.equals(idle(change.before(), config), idle(change.after(), config)),
+                            Named.as("idle-changed"))
+                    .mapValues((id, change) -> IdleInput.of(id, idle(change.after(), config)), Named.as("idle-input"))
+                    .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(IdleInput.class))
+                            .withName("idle-instances"));
+            IdleInstances.attach(builder, config.machines(),
+                            idle.merge(ticks.mapValues(tick -> IdleInput.of(tick), Named.as("idle-tick-input")), Named.as("idle-inputs")))
+                    .to(topics.machineCommands(), Produced.with(Serdes.String(), JsonSerde.of(MachineCommand.class))
+                            .withName("idle-machine-commands"));
+        }
+    }
+
+    /**
+     * The instance as the safety net for instances without a meeting sees it: a running EC2 instance with no
+     * meeting tag, or null (not running, ended, an ECS task, or one of a meeting, whose meeting reaps it).
+     */
+    static IdleInstance idle(InstanceState s, TopologyConfig config) {
+        if (s == null || s.isEcs() || !Ec2State.RUNNING.wireName().equals(s.state()) || s.meetingId(config) != null) {
+            return null;
+        }
+        return new IdleInstance(s.instanceId(), s.stateTime(),
+                "true".equalsIgnoreCase(s.tags().get(config.machines().keepTag())), null);
     }
 
     /**
@@ -178,7 +231,8 @@ public final class ElephantTopology {
      */
     static InstanceSlot slot(InstanceState s, TopologyConfig config) {
         return new InstanceSlot(s.instanceId(), s.role(config), s.state(), s.recordStatus(), s.recordName(),
-                config.link(s.instanceId(), s.recordName()), s.causeId(), s.isFinal());
+                config.link(s.instanceId(), s.recordName()), s.causeId(), s.isFinal(), s.stateTime(),
+                "true".equalsIgnoreCase(s.tags().get(config.machines().keepTag())));
     }
 
     private static DeadLetter deadLetter(String reason, String source, Object value) {

@@ -5,8 +5,12 @@ import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.JsonSerde;
+import dev.elephant.events.LaunchSpec;
+import dev.elephant.events.MachineAction;
+import dev.elephant.events.MachineCommand;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.events.Tick;
 import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
@@ -44,6 +48,9 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, DesiredRecord> desired;
     final TestOutputTopic<String, MeetingReady> ready;
     final TestOutputTopic<String, DeadLetter> deadLetters;
+    final TestInputTopic<String, Tick> ticks;
+    final TestInputTopic<String, MachineAction> machineActions;
+    final TestOutputTopic<String, MachineCommand> commands;
     /** The same input topics as bytes, for values that are not what Elephant would write. */
     final TestInputTopic<String, byte[]> rawInstanceEvents;
     final TestInputTopic<String, byte[]> rawMeetingEvents;
@@ -80,6 +87,33 @@ final class TopologyFixture implements AutoCloseable {
                 matchingSchema("meeting-ready", MeetingReady.class));
         deadLetters = driver.createOutputTopic(t.deadLetter(), str.deserializer(),
                 matchingSchema("dead-letter", DeadLetter.class));
+        ticks = driver.createInputTopic(t.ticks(), str.serializer(), JsonSerde.of(Tick.class).serializer());
+        machineActions = driver.createInputTopic(t.machineActions(), str.serializer(),
+                JsonSerde.of(MachineAction.class).serializer());
+        commands = driver.createOutputTopic(t.machineCommands(), str.deserializer(),
+                matchingSchema("machine-commands", MachineCommand.class));
+    }
+
+    /** The ticker's word that it is now {@code time}. */
+    void tick(Instant time) {
+        ticks.pipeInput("tick", Tick.at(time), time);
+    }
+
+    /** A meeting scheduled with what to launch. */
+    void schedule(String meetingId, List<String> roles, Instant startsAt, Instant endsAt, LaunchSpec launch,
+                  Instant time) {
+        meetingEvents.pipeInput(meetingId, new MeetingEvent.Scheduled(1, "scheduled", meetingId, roles, startsAt,
+                endsAt, "mevt-" + (++eventCounter), time, launch), time);
+    }
+
+    void cancel(String meetingId, Instant time) {
+        meetingEvents.pipeInput(meetingId, new MeetingEvent.Cancelled(1, "cancelled", meetingId,
+                "mevt-" + (++eventCounter), time), time);
+    }
+
+    /** What the executor writes after carrying out a command. */
+    void outcome(MachineAction outcome) {
+        machineActions.pipeInput(outcome.meetingId(), outcome, outcome.time());
     }
 
     private static <T> Deserializer<T> matchingSchema(String topic, Class<T> type) {

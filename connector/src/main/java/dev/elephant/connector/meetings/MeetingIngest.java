@@ -1,5 +1,7 @@
 package dev.elephant.connector.meetings;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventLog;
@@ -8,6 +10,7 @@ import dev.elephant.connector.ingest.IngestReason;
 import dev.elephant.connector.ingest.IngestResult;
 import dev.elephant.connector.ingest.IngestStatus;
 import dev.elephant.events.Json;
+import dev.elephant.events.LaunchSpec;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.Printable;
 import dev.elephant.events.Topics;
@@ -141,7 +144,36 @@ public final class MeetingIngest {
             throw new Invalid(IngestReason.INVALID_FIELD, "endsAt must be after startsAt");
         }
         return new MeetingEvent.Scheduled(MeetingEvent.SCHEMA_VERSION, "scheduled", meetingId, roles, startsAt, endsAt,
-                eventId, time);
+                eventId, time, launch(root, roles));
+    }
+
+    /** What to launch for the roles, or null when the meeting service launches them itself. */
+    private static LaunchSpec launch(JsonNode root, List<String> roles) throws Invalid {
+        JsonNode node = root.get("launch");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new Invalid(IngestReason.INVALID_FIELD, "launch must be an object such as "
+                    + "{\"imageId\":\"ami-0abc1234def567890\",\"instanceType\":\"t3.large\"}");
+        }
+        LaunchSpec spec;
+        try {
+            spec = Json.mapper().readerFor(LaunchSpec.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(node);
+        } catch (IOException e) {
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                            .reduce("launch", (a, b) -> a + "." + b)
+                    : "launch";
+            throw new Invalid(IngestReason.INVALID_FIELD, field + " is not valid: it must hold imageId, instanceType, "
+                    + "launchTemplate, subnetId, securityGroupIds, keyName or roles, each of its type");
+        }
+        List<String> problems = spec.problems(roles);
+        if (!problems.isEmpty()) {
+            throw new Invalid(IngestReason.INVALID_FIELD, String.join("; ", problems));
+        }
+        return spec;
     }
 
     private static Instant instant(JsonNode root, String field) throws Invalid {

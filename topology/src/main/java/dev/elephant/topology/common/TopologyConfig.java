@@ -23,7 +23,8 @@ public record TopologyConfig(
         String roleTag,
         int ttl,
         Duration meetingRetention,
-        Duration instanceRetention) {
+        Duration instanceRetention,
+        MachinePolicy machines) {
 
     /**
      * How long an ended or cancelled meeting stays in meeting-state after its end (in event time) before
@@ -45,6 +46,18 @@ public record TopologyConfig(
                           String roleTag, int ttl) {
         this(topics, domain, linkTemplate, address, meetingIdTag, roleTag, ttl, DEFAULT_MEETING_RETENTION,
                 DEFAULT_INSTANCE_RETENTION);
+    }
+
+    /** With the default launch and reap policy. */
+    public TopologyConfig(Topics topics, String domain, String linkTemplate, AddressKind address, String meetingIdTag,
+                          String roleTag, int ttl, Duration meetingRetention, Duration instanceRetention) {
+        this(topics, domain, linkTemplate, address, meetingIdTag, roleTag, ttl, meetingRetention, instanceRetention,
+                MachinePolicy.defaults());
+    }
+
+    public TopologyConfig withMachines(MachinePolicy machines) {
+        return new TopologyConfig(topics, domain, linkTemplate, address, meetingIdTag, roleTag, ttl, meetingRetention,
+                instanceRetention, machines);
     }
 
     private static final Pattern DOMAIN = Pattern.compile(
@@ -74,6 +87,7 @@ public record TopologyConfig(
             throw new IllegalArgumentException("the instance retention must be at least 2 days (P2D): EventBridge "
                     + "retries a delivery for up to 24 hours, and a late event of a forgotten instance is dropped");
         }
+        Objects.requireNonNull(machines, "machines");
         if (ttl != 1 && (ttl < 60 || ttl > 86_400)) {
             throw new IllegalArgumentException("ttl must be 1 (automatic) or 60..86400 seconds, was " + ttl);
         }

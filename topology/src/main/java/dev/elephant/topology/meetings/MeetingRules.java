@@ -1,27 +1,63 @@
 package dev.elephant.topology.meetings;
 
+import dev.elephant.events.MachineCommand;
 import dev.elephant.events.MeetingEvent;
 import dev.elephant.events.MeetingReady;
+import dev.elephant.topology.common.MachinePolicy;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** How a meeting's state moves, and what it publishes: pure, so a replay publishes the same. */
+/** How a meeting's state moves, what it publishes and what it asks of EC2: pure, so a replay does the same. */
 public final class MeetingRules {
 
-    /** The state after one input, and what to publish on {@code meeting-ready} because of it. */
-    public record Step(MeetingState state, Publication publication) {}
+    /** The state after one input, what to publish on {@code meeting-ready}, and what to ask of EC2 because of it. */
+    public record Step(MeetingState state, Publication publication, List<MachineCommand> commands) {
+
+        /** How many of the commands reap a leftover instance (each counts against a tick's reap limit). */
+        public int reaps() {
+            return (int) commands.stream().filter(c -> MeetingMachines.isReap(c.reason())).count();
+        }
+    }
 
     /** A value for meeting-ready, or a tombstone ({@code ready == null}). */
     public record Publication(MeetingReady ready) {}
 
+    private final MeetingMachines machines;
+
+    public MeetingRules(MachinePolicy policy) {
+        this.machines = new MeetingMachines(policy);
+    }
+
+    /**
+     * @param reapsLeft how many instances this input may still reap (a tick's limit, shared by the meetings of a
+     *                  partition)
+     */
+    public Step apply(String meetingId, MeetingState current, MeetingInput input, int reapsLeft) {
+        MeetingState base = current != null ? current : MeetingState.unscheduled(meetingId);
+        List<MachineCommand> commands = new ArrayList<>();
+        MeetingState next;
+        if (input.meeting() != null) {
+            next = onMeeting(base, input.meeting());
+            if (next.isOver() && !base.isOver()) {
+                next = machines.onOver(next, input.meeting().time(), commands);
+            }
+        } else if (input.instance() != null) {
+            next = onInstance(base, input.instance());
+        } else if (input.launchOutcome() != null) {
+            next = machines.onLaunchOutcome(base, input.launchOutcome(), commands);
+        } else {
+            next = machines.onTick(base, input.tick().time(), reapsLeft, commands);
+        }
+        return publish(next, commands);
+    }
+
     public Step apply(String meetingId, MeetingState current, MeetingInput input) {
-        MeetingState base = current != null ? current
-                : new MeetingState(MeetingState.SCHEMA_VERSION, meetingId, MeetingStatus.UNSCHEDULED, null, null,
-                        null, Map.of(), null, null, null);
-        MeetingState next = input.meeting() != null ? onMeeting(base, input.meeting()) : onInstance(base, input.instance());
-        return publish(next);
+        return apply(meetingId, current, input, Integer.MAX_VALUE);
     }
 
     /**
@@ -30,42 +66,45 @@ public final class MeetingRules {
      * order); arriving after the end, it still fills in what the meeting was, without reopening it.
      */
     private static MeetingState onMeeting(MeetingState s, MeetingEvent event) {
-        boolean over = s.lifecycle() == MeetingStatus.ENDED || s.lifecycle() == MeetingStatus.CANCELLED;
         if (event instanceof MeetingEvent.Scheduled e) {
             if (s.scheduledTime() != null && !e.time().isAfter(s.scheduledTime())) {
                 return s;
             }
-            return over ? s.withSchedule(s.lifecycle(), e).withLifecycle(s.lifecycle(), s.causeId())
+            return s.isOver() ? s.withSchedule(s.lifecycle(), e).withLifecycle(s.lifecycle(), s.causeId())
                     : s.withSchedule(MeetingStatus.SCHEDULED, e);
         }
-        if (over) {
+        if (s.isOver()) {
             return s;
         }
         MeetingStatus end = event instanceof MeetingEvent.Ended ? MeetingStatus.ENDED : MeetingStatus.CANCELLED;
-        return s.withLifecycle(end, event.eventId());
+        return s.over(end, event.eventId(), event.time());
     }
 
     private static MeetingState onInstance(MeetingState s, InstanceSlot slot) {
         Map<String, InstanceSlot> instances = new HashMap<>(s.instances());
         if (slot.ended()) {
             instances.remove(slot.instanceId());
+            if (s.terminations().containsKey(slot.instanceId())) {
+                Map<String, Instant> terminations = new HashMap<>(s.terminations());
+                terminations.remove(slot.instanceId());
+                s = s.withTerminations(terminations);
+            }
         } else {
             instances.put(slot.instanceId(), slot);
         }
         return s.withInstances(instances);
     }
 
-    private static Step publish(MeetingState s) {
-        boolean over = s.lifecycle() == MeetingStatus.ENDED || s.lifecycle() == MeetingStatus.CANCELLED;
-        if (over) {
+    private static Step publish(MeetingState s, List<MachineCommand> commands) {
+        if (s.isOver()) {
             if (s.publishedLinks() == null) {
-                return new Step(s, null);
+                return new Step(s, null, commands);
             }
-            return new Step(s.withPublished(null), new Publication(null));
+            return new Step(s.withPublished(null), new Publication(null), commands);
         }
         Map<String, String> links = s.readyLinks();
         if (links == null || links.equals(s.publishedLinks())) {
-            return new Step(s, null);
+            return new Step(s, null, commands);
         }
         Map<String, String> instances = new TreeMap<>();
         String causeId = s.causeId();
@@ -75,6 +114,6 @@ public final class MeetingRules {
             causeId = chosen.causeId();
         }
         MeetingReady ready = new MeetingReady(MeetingReady.SCHEMA_VERSION, s.meetingId(), links, instances, causeId);
-        return new Step(s.withPublished(links), new Publication(ready));
+        return new Step(s.withPublished(links), new Publication(ready), commands);
     }
 }

@@ -1,5 +1,6 @@
 package dev.elephant.topology.meetings;
 
+import dev.elephant.events.LaunchSpec;
 import dev.elephant.events.MeetingEvent;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.TreeMap;
  * @param publishedLinks the links last published on {@code meeting-ready}, null when nothing is published
  * @param scheduledTime  event time of the "scheduled" event that set roles and times: an older one arriving
  *                       late changes nothing
+ * @param launch         what Elephant launches for the roles, null when someone else launches them
+ * @param seats          what Elephant did to launch each role, by role
+ * @param terminations   instances whose termination Elephant asked for, with when it last asked
+ * @param overAt         event time of the ended or cancelled event
  */
 public record MeetingState(
         int schemaVersion,
@@ -26,7 +31,11 @@ public record MeetingState(
         Map<String, InstanceSlot> instances,
         Map<String, String> publishedLinks,
         String causeId,
-        Instant scheduledTime) {
+        Instant scheduledTime,
+        LaunchSpec launch,
+        Map<String, SeatLaunch> seats,
+        Map<String, Instant> terminations,
+        Instant overAt) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -34,26 +43,52 @@ public record MeetingState(
         roles = roles == null ? List.of() : List.copyOf(roles);
         instances = instances == null ? Map.of() : Map.copyOf(instances);
         publishedLinks = publishedLinks == null ? null : Map.copyOf(publishedLinks);
+        seats = seats == null ? Map.of() : Map.copyOf(seats);
+        terminations = terminations == null ? Map.of() : Map.copyOf(terminations);
+    }
+
+    static MeetingState unscheduled(String meetingId) {
+        return new MeetingState(SCHEMA_VERSION, meetingId, MeetingStatus.UNSCHEDULED, null, null, null, Map.of(), null,
+                null, null, null, null, null, null);
     }
 
     MeetingState withSchedule(MeetingStatus lifecycle, MeetingEvent.Scheduled e) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, e.roles(), e.startsAt(), e.endsAt(), instances,
-                publishedLinks, e.eventId(), e.time());
+                publishedLinks, e.eventId(), e.time(), e.launch(), seats, terminations, overAt);
     }
 
     MeetingState withLifecycle(MeetingStatus lifecycle, String causeId) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+    }
+
+    MeetingState over(MeetingStatus lifecycle, String causeId, Instant at) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, at);
     }
 
     MeetingState withInstances(Map<String, InstanceSlot> instances) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
     }
 
     MeetingState withPublished(Map<String, String> links) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances, links,
-                causeId, scheduledTime);
+                causeId, scheduledTime, launch, seats, terminations, overAt);
+    }
+
+    MeetingState withSeats(Map<String, SeatLaunch> seats) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+    }
+
+    MeetingState withTerminations(Map<String, Instant> terminations) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+    }
+
+    public boolean isOver() {
+        return lifecycle == MeetingStatus.ENDED || lifecycle == MeetingStatus.CANCELLED;
     }
 
     /** The status derived from the lifecycle and the instances. */

@@ -1,7 +1,7 @@
 package dev.elephant.topology.meetings;
 
 import dev.elephant.events.JsonSerde;
-import dev.elephant.events.MeetingReady;
+import dev.elephant.topology.common.MachinePolicy;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -17,13 +17,13 @@ public final class MeetingStates {
 
     private MeetingStates() {}
 
-    public static KStream<String, MeetingReady> attach(StreamsBuilder builder, Duration retention,
-                                                       KStream<String, MeetingInput> inputs) {
+    public static KStream<String, MeetingOutput> attach(StreamsBuilder builder, Duration retention,
+                                                        MachinePolicy machines, KStream<String, MeetingInput> inputs) {
         String store = STORE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
                 Serdes.String(), JsonSerde.of(MeetingState.class))
                 // Puts of the same key within a commit interval reach RocksDB and the changelog once.
                 .withCachingEnabled());
-        return inputs.process(() -> new MeetingStateProcessor(store, retention), Named.as("meeting-state-processor"), store);
+        return inputs.process(() -> new MeetingStateProcessor(store, retention, machines), Named.as("meeting-state-processor"), store);
     }
 }

@@ -1,0 +1,60 @@
+package dev.elephant.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the topology decided to do to EC2, on {@code machine-commands}: launch a meeting's seat, or terminate
+ * instances. Keyed by meeting id (an instance id for an instance without a meeting). The same decision always has
+ * the same {@code commandId} (a launch's is its client token), so the executor knows a command it already carried
+ * out, whether it comes again from a retry, a restart or a replay.
+ *
+ * @param attempt     a launch's attempt for its seat, from 1; a failed launch is tried again as the next attempt
+ * @param clientToken RunInstances' idempotency token: derived from the meeting, the role and the attempt
+ * @param launch      a launch's settings, resolved for its role
+ * @param instanceIds a termination's instances
+ * @param reason      why: {@code scheduled} for a launch; {@code meeting-ended}, {@code meeting-cancelled},
+ *                    {@code no-meeting}, {@code meeting-over}, {@code never-ready} for a termination
+ * @param time        the time (a tick's, or the causing event's) the decision was made at
+ */
+public record MachineCommand(
+        int schemaVersion,
+        String commandId,
+        Action action,
+        String meetingId,
+        String role,
+        int attempt,
+        String clientToken,
+        LaunchSpec launch,
+        List<String> instanceIds,
+        String reason,
+        String causeId,
+        Instant time) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public MachineCommand {
+        instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
+    }
+
+    public enum Action {
+        @JsonProperty("launch") LAUNCH,
+        @JsonProperty("terminate") TERMINATE
+    }
+
+    public static MachineCommand launch(String meetingId, String role, int attempt, String clientToken,
+                                        LaunchSpec spec, String causeId, Instant time) {
+        return new MachineCommand(SCHEMA_VERSION, clientToken, Action.LAUNCH, meetingId, role, attempt, clientToken,
+                spec, List.of(), "scheduled", causeId, time);
+    }
+
+    /**
+     * @param commandId stable for the decision: the same instances terminated for the same reason and attempt
+     */
+    public static MachineCommand terminate(String commandId, String meetingId, List<String> instanceIds,
+                                           String reason, String causeId, Instant time) {
+        return new MachineCommand(SCHEMA_VERSION, commandId, Action.TERMINATE, meetingId, null, 0, null, null,
+                instanceIds, reason, causeId, time);
+    }
+}
