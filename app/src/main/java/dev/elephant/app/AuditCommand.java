@@ -5,7 +5,7 @@ import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
 import dev.elephant.events.Topics;
-import dev.elephant.sinks.dns.TopicSnapshot;
+import dev.elephant.sinks.TopicSnapshot;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

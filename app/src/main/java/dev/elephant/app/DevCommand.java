@@ -5,6 +5,7 @@ import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.topology.common.MachinePolicy;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,11 +101,33 @@ final class DevCommand implements Callable<Integer> {
             description = "The DNS provider Elephant writes to: cloudflare or route53, both local stand-ins (default: ${DEFAULT-VALUE}).")
     String provider;
 
+    @Option(names = "--launch-lead", defaultValue = "${env:ELEPHANT_LAUNCH_LEAD:-PT5M}", description = "How long before a meeting's start Elephant launches its instances (meetings scheduled with \"launch\"), ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration launchLead;
+
+    @Option(names = "--reap-after", defaultValue = "${env:ELEPHANT_REAP_AFTER:-PT15M}", description = "The safety net: an instance of the project running this long with no meeting, or whose meeting is over or never became ready, is terminated (unless tagged elephant:keep=true); 'off' reaps nothing, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    String reapAfter;
+
     @Option(names = "--tls-cert", defaultValue = "${env:ELEPHANT_TLS_CERT}", description = "Serve the HTTP API over HTTPS with this PEM certificate chain (an EventBridge API destination must be HTTPS).")
     Path tlsCert;
 
     @Option(names = "--tls-key", defaultValue = "${env:ELEPHANT_TLS_KEY}", description = "The PKCS#8 PEM private key of --tls-cert.")
     Path tlsKey;
+
+    private Duration duration(String text, String option) {
+        try {
+            return Duration.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " must be an ISO-8601 duration "
+                    + "such as PT30S, or off, not '" + text + "'");
+        }
+    }
+
+    private Duration positive(Duration d, String option) {
+        if (d.isNegative() || d.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " must be positive");
+        }
+        return d;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -131,7 +154,9 @@ final class DevCommand implements Callable<Integer> {
                 basicUser, basicPassword == null ? null : Secret.of(basicPassword),
                 new ProjectFilter(projectTag.substring(0, eq), projectTag.substring(eq + 1)), linkTemplate, ownerId,
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey,
-                addressKind, opsPort, providerKind);
+                addressKind, opsPort, providerKind).withMachines(MachinePolicy.defaults().withLead(positive(launchLead,
+                "--launch-lead")).withReapAfter("off".equals(reapAfter) ? null : positive(duration(reapAfter,
+                "--reap-after"), "--reap-after")));
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);

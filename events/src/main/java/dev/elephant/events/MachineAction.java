@@ -1,5 +1,6 @@
 package dev.elephant.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +37,15 @@ public record MachineAction(
 
     public MachineAction {
         instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
+    }
+
+    /**
+     * Its key on {@code machine-commands} and {@code machine-actions}: the meeting's id, or for an instance without a
+     * meeting its id. An audit record lands in the partition of the same number as its command.
+     */
+    @JsonIgnore
+    public String key() {
+        return meetingId != null ? meetingId : instanceIds.isEmpty() ? commandId : instanceIds.get(0);
     }
 
     public enum Phase {

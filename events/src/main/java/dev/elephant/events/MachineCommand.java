@@ -1,5 +1,6 @@
 package dev.elephant.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
@@ -34,8 +35,34 @@ public record MachineCommand(
 
     public static final int SCHEMA_VERSION = 1;
 
+    public static final String SCHEDULED = "scheduled";
+    public static final String MEETING_ENDED = "meeting-ended";
+    public static final String MEETING_CANCELLED = "meeting-cancelled";
+    /** Reaped: running without a meeting (none tagged, or one never scheduled). */
+    public static final String NO_MEETING = "no-meeting";
+    /** Reaped: its meeting ended or was cancelled reapAfter ago. */
+    public static final String MEETING_OVER = "meeting-over";
+    /** Reaped: its meeting never became ready, reapAfter after it started. */
+    public static final String NEVER_READY = "never-ready";
+
     public MachineCommand {
         instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
+    }
+
+    /**
+     * Its key on {@code machine-commands} and {@code machine-actions}: the meeting's id, or for an instance without a
+     * meeting its id. An audit record lands in the partition of the same number as its command.
+     */
+    @JsonIgnore
+    public String key() {
+        return meetingId != null ? meetingId : instanceIds.isEmpty() ? commandId : instanceIds.get(0);
+    }
+
+    /** Whether this terminates a leftover (the safety net), rather than a meeting's end. */
+    @JsonIgnore
+    public boolean isReap() {
+        return action == Action.TERMINATE && (NO_MEETING.equals(reason) || MEETING_OVER.equals(reason)
+                || NEVER_READY.equals(reason));
     }
 
     public enum Action {
@@ -46,7 +73,7 @@ public record MachineCommand(
     public static MachineCommand launch(String meetingId, String role, int attempt, String clientToken,
                                         LaunchSpec spec, String causeId, Instant time) {
         return new MachineCommand(SCHEMA_VERSION, clientToken, Action.LAUNCH, meetingId, role, attempt, clientToken,
-                spec, List.of(), "scheduled", causeId, time);
+                spec, List.of(), SCHEDULED, causeId, time);
     }
 
     /**

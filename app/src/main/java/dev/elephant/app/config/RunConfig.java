@@ -7,6 +7,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.topology.common.MachinePolicy;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -86,6 +87,13 @@ public final class RunConfig {
         KEYS.put("sweepInterval", "PT5M");
         KEYS.put("meetingLinks.eventBus", "");
         KEYS.put("meetingLinks.source", ElephantSettings.MeetingLinks.DEFAULT_SOURCE);
+        KEYS.put("launch.lead", MachinePolicy.DEFAULT_LEAD.toString());
+        KEYS.put("launch.maxRunning", String.valueOf(ElephantSettings.Launch.DEFAULT_MAX_RUNNING));
+        KEYS.put("launch.concurrency", String.valueOf(ElephantSettings.Launch.DEFAULT_CONCURRENCY));
+        KEYS.put("launch.tickInterval", ElephantSettings.Launch.DEFAULT_TICK_INTERVAL.toString());
+        KEYS.put("reap.after", MachinePolicy.DEFAULT_REAP_AFTER.toString());
+        KEYS.put("reap.dryRun", "false");
+        KEYS.put("reap.maxPerRun", String.valueOf(MachinePolicy.DEFAULT_REAP_MAX_PER_TICK));
     }
 
     /** Every setting's key and its environment variable, in the README's order ({@code kafka.*} passes through besides). */
@@ -231,6 +239,14 @@ public final class RunConfig {
             Duration lagBound = duration("dns.readyLagBound");
             Duration meetingRetention = duration("meetings.retention");
             Duration instanceRetention = duration("instances.retention");
+            Duration lead = duration("launch.lead");
+            int maxRunning = intIn("launch.maxRunning", 0, 100_000);
+            int concurrency = intIn("launch.concurrency", 1, 64);
+            Duration tickInterval = duration("launch.tickInterval");
+            // "off": the safety net reaps nothing.
+            Duration reapAfter = "off".equals(value("reap.after")) ? null : duration("reap.after");
+            Boolean reapDryRun = flag("reap.dryRun");
+            int reapMaxPerRun = intIn("reap.maxPerRun", 1, 10_000);
             EcsTagSource ecsTags = parsed("ecs.tagsFrom", s -> switch (s) {
                 case "task" -> EcsTagSource.TASK;
                 case "networkInterface" -> EcsTagSource.NETWORK_INTERFACE;
@@ -281,6 +297,15 @@ public final class RunConfig {
                 } catch (IllegalArgumentException e) {
                     problems.add("domain/ttl/instances.retention: " + e.getMessage());
                 }
+                if (topology != null) {
+                    try {
+                        topology = topology.withMachines(new MachinePolicy(lead, reapAfter, reapMaxPerRun,
+                                MachinePolicy.DEFAULT_RETRY_AFTER, MachinePolicy.DEFAULT_RETRY_MAX,
+                                MachinePolicy.DEFAULT_KEEP_TAG));
+                    } catch (IllegalArgumentException e) {
+                        problems.add("launch.lead/reap.after: " + e.getMessage());
+                    }
+                }
             }
             if (ownerId != null && OwnershipMark.problemWith(ownerId) != null) {
                 problems.add("ownerId (ELEPHANT_OWNER_ID): " + OwnershipMark.problemWith(ownerId));
@@ -302,7 +327,9 @@ public final class RunConfig {
                     new ElephantSettings.Route53(value("route53.hostedZoneId"), route53Share, route53Batch),
                     new ElephantSettings.Dns(provider, reconcile, Boolean.TRUE.equals(dryRun), lagBound),
                     new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
-                    new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")));
+                    new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
+                    new ElephantSettings.Launch(maxRunning, concurrency, tickInterval),
+                    new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)));
         }
 
         /** A list, in YAML or comma-separated in the environment; empty when not set. */

@@ -14,6 +14,7 @@ import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.aws.route53.Route53;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
+import dev.elephant.topology.common.MachinePolicy;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.net.BindException;
@@ -54,13 +55,29 @@ public final class DevStack implements AutoCloseable {
      *                          the same address as the HTTP API
      * @param provider          which DNS provider's stand-in Elephant writes to (its zone is the one served on the
      *                          DNS port)
+     * @param machines          when meetings' machines are launched and leftovers reaped
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
                           Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter, String linkTemplate, String ownerId,
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
-                          TopologyConfig.AddressKind address, int opsPort, ElephantSettings.DnsProviderKind provider) {
+                          TopologyConfig.AddressKind address, int opsPort, ElephantSettings.DnsProviderKind provider,
+                          MachinePolicy machines) {
+
+        /** Launching and reaping as by default. */
+        public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
+                       int awsPort, int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
+                       Secret ingestKey, String basicUser, Secret basicPassword, ProjectFilter projectFilter,
+                       String linkTemplate, String ownerId, String topicPrefix, String applicationId, int partitions,
+                       Duration transitionDelay, Duration reconcileInterval, Duration sweepInterval,
+                       Path tlsCertificate, Path tlsKey, TopologyConfig.AddressKind address, int opsPort,
+                       ElephantSettings.DnsProviderKind provider) {
+            this(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort, dnsPort,
+                    httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
+                    ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
+                    tlsCertificate, tlsKey, address, opsPort, provider, MachinePolicy.defaults());
+        }
 
         /** On Cloudflare. */
         public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
@@ -80,7 +97,15 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines);
+        }
+
+        /** The same, launching and reaping by {@code policy}. */
+        public Options withMachines(MachinePolicy policy) {
+            return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
+                    dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
+                    linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy);
         }
 
         /** Records point at public addresses; the operations listener on any free port. */
@@ -148,7 +173,7 @@ public final class DevStack implements AutoCloseable {
         route53DnsPort = onRoute53 ? bind("--dns-port", () -> aws.serveDns(hostedZone, o.bind(), o.dnsPort())) : -1;
         Topics topics = new Topics(o.topicPrefix());
         TopologyConfig topology = new TopologyConfig(topics, o.domain(), o.linkTemplate(),
-                o.address(), "MeetingId", "Role", 60);
+                o.address(), "MeetingId", "Role", 60).withMachines(o.machines());
         ElephantSettings settings = new ElephantSettings(o.applicationId(), o.dataDir().resolve("streams"),
                 o.ownerId(), o.projectFilter(), o.sweepInterval(),
                 new ElephantSettings.Kafka(Map.of("bootstrap.servers", bootstrap)),
@@ -168,7 +193,8 @@ public final class DevStack implements AutoCloseable {
                 // The stand-in's tasks run in its "default" cluster unless one is created.
                 new ElephantSettings.Ecs(EcsTagSource.TASK, List.of("default")),
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
-                new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE));
+                new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE),
+                ElephantSettings.Launch.defaults(), new ElephantSettings.Reap(false));
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.register(elephant);
     }

@@ -13,6 +13,7 @@ import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.InstanceSlot;
 import dev.elephant.topology.meetings.MeetingState;
 import dev.elephant.topology.meetings.MeetingStatus;
+import dev.elephant.topology.meetings.SeatLaunch;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -135,6 +136,26 @@ final class QueryHandler implements HttpHandler {
                     .put("state", slot.state())
                     .put("record", slot.recordName())
                     .put("recordStatus", slot.recordStatus().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (m.launch() != null) {
+            // What Elephant did to launch each seat: its status, and why a failed or refused attempt did not launch.
+            ObjectNode seats = body.putObject("seats");
+            for (String role : m.roles()) {
+                SeatLaunch seat = m.seats().get(role);
+                ObjectNode out = seats.putObject(role);
+                if (seat == null) {
+                    out.put("launch", "due").put("at", m.startsAt() == null ? null
+                            : m.startsAt().minus(config.machines().lead()).toString());
+                    continue;
+                }
+                out.put("launch", seat.status().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("attempt", seat.attempt())
+                        .put("at", seat.time().toString());
+                seat.instanceIds().forEach(out.putArray("instanceIds")::add);
+                if (seat.error() != null) {
+                    out.put("error", seat.error()).put("detail", seat.detail()).put("retrying", seat.retryable());
+                }
+            }
         }
         Responses.json(exchange, 200, body);
     }

@@ -81,6 +81,7 @@ public final class Elephant implements AutoCloseable {
         Admin lagAdmin = replay ? closer.register(streams.admin()) : null;
         checks.add(DnsSinkWiring.start(s, clock, metrics, closer, replay ? () -> caughtUp(streams, lagAdmin) : null));
         checks.add(MeetingLinksWiring.start(s, clock, metrics, closer));
+        checks.add(MachinesWiring.start(s, clock, metrics, closer));
         StateQueries queries = new StateQueries(streams.streams(), self);
         connector = ConnectorWiring.start(s, clock, metrics, closer, new TableKnownInstances(queries));
         checks.add(connector);

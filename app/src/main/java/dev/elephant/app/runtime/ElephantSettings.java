@@ -45,7 +45,9 @@ public record ElephantSettings(
         Route53 route53,
         Dns dns,
         Ecs ecs,
-        MeetingLinks meetingLinks) {
+        MeetingLinks meetingLinks,
+        Launch launch,
+        Reap reap) {
 
     public ElephantSettings {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -72,6 +74,8 @@ public record ElephantSettings(
         }
         Objects.requireNonNull(ecs, "ecs");
         Objects.requireNonNull(meetingLinks, "meetingLinks");
+        Objects.requireNonNull(launch, "launch");
+        Objects.requireNonNull(reap, "reap");
     }
 
     /** {@code kafka.*}: client properties shared by every client (bootstrap servers, security), passed through. */
@@ -293,6 +297,40 @@ public record ElephantSettings(
             Objects.requireNonNull(source, "meeting links source");
         }
     }
+
+    /**
+     * {@code launch.*} as the machine executor and the ticker take it; {@code launch.lead} is the topology's
+     * ({@link TopologyConfig#machines()}).
+     *
+     * @param maxRunning   the cost guard: at most this many instances launched by this deployment alive at once
+     * @param concurrency  how many EC2 calls the executor makes side by side (each RunInstances takes a while)
+     * @param tickInterval how often the time is written to {@code ticks}: the precision of every launch and reap
+     */
+    public record Launch(int maxRunning, int concurrency, Duration tickInterval) {
+        public static final int DEFAULT_MAX_RUNNING = 100;
+        public static final int DEFAULT_CONCURRENCY = 8;
+        public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(5);
+
+        public Launch {
+            if (maxRunning < 0) {
+                throw new IllegalArgumentException("launch.maxRunning must not be negative");
+            }
+            if (concurrency < 1 || concurrency > 64) {
+                throw new IllegalArgumentException("launch.concurrency must be 1..64");
+            }
+            positive(tickInterval, "launch.tickInterval");
+        }
+
+        public static Launch defaults() {
+            return new Launch(DEFAULT_MAX_RUNNING, DEFAULT_CONCURRENCY, DEFAULT_TICK_INTERVAL);
+        }
+    }
+
+    /**
+     * {@code reap.dryRun}: reaps are audited as {@code dry-run} and nothing is terminated. {@code reap.after} and
+     * {@code reap.maxPerRun} are the topology's ({@link TopologyConfig#machines()}).
+     */
+    public record Reap(boolean dryRun) {}
 
     private static void positive(Duration d, String what) {
         Objects.requireNonNull(d, what);

@@ -2,6 +2,7 @@ package dev.elephant.sinks.dns;
 
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.Json;
+import dev.elephant.sinks.TopicSnapshot;
 import dev.elephant.sinks.dns.plan.DnsPlan;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;

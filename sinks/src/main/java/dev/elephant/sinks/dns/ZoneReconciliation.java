@@ -2,6 +2,7 @@ package dev.elephant.sinks.dns;
 
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Json;
+import dev.elephant.sinks.TopicSnapshot;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.sinks.dns.provider.DnsProvider;

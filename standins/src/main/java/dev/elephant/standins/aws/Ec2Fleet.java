@@ -104,7 +104,7 @@ final class Ec2Fleet {
     }
 
     synchronized List<Ec2Instance> run(String imageId, String instanceType, int count, Map<String, String> tags) {
-        return run(imageId, instanceType, count, tags, null);
+        return run(imageId, instanceType, count, tags, null, "");
     }
 
     /**
@@ -114,9 +114,11 @@ final class Ec2Fleet {
      * {@code IdempotentParameterMismatch}. Without a token every request launches. Then the account's instance
      * quota ({@code InstanceLimitExceeded}) and injected capacity failures ({@code InsufficientInstanceCapacity}).
      */
+    /** @param parameters the rest of the request, compared like the rest when a client token comes again */
     synchronized List<Ec2Instance> run(String imageId, String instanceType, int count, Map<String, String> tags,
-                                       String clientToken) {
-        String fingerprint = imageId + "|" + instanceType + "|" + count + "|" + new java.util.TreeMap<>(tags);
+                                       String clientToken, String parameters) {
+        String fingerprint = imageId + "|" + instanceType + "|" + count + "|" + new java.util.TreeMap<>(tags) + "|"
+                + parameters;
         if (clientToken != null) {
             if (clientToken.isEmpty() || clientToken.length() > 64
                     || !clientToken.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {

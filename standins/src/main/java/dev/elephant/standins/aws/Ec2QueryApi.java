@@ -190,7 +190,11 @@ final class Ec2QueryApi implements HttpHandler {
         }
         String instanceType = p.getOrDefault("InstanceType", template != null && template.instanceType() != null
                 ? template.instanceType() : "t3.micro");
-        List<Ec2Instance> launched = fleet.run(imageId, instanceType, max, tags, p.get("ClientToken"));
+        // Everything the request asked for counts in its idempotency check, not only what the stand-in models: a
+        // retry with another subnet or key is another request.
+        Map<String, String> asked = new java.util.TreeMap<>(p);
+        asked.keySet().removeAll(List.of("Action", "Version", "ClientToken"));
+        List<Ec2Instance> launched = fleet.run(imageId, instanceType, max, tags, p.get("ClientToken"), asked.toString());
         StringBuilder x = open("RunInstancesResponse", requestId);
         x.append("<reservationId>").append(launched.get(0).reservationId()).append("</reservationId>")
                 .append("<ownerId>").append(Ec2Fleet.ACCOUNT).append("</ownerId><groupSet/><instancesSet>");

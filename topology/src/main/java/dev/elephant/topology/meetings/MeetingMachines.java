@@ -33,20 +33,10 @@ import java.util.TreeSet;
  */
 final class MeetingMachines {
 
-    static final String ENDED = "meeting-ended";
-    static final String CANCELLED = "meeting-cancelled";
-    static final String NO_MEETING = "no-meeting";
-    static final String MEETING_OVER = "meeting-over";
-    static final String NEVER_READY = "never-ready";
-
     private final MachinePolicy policy;
 
     MeetingMachines(MachinePolicy policy) {
         this.policy = policy;
-    }
-
-    static boolean isReap(String reason) {
-        return NO_MEETING.equals(reason) || MEETING_OVER.equals(reason) || NEVER_READY.equals(reason);
     }
 
     /**
@@ -141,7 +131,7 @@ final class MeetingMachines {
         });
         MeetingState next = terminations.size() == s.terminations().size() ? s : s.withTerminations(terminations);
         return again.isEmpty() ? next : terminate(next, again, s.isOver() && s.launch() != null ? endReason(s)
-                : MEETING_OVER, now, out);
+                : MachineCommand.MEETING_OVER, now, out);
     }
 
     /** The safety net: live instances of the meeting that nothing will use, running longer than reapAfter. */
@@ -173,17 +163,17 @@ final class MeetingMachines {
 
     private String reapReason(MeetingState s, InstanceSlot slot, Instant now) {
         if (s.isOver()) {
-            return s.overAt() != null && due(s.overAt(), now) ? MEETING_OVER : null;
+            return s.overAt() != null && due(s.overAt(), now) ? MachineCommand.MEETING_OVER : null;
         }
         if (slot.since() == null) {
             return null;
         }
         if (s.lifecycle() == MeetingStatus.UNSCHEDULED) {
-            return due(slot.since(), now) ? NO_MEETING : null;
+            return due(slot.since(), now) ? MachineCommand.NO_MEETING : null;
         }
         boolean neverReady = s.publishedLinks() == null && s.readyLinks() == null;
         Instant from = s.startsAt() != null && s.startsAt().isAfter(slot.since()) ? s.startsAt() : slot.since();
-        return neverReady && due(from, now) ? NEVER_READY : null;
+        return neverReady && due(from, now) ? MachineCommand.NEVER_READY : null;
     }
 
     private boolean due(Instant from, Instant now) {
@@ -195,7 +185,7 @@ final class MeetingMachines {
     }
 
     private static String endReason(MeetingState s) {
-        return s.lifecycle() == MeetingStatus.CANCELLED ? CANCELLED : ENDED;
+        return s.lifecycle() == MeetingStatus.CANCELLED ? MachineCommand.MEETING_CANCELLED : MachineCommand.MEETING_ENDED;
     }
 
     /** Asks for these instances' termination now, and remembers when it asked. */

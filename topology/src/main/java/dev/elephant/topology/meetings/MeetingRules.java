@@ -20,7 +20,7 @@ public final class MeetingRules {
 
         /** How many of the commands reap a leftover instance (each counts against a tick's reap limit). */
         public int reaps() {
-            return (int) commands.stream().filter(c -> MeetingMachines.isReap(c.reason())).count();
+            return (int) commands.stream().filter(MachineCommand::isReap).count();
         }
     }
 

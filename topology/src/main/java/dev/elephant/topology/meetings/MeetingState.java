@@ -1,5 +1,6 @@
 package dev.elephant.topology.meetings;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.elephant.events.LaunchSpec;
 import dev.elephant.events.MeetingEvent;
 import java.time.Instant;
@@ -87,6 +88,7 @@ public record MeetingState(
                 publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
     }
 
+    @JsonIgnore
     public boolean isOver() {
         return lifecycle == MeetingStatus.ENDED || lifecycle == MeetingStatus.CANCELLED;
     }

@@ -20,8 +20,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class IdleInstanceProcessor implements Processor<String, IdleInput, String, MachineCommand> {
 
-    static final String REASON = "no-meeting";
-
     private final String storeName;
     private final MachinePolicy policy;
     private ProcessorContext<String, MachineCommand> context;
@@ -72,8 +70,8 @@ final class IdleInstanceProcessor implements Processor<String, IdleInput, String
                 continue;
             }
             store.put(e.key, i.asked(now));
-            MachineCommand terminate = MachineCommand.terminate(ClientTokens.forTermination(e.key, REASON, now), null,
-                    List.of(e.key), REASON, null, now);
+            MachineCommand terminate = MachineCommand.terminate(ClientTokens.forTermination(e.key, MachineCommand.NO_MEETING, now), null,
+                    List.of(e.key), MachineCommand.NO_MEETING, null, now);
             context.forward(record.withKey(e.key).withValue(terminate));
             left--;
         }

@@ -1,4 +1,4 @@
-package dev.elephant.sinks.dns;
+package dev.elephant.sinks;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
      *
      * @param stall how long the read may go without a record before it gives up ({@link #scan})
      */
-    static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
+    public static TopicSnapshot read(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
                               Duration stall) throws TimeoutException {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         Map<TopicPartition, Long> end = scan(clientProperties, partitions, Map.of(), stall, records::add);
@@ -58,7 +58,7 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
      *              long as it takes, a broker that stopped answering does not hold the caller for ever
      * @return where each partition ended
      */
-    static Map<TopicPartition, Long> scan(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
+    public static Map<TopicPartition, Long> scan(Map<String, Object> clientProperties, Collection<TopicPartition> partitions,
                                           Map<TopicPartition, Long> from, Duration stall,
                                           Consumer<ConsumerRecord<String, byte[]>> each) throws TimeoutException {
         Map<String, Object> props = new HashMap<>(clientProperties);
@@ -98,7 +98,7 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
     }
 
     /** The partition the default partitioner gives a String key: how Elephant's topics are keyed by name. */
-    static int partitionOf(String key, int partitions) {
+    public static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
 }

@@ -1,0 +1,328 @@
+package dev.elephant.sinks.machines;
+
+import dev.elephant.events.DeadLetter;
+import dev.elephant.events.Json;
+import dev.elephant.events.JsonSerde;
+import dev.elephant.events.MachineAction;
+import dev.elephant.events.MachineCommand;
+import dev.elephant.sinks.Backoff;
+import dev.elephant.sinks.ConsumerLoop;
+import dev.elephant.sinks.TopicSnapshot;
+import dev.elephant.sinks.audit.AuditTrail;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the topology's EC2 decisions from {@code machine-commands}, each as accountable as a DNS write: an
+ * intent on {@code machine-actions} before the call, one outcome after it.
+ *
+ * <ul>
+ *   <li><b>Never twice.</b> When it is given partitions it reads their audit (the same partition numbers of
+ *       {@code machine-actions}: the command's key is the audit's key): a command with an outcome is skipped,
+ *       whether it comes again from a retry, a restart or a replay of the whole log, so a replay calls EC2 for
+ *       nothing.</li>
+ *   <li><b>Settled, not guessed.</b> A command with an intent and no outcome (a crash between the two) is
+ *       carried out again with the very same call: RunInstances with the same client token answers the instance
+ *       the first call launched, if it did, and TerminateInstances is idempotent. Its outcome says so.</li>
+ *   <li><b>Throttling waits in place</b> (the same call, after a backoff, a few times); capacity, quota and server
+ *       errors end the attempt {@code failed} and retryable, and the topology tries the seat again as its next
+ *       attempt; a request that can never succeed ends {@code failed} for good.</li>
+ *   <li><b>Cost guard.</b> A launch past {@code maxRunning} live instances of this deployment is {@code refused}
+ *       without a call, dead-lettered and counted, and tried again later by the topology.</li>
+ * </ul>
+ * Offsets are committed after every command of a poll has its outcome on the audit topic. Commands of one key run
+ * in order; keys run side by side ({@code concurrency}), since each RunInstances takes a while at EC2.
+ */
+public final class MachineExecutor extends ConsumerLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(MachineExecutor.class);
+    static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private static final int THROTTLED_TRIES = 6;
+
+    /**
+     * @param tags            the tags every launched instance gets besides the meeting's and role's: the project tag
+     *                        and {@code elephant:launched-by}
+     * @param meetingIdTag    the tag key naming the meeting
+     * @param roleTag         the tag key naming the role
+     * @param dryRunReaps     reaps are audited {@code dry-run} and nothing is terminated
+     */
+    public record Settings(String commandsTopic, String actionsTopic, String deadLetterTopic, String groupId,
+                           Map<String, String> tags, String meetingIdTag, String roleTag, boolean dryRunReaps,
+                           int concurrency, Duration auditReadTimeout) {
+        public Settings {
+            tags = Map.copyOf(tags);
+        }
+    }
+
+    private final Settings settings;
+    private final Map<String, Object> clientProperties;
+    private final Ec2Machines ec2;
+    private final LaunchGuard guard;
+    private final AuditTrail<MachineAction> audit;
+    private final MeterRegistry metrics;
+    private final JsonSerde<MachineCommand> commands = JsonSerde.of(MachineCommand.class);
+    private final JsonSerde<MachineAction> actions = JsonSerde.of(MachineAction.class);
+    /** What the audit says of each command id of the assigned partitions: its intent, or its outcome. */
+    private final Map<String, MachineAction.Phase> seen = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+
+    public MachineExecutor(Map<String, Object> clientProperties, Settings settings, Ec2Machines ec2, String ownerId,
+                           int maxRunning, AuditTrail<MachineAction> audit, MeterRegistry metrics, Clock clock) {
+        super("machines", committedReader(clientProperties, settings.groupId(), "elephant-machines",
+                        // A poll's commands must be done within max.poll.interval.ms; RunInstances takes seconds.
+                        Map.of("max.poll.records", 200)),
+                BACKOFF, clock);
+        this.settings = settings;
+        this.clientProperties = clientProperties;
+        this.ec2 = ec2;
+        this.guard = new LaunchGuard(ec2, ownerId, maxRunning, Duration.ofMinutes(1), clock);
+        this.audit = audit;
+        this.metrics = metrics;
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+            Thread t = new Thread(r, "elephant-machines-call");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    protected void subscribe() {
+        consumer.subscribe(List.of(settings.commandsTopic()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                readAudit(partitions);
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // What was seen stays true; the next assignment reads its partitions again.
+            }
+        });
+    }
+
+    /** Reads what the audit says of the commands of these partitions. */
+    private void readAudit(Collection<TopicPartition> commandPartitions) {
+        List<TopicPartition> audited = commandPartitions.stream()
+                .map(p -> new TopicPartition(settings.actionsTopic(), p.partition())).toList();
+        try {
+            TopicSnapshot.scan(clientProperties, audited, Map.of(), settings.auditReadTimeout(), r -> {
+                MachineAction a = parse(actions, r);
+                if (a != null && a.commandId() != null && a.phase() != null) {
+                    seen.merge(a.commandId(), a.phase(), (was, now) -> was.isOutcome() ? was : now);
+                }
+            });
+        } catch (TimeoutException e) {
+            // Without the audit a command could be carried out twice: not before it was read.
+            throw new IllegalStateException("cannot read " + settings.actionsTopic() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected boolean pollOnce() {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (records.isEmpty()) {
+            return true;
+        }
+        Map<String, List<MachineCommand>> byKey = new LinkedHashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            MachineCommand c = parse(commands, r);
+            if (c != null) {
+                byKey.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<Future<Boolean>> running = new ArrayList<>();
+        for (List<MachineCommand> ofKey : byKey.values()) {
+            running.add(workers.submit(() -> {
+                for (MachineCommand c : ofKey) {
+                    if (!untilDone("carrying out " + c.action().name().toLowerCase() + " " + c.commandId(),
+                            () -> carryOut(c))) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
+        }
+        boolean done = true;
+        for (Future<Boolean> f : running) {
+            try {
+                done &= f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        if (!done) {
+            return false; // stopping: the rest is carried out after the restart, from the last commit
+        }
+        consumer.commitSync(offsets);
+        return true;
+    }
+
+    private <T> T parse(JsonSerde<T> serde, ConsumerRecord<String, byte[]> r) {
+        try {
+            return r.value() == null ? null : serde.deserializer().deserialize(r.topic(), r.value());
+        } catch (SerializationException e) {
+            // Only Elephant writes these topics; a record it cannot have written stays in the log, unread.
+            log.error("{} {} offset {}: unreadable ({}); skipped", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void carryOut(MachineCommand c) throws AuditTrail.AuditUnavailable, InterruptedException {
+        MachineAction.Phase before = seen.get(c.commandId());
+        if (before != null && before.isOutcome()) {
+            count(c, "skipped");
+            return;
+        }
+        boolean settling = before == MachineAction.Phase.INTENT;
+        if (!settling) {
+            audit.record(MachineAction.intent(c, clock.instant()));
+            seen.put(c.commandId(), MachineAction.Phase.INTENT);
+        }
+        MachineAction outcome = c.action() == MachineCommand.Action.LAUNCH ? launch(c, settling) : terminate(c, settling);
+        audit.record(outcome);
+        seen.put(c.commandId(), outcome.phase());
+        count(c, outcome.phase().name().toLowerCase().replace('_', '-'));
+        if (outcome.phase() == MachineAction.Phase.REFUSED) {
+            audit.deadLetter(c.meetingId() != null ? c.meetingId() : String.join(",", c.instanceIds()),
+                    DeadLetter.of(outcome.error(), outcome.detail(), "machine-executor", Json.toBytes(c), clock.instant()));
+        }
+        if (outcome.phase() == MachineAction.Phase.FAILED) {
+            log.warn("{} {} for {} failed: {}", c.action().name().toLowerCase(), c.commandId(),
+                    c.meetingId() != null ? c.meetingId() + "/" + c.role() : c.instanceIds(), outcome.detail());
+        }
+    }
+
+    private MachineAction launch(MachineCommand c, boolean settling) throws InterruptedException {
+        if (!settling) {
+            boolean admitted;
+            try {
+                admitted = guard.admit();
+            } catch (Ec2Failure e) {
+                return MachineAction.unsuccessful(c, MachineAction.Phase.FAILED, e.code(), bounded(e.getMessage()),
+                        true, clock.instant());
+            }
+            if (!admitted) {
+                return MachineAction.unsuccessful(c, MachineAction.Phase.REFUSED, "max-running", "launch.maxRunning ("
+                        + guard.maxRunning() + ") instances launched by Elephant are alive", true, clock.instant());
+            }
+        }
+        Map<String, String> tags = new HashMap<>(settings.tags());
+        tags.put(settings.meetingIdTag(), c.meetingId());
+        tags.put(settings.roleTag(), c.role());
+        try {
+            List<String> ids = throttledInPlace(() -> ec2.launch(c.launch(), tags, c.clientToken()));
+            return MachineAction.applied(c, ids, settling ? "settled after a restart: EC2 answered the client token's "
+                    + "launch" : null, clock.instant());
+        } catch (Ec2Failure e) {
+            if (!settling) {
+                guard.release();
+            }
+            return MachineAction.unsuccessful(c, MachineAction.Phase.FAILED, e.code(), bounded(e.getMessage()),
+                    e.retryable(), clock.instant());
+        }
+    }
+
+    private MachineAction terminate(MachineCommand c, boolean settling) throws InterruptedException {
+        if (settings.dryRunReaps() && c.isReap()) {
+            return MachineAction.unsuccessful(c, MachineAction.Phase.DRY_RUN, null, "reap.dryRun: would terminate",
+                    false, clock.instant());
+        }
+        String note = settling ? "settled after a restart: terminated again (idempotent)" : null;
+        try {
+            throttledInPlace(() -> {
+                ec2.terminate(c.instanceIds());
+                return null;
+            });
+            return MachineAction.applied(c, c.instanceIds(), note, clock.instant());
+        } catch (Ec2Failure e) {
+            if (!e.code().startsWith("InvalidInstanceID") || c.instanceIds().size() < 2) {
+                boolean gone = e.code().equals("InvalidInstanceID.NotFound");
+                return gone ? MachineAction.applied(c, List.of(), "already gone: " + bounded(e.getMessage()),
+                        clock.instant())
+                        : MachineAction.unsuccessful(c, MachineAction.Phase.FAILED, e.code(), bounded(e.getMessage()),
+                        e.retryable(), clock.instant());
+            }
+        }
+        // EC2 refuses a whole call for one unknown id: the others one by one, an unknown one taken as gone.
+        List<String> terminated = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (String id : c.instanceIds()) {
+            try {
+                throttledInPlace(() -> {
+                    ec2.terminate(List.of(id));
+                    return null;
+                });
+                terminated.add(id);
+            } catch (Ec2Failure e) {
+                if (!e.code().startsWith("InvalidInstanceID")) {
+                    return MachineAction.unsuccessful(c, MachineAction.Phase.FAILED, e.code(), bounded(e.getMessage()),
+                            e.retryable(), clock.instant());
+                }
+                gone.add(id);
+            }
+        }
+        return MachineAction.applied(c, terminated, "already gone: " + gone, clock.instant());
+    }
+
+    private interface Ec2Call<T> {
+        T call() throws Ec2Failure;
+    }
+
+    /** EC2 throttling is waited out on the same call, doubling from a second, a few times. */
+    private <T> T throttledInPlace(Ec2Call<T> call) throws Ec2Failure, InterruptedException {
+        Duration wait = Duration.ofSeconds(1);
+        for (int tries = 1; ; tries++) {
+            try {
+                return call.call();
+            } catch (Ec2Failure e) {
+                if (!e.throttled() || tries == THROTTLED_TRIES || isStopping()) {
+                    throw e;
+                }
+                metrics.counter("elephant.machines.throttled").increment();
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private void count(MachineCommand c, String outcome) {
+        metrics.counter("elephant.machines.commands", "action", c.action().name().toLowerCase(), "outcome", outcome)
+                .increment();
+    }
+
+    private static String bounded(String message) {
+        return message == null || message.length() <= 500 ? message : message.substring(0, 500) + "…";
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        workers.shutdownNow();
+    }
+}
