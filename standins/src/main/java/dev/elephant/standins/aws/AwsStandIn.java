@@ -176,6 +176,14 @@ public final class AwsStandIn implements AutoCloseable {
         secrets.put(name, value);
     }
 
+    /**
+     * Runs {@code hook} after each call of an EC2 {@code action} (RunInstances, …) took effect and before its answer
+     * leaves; null removes it.
+     */
+    public void beforeAnsweringEc2(String action, Runnable hook) {
+        ec2.beforeAnswering(action, hook);
+    }
+
     /** The next {@code times} calls of an EC2 action (DescribeInstances, …) answer 503 RequestLimitExceeded. */
     public void throttleEc2(String action, int times) {
         ec2.throttle(action, times);

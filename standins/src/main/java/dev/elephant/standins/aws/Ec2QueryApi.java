@@ -52,6 +52,20 @@ final class Ec2QueryApi implements HttpHandler {
         throttles.computeIfAbsent(action, a -> new AtomicInteger()).set(times);
     }
 
+    private final Map<String, Runnable> beforeAnswering = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Runs {@code hook} after a call of {@code action} took effect and before its answer leaves (null: none): where
+     * a test kills the caller, so that EC2 acted and the caller never heard of it.
+     */
+    void beforeAnswering(String action, Runnable hook) {
+        if (hook == null) {
+            beforeAnswering.remove(action);
+        } else {
+            beforeAnswering.put(action, hook);
+        }
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         String requestId = UUID.randomUUID().toString();
@@ -78,6 +92,10 @@ final class Ec2QueryApi implements HttpHandler {
                         fleet.terminate(instanceIds(params)), requestId);
                 default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
             };
+            Runnable hook = beforeAnswering.get(action);
+            if (hook != null) {
+                hook.run();
+            }
             Exchanges.respond(exchange, 200, "text/xml;charset=UTF-8", xml.getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             // A defect of the stand-in answers as EC2's own would, not as a dropped connection.
