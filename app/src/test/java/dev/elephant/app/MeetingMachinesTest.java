@@ -68,7 +68,7 @@ class MeetingMachinesTest {
                   lead: PT10S
                   tickInterval: PT1S
                 """);
-        Instant startsAt = Instant.now().plusSeconds(13).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant startsAt = Instant.now().plusSeconds(25).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         post("""
                 {"type":"scheduled","meetingId":"m-1","roles":["teacher","student"],"startsAt":"%s",
                  "endsAt":"%s","launch":%s}""".formatted(startsAt, startsAt.plusSeconds(3600), LAUNCH));

@@ -204,6 +204,19 @@ public final class AwsStandIn implements AutoCloseable {
         events.throttleEntries(count);
     }
 
+    /**
+     * RunInstances' resource token bucket (default 1,000, refilled at 2 per second, as EC2's): a launch past it
+     * answers {@code RequestLimitExceeded}.
+     */
+    public void launchResources(int capacity, double refillPerSecond) {
+        fleet.launchResources(capacity, refillPerSecond);
+    }
+
+    /** How many calls of an EC2 action were answered {@code RequestLimitExceeded}. */
+    public long ec2Throttled(String action) {
+        return ec2.throttled(action);
+    }
+
     /** The account's running-instances quota: launches past it answer {@code InstanceLimitExceeded}. */
     public void instanceQuota(int quota) {
         fleet.instanceQuota(quota);

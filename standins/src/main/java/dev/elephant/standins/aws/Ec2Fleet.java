@@ -1,5 +1,6 @@
 package dev.elephant.standins.aws;
 
+import dev.elephant.standins.http.TokenBucket;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.elephant.events.Ec2State;
@@ -133,6 +134,10 @@ final class Ec2Fleet {
                 return earlier.instanceIds().stream().map(instances::get).toList();
             }
         }
+        if (!launchResources.tryTake(count)) {
+            // The resource bucket: one token per instance launched, whatever the number of requests.
+            throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
+        }
         long live = instances.values().stream().filter(i -> !i.state().isFinal()).count();
         if (live + count > instanceQuota) {
             throw new Ec2Error("InstanceLimitExceeded", "Your quota allows for " + Math.max(0, instanceQuota - live)
@@ -161,6 +166,18 @@ final class Ec2Fleet {
         }
         save();
         return launched;
+    }
+
+    /**
+     * RunInstances' resource token bucket: each instance launched takes a token. EC2's default is a bucket of 1,000
+     * refilled at 2 per second ("Request throttling for the Amazon EC2 API", resource token limits: "you can
+     * immediately launch 1000 instances ... After the resource token bucket is empty, you can launch up to two
+     * instances every second"); an account may have it raised.
+     */
+    private volatile TokenBucket launchResources = TokenBucket.of(1000, 2);
+
+    synchronized void launchResources(int capacity, double refillPerSecond) {
+        this.launchResources = TokenBucket.of(capacity, refillPerSecond);
     }
 
     /** At most {@code quota} instances not terminated at once, as the account's running-instances quota. */

@@ -47,6 +47,15 @@ final class Ec2QueryApi implements HttpHandler {
         return n == null ? 0 : n.get();
     }
 
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> throttledCalls =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How many calls of {@code action} were answered RequestLimitExceeded. */
+    long throttled(String action) {
+        java.util.concurrent.atomic.AtomicLong n = throttledCalls.get(action);
+        return n == null ? 0 : n.get();
+    }
+
     /** The next {@code times} calls of {@code action} are throttled. */
     void throttle(String action, int times) {
         throttles.computeIfAbsent(action, a -> new AtomicInteger()).set(times);
@@ -69,12 +78,13 @@ final class Ec2QueryApi implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         String requestId = UUID.randomUUID().toString();
+        String action = "";
         try {
             Map<String, String> params = new LinkedHashMap<>(Exchanges.parseForm(exchange.getRequestURI().getRawQuery()));
             if ("POST".equals(exchange.getRequestMethod())) {
                 params.putAll(Exchanges.parseForm(new String(Exchanges.readBody(exchange, MAX_BODY), StandardCharsets.UTF_8)));
             }
-            String action = params.getOrDefault("Action", "");
+            action = params.getOrDefault("Action", "");
             calls.computeIfAbsent(action, a -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
             AtomicInteger throttled = throttles.get(action);
             if (throttled != null && throttled.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -101,6 +111,10 @@ final class Ec2QueryApi implements HttpHandler {
             // A defect of the stand-in answers as EC2's own would, not as a dropped connection.
             Ec2Error error = e instanceof Ec2Error known ? known
                     : new Ec2Error(500, "InternalError", "An internal error has occurred: " + e);
+            if (error.code().equals("RequestLimitExceeded")) {
+                throttledCalls.computeIfAbsent(action, a -> new java.util.concurrent.atomic.AtomicLong())
+                        .incrementAndGet();
+            }
             String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + esc(error.code())
                     + "</Code><Message>" + esc(error.getMessage()) + "</Message></Error></Errors><RequestID>" + requestId
                     + "</RequestID></Response>";

@@ -76,6 +76,23 @@ class Ec2LaunchStandInTest {
     }
 
     @Test
+    void launchesPastRunInstancesResourceBucketAreThrottledButARepeatedClientTokenIsNot() {
+        aws.launchResources(2, 0.001);
+        ec2.runInstances(launch("m-1/teacher/1", "t3.large"));
+        ec2.runInstances(launch("m-1/student/1", "t3.large"));
+
+        assertThatThrownBy(() -> ec2.runInstances(launch("m-2/teacher/1", "t3.large")))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(503);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("RequestLimitExceeded");
+                });
+        assertThat(aws.ec2Throttled("RunInstances")).isEqualTo(1);
+        assertThat(ec2.runInstances(launch("m-1/teacher/1", "t3.large")).instances())
+                .as("answering an earlier launch launches nothing, so it costs no token").hasSize(1);
+        assertThat(aws.instances()).hasSize(2);
+    }
+
+    @Test
     void launchesPastTheAccountsQuotaAreRefused() {
         aws.instanceQuota(1);
         ec2.runInstances(launch(null, "t3.large"));
