@@ -1,6 +1,7 @@
 package dev.elephant.bench;
 
 import dev.elephant.app.dev.DevStack;
+import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.topology.common.MachinePolicy;
@@ -50,7 +51,10 @@ public final class LaunchBurstBenchmark {
                 "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
                 TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1),
                 Duration.ofHours(1), Duration.ofHours(1), null, null)
-                .withMachines(MachinePolicy.defaults().withLead(LEAD).withReapAfter(null));
+                .withMachines(MachinePolicy.defaults().withLead(LEAD).withReapAfter(null))
+                // The cost guard above the class's 3,000 instances: the limit measured is EC2's, not Elephant's.
+                .withLaunch(new ElephantSettings.Launch(2 * meetings + 100, ElephantSettings.Launch.DEFAULT_CONCURRENCY,
+                        ElephantSettings.Launch.DEFAULT_TICK_INTERVAL));
         try (DevStack stack = DevStack.start(options)) {
             stack.aws().launchResources(bucket, refill);
             Instant startsAt = Instant.now().plus(LEAD).plusSeconds(20).truncatedTo(ChronoUnit.SECONDS);

@@ -63,7 +63,7 @@ public final class DevStack implements AutoCloseable {
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
                           TopologyConfig.AddressKind address, int opsPort, ElephantSettings.DnsProviderKind provider,
-                          MachinePolicy machines) {
+                          MachinePolicy machines, ElephantSettings.Launch launch) {
 
         /** Launching and reaping as by default. */
         public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
@@ -76,7 +76,8 @@ public final class DevStack implements AutoCloseable {
             this(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort, dnsPort,
                     httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
                     ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
-                    tlsCertificate, tlsKey, address, opsPort, provider, MachinePolicy.defaults());
+                    tlsCertificate, tlsKey, address, opsPort, provider, MachinePolicy.defaults(),
+                    ElephantSettings.Launch.defaults());
         }
 
         /** On Cloudflare. */
@@ -97,7 +98,7 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines, launch);
         }
 
         /** The same, launching and reaping by {@code policy}. */
@@ -105,7 +106,15 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy, launch);
+        }
+
+        /** The same, with the machine executor's cost guard, concurrency and tick interval as {@code settings}. */
+        public Options withLaunch(ElephantSettings.Launch settings) {
+            return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
+                    dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
+                    linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, settings);
         }
 
         /** Records point at public addresses; the operations listener on any free port. */
@@ -194,7 +203,7 @@ public final class DevStack implements AutoCloseable {
                 new ElephantSettings.Ecs(EcsTagSource.TASK, List.of("default")),
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
                 new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE),
-                ElephantSettings.Launch.defaults(), new ElephantSettings.Reap(false));
+                o.launch(), new ElephantSettings.Reap(false));
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.register(elephant);
     }
