@@ -4,6 +4,7 @@ import dev.elephant.app.audit.AuditReport;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
+import dev.elephant.events.MachineAction;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.TopicSnapshot;
 import java.io.PrintWriter;
@@ -24,10 +25,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code elephant audit NAME|INSTANCE-ID|MEETING-ID}: the DNS history of a name, an instance or a meeting. */
+/**
+ * {@code elephant audit NAME|INSTANCE-ID|MEETING-ID}: the DNS history of a name, an instance or a meeting, and the EC2
+ * launches and terminations of an instance or a meeting.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Prints when each record was created, changed, deleted or repaired, by which event, with what outcome.",
-                "Reads dns-mutations and instance-events."})
+                "Reads dns-mutations, machine-actions and instance-events."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -72,7 +76,13 @@ final class AuditCommand implements Callable<Integer> {
         readAll(props, topics.dnsMutations(), r -> mutations.add(Json.fromBytes(r.value(), DnsMutation.class)));
         List<InstanceEvent> events = new ArrayList<>();
         readAll(props, topics.instanceEvents(), r -> events.add(Json.fromBytes(r.value(), InstanceEvent.class)));
-        List<AuditReport.Row> rows = AuditReport.build(subject, mutations, events, meetingTag, from);
+        List<MachineAction> actions = new ArrayList<>();
+        try {
+            readAll(props, topics.machineActions(), r -> actions.add(Json.fromBytes(r.value(), MachineAction.class)));
+        } catch (IllegalStateException noTopic) {
+            // A deployment from before Elephant launched machines has no EC2 audit yet: its DNS history stands alone.
+        }
+        List<AuditReport.Row> rows = AuditReport.build(subject, mutations, events, actions, meetingTag, from);
         if (format.equals("json")) {
             out.println(Json.toString(rows));
         } else {
@@ -116,7 +126,7 @@ final class AuditCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, List<AuditReport.Row> rows) {
         if (rows.isEmpty()) {
-            out.println("no DNS changes found");
+            out.println("no DNS changes or EC2 actions found");
             return;
         }
         String format = "%-24s  %-40s  %-14s  %-7s  %-33s  %s%n";

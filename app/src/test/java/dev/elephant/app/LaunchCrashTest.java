@@ -85,6 +85,9 @@ class LaunchCrashTest {
                 && actions().stream().filter(a -> a.phase() == MachineAction.Phase.APPLIED).count() >= 2 * MEETINGS);
         assertThat(seats()).as("one instance per seat").allSatisfy((seat, ids) -> assertThat(ids).as(seat).hasSize(1));
         await().atMost(Duration.ofSeconds(120)).until(() -> readyMeetings() == MEETINGS);
+        assertThat(actions()).as("nothing terminated that a running meeting uses")
+                .noneMatch(a -> a.action() == dev.elephant.events.MachineCommand.Action.TERMINATE);
+        assertThat(run.aws.instances()).allMatch(i -> i.state().wireName().equals("running"));
 
         boolean killedInTermination = killDuring("TerminateInstances", ends);
         assertThat(killedInTermination).isTrue();

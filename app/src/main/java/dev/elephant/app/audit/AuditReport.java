@@ -3,6 +3,7 @@ package dev.elephant.app.audit;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
+import dev.elephant.events.MachineAction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The history of DNS changes for a record name, an instance (or ECS task) or a meeting, each change
- * with the event that caused it: the answer to "why does this name point there?" and "when did that
- * record disappear?". Pure: it reads the lists it is given.
+ * The history of DNS changes and EC2 actions for a record name, an instance (or ECS task) or a meeting, each
+ * with the event that caused it: the answer to "why does this name point there?", "when did that record
+ * disappear?" and "who launched or terminated this machine, and why?". Pure: it reads the lists it is given.
  */
 public final class AuditReport {
 
@@ -40,6 +41,15 @@ public final class AuditReport {
      */
     public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
                                   String meetingTag, Instant since) {
+        return build(subject, mutations, events, List.of(), meetingTag, since);
+    }
+
+    /**
+     * @param actions the EC2 audit ({@code machine-actions}): a meeting's launches and terminations, an instance's
+     *                own, appear beside its records, named {@code ec2:launch} or {@code ec2:terminate}
+     */
+    public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
+                                  List<MachineAction> actions, String meetingTag, Instant since) {
         SubjectKind kind = kindOf(subject);
         Map<String, InstanceEvent> byEventId = new HashMap<>();
         Set<String> meetingInstances = new HashSet<>();
@@ -64,6 +74,22 @@ public final class AuditReport {
             rows.add(new Row(m.time(), m.name(), wire(m.phase()), m.action() == null ? null : wire(m.action()),
                     m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId())),
                     m.error(), m.mutationId()));
+        }
+        for (MachineAction a : actions) {
+            boolean about = switch (kind) {
+                case RECORD -> false;
+                case INSTANCE -> a.instanceIds().contains(subject);
+                case MEETING -> subject.equals(a.meetingId());
+            };
+            if (!about || (since != null && a.time() != null && a.time().isBefore(since))) {
+                continue;
+            }
+            String seat = a.role() == null ? "" : " " + a.meetingId() + "/" + a.role() + " attempt " + a.attempt();
+            rows.add(new Row(a.time(), "ec2:" + wire(a.action()) + seat, wire(a.phase()), wire(a.action()),
+                    a.instanceIds().isEmpty() ? null : String.join(",", a.instanceIds()), null,
+                    a.instanceIds().size() == 1 ? a.instanceIds().get(0) : null, a.causeId(),
+                    a.reason(), a.error() == null ? null : a.error() + (a.detail() == null ? "" : ": " + a.detail()),
+                    a.commandId()));
         }
         rows.sort(Comparator.comparing(Row::time, Comparator.nullsFirst(Comparator.naturalOrder())));
         return rows;
