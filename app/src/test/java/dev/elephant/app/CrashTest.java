@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -146,24 +144,7 @@ class CrashTest {
      * answer leaves. False when no write came within 20 s (Elephant was then killed all the same).
      */
     private boolean killInWriteWindow() throws Exception {
-        CountDownLatch killed = new CountDownLatch(1);
-        AtomicReference<ElephantProcess> victim = new AtomicReference<>(elephant);
-        run.provider.beforeAnsweringAWrite(() -> {
-            if (killed.getCount() > 0) {
-                try {
-                    victim.get().kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                killed.countDown();
-            }
-        });
-        boolean inWindow = killed.await(20, TimeUnit.SECONDS);
-        run.provider.beforeAnsweringAWrite(null);
-        if (!inWindow) {
-            elephant.kill();
-        }
-        return inWindow;
+        return elephant.killInsideCall(run.provider::beforeAnsweringAWrite, () -> { }, Duration.ofSeconds(20));
     }
 
     /**

@@ -73,6 +73,39 @@ final class ElephantProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Kills this process from inside a stand-in: {@code arm} installs the hook the stand-in runs after a call took
+     * effect and before its answer leaves (null uninstalls it); {@code trigger} then makes such a call happen.
+     *
+     * @return true when the kill happened in that window within {@code wait}; false when no call came (the process
+     *         is killed all the same)
+     */
+    boolean killInsideCall(java.util.function.Consumer<Runnable> arm, Trigger trigger, Duration wait) throws Exception {
+        java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
+        arm.accept(() -> {
+            if (killed.getCount() > 0) {
+                try {
+                    kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                killed.countDown();
+            }
+        });
+        trigger.run();
+        boolean inWindow = killed.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        arm.accept(null);
+        if (!inWindow) {
+            kill();
+        }
+        return inWindow;
+    }
+
+    /** What makes the call happen that the kill waits for. */
+    interface Trigger {
+        void run() throws Exception;
+    }
+
     /** SIGKILL, and waits until the process is gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -16,9 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,31 +116,15 @@ class LaunchCrashTest {
      * the posts after the kill fail, as the meeting service's would.
      */
     private boolean killDuring(String ec2Action, List<String> events) throws Exception {
-        CountDownLatch killed = new CountDownLatch(1);
-        AtomicReference<ElephantProcess> victim = new AtomicReference<>(elephant);
-        run.aws.beforeAnsweringEc2(ec2Action, () -> {
-            if (killed.getCount() > 0) {
+        return elephant.killInsideCall(hook -> run.aws.beforeAnsweringEc2(ec2Action, hook), () -> {
+            for (String event : events) {
                 try {
-                    victim.get().kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    post(event);
+                } catch (java.io.IOException dead) {
+                    return;
                 }
-                killed.countDown();
             }
-        });
-        for (String event : events) {
-            try {
-                post(event);
-            } catch (java.io.IOException dead) {
-                break;
-            }
-        }
-        boolean inWindow = killed.await(60, TimeUnit.SECONDS);
-        run.aws.beforeAnsweringEc2(ec2Action, null);
-        if (!inWindow) {
-            elephant.kill();
-        }
-        return inWindow;
+        }, Duration.ofSeconds(60));
     }
 
     /**
