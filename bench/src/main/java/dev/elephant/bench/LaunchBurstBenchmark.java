@@ -55,8 +55,9 @@ public final class LaunchBurstBenchmark {
                 .withProvider(ElephantSettings.DnsProviderKind.ROUTE53)
                 .withMachines(MachinePolicy.defaults().withLead(LEAD).withReapAfter(null))
                 // The cost guard above the class's 3,000 instances: the limit measured is EC2's, not Elephant's.
+                // Elephant told the account's bucket, as an operator with a raised limit would tell it.
                 .withLaunch(new ElephantSettings.Launch(2 * meetings + 100, ElephantSettings.Launch.DEFAULT_CONCURRENCY,
-                        ElephantSettings.Launch.DEFAULT_TICK_INTERVAL));
+                        ElephantSettings.Launch.DEFAULT_TICK_INTERVAL, bucket, refill));
         try (DevStack stack = DevStack.start(options)) {
             stack.aws().launchResources(bucket, refill);
             Instant startsAt = Instant.now().plus(LEAD).plusSeconds(20).truncatedTo(ChronoUnit.SECONDS);

@@ -91,6 +91,8 @@ public final class RunConfig {
         KEYS.put("launch.maxRunning", String.valueOf(ElephantSettings.Launch.DEFAULT_MAX_RUNNING));
         KEYS.put("launch.concurrency", String.valueOf(ElephantSettings.Launch.DEFAULT_CONCURRENCY));
         KEYS.put("launch.tickInterval", ElephantSettings.Launch.DEFAULT_TICK_INTERVAL.toString());
+        KEYS.put("launch.bucket", String.valueOf(ElephantSettings.Launch.DEFAULT_BUCKET));
+        KEYS.put("launch.refillPerSecond", "2");
         KEYS.put("reap.after", MachinePolicy.DEFAULT_REAP_AFTER.toString());
         KEYS.put("reap.dryRun", "false");
         KEYS.put("reap.maxPerRun", String.valueOf(MachinePolicy.DEFAULT_REAP_MAX_PER_TICK));
@@ -243,6 +245,11 @@ public final class RunConfig {
             int maxRunning = intIn("launch.maxRunning", 0, 100_000);
             int concurrency = intIn("launch.concurrency", 1, 64);
             Duration tickInterval = duration("launch.tickInterval");
+            int launchBucket = intIn("launch.bucket", 1, 1_000_000);
+            Double refill = parsed("launch.refillPerSecond", Double::parseDouble, "a number of launches per second");
+            if (refill != null && !(refill > 0)) {
+                problems.add("launch.refillPerSecond (" + FlatConfig.envName("launch.refillPerSecond") + "): must be positive");
+            }
             // "off": the safety net reaps nothing.
             Duration reapAfter = "off".equals(value("reap.after")) ? null : duration("reap.after");
             Boolean reapDryRun = flag("reap.dryRun");
@@ -328,7 +335,8 @@ public final class RunConfig {
                     new ElephantSettings.Dns(provider, reconcile, Boolean.TRUE.equals(dryRun), lagBound),
                     new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
-                    new ElephantSettings.Launch(maxRunning, concurrency, tickInterval),
+                    new ElephantSettings.Launch(maxRunning, concurrency, tickInterval, launchBucket,
+                            refill != null && refill > 0 ? refill : ElephantSettings.Launch.DEFAULT_REFILL_PER_SECOND),
                     new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)));
         }
 

@@ -305,11 +305,16 @@ public record ElephantSettings(
      * @param maxRunning   the cost guard: at most this many instances launched by this deployment alive at once
      * @param concurrency  how many EC2 calls the executor makes side by side (each RunInstances takes a while)
      * @param tickInterval how often the time is written to {@code ticks}: the precision of every launch and reap
+     * @param bucket       RunInstances' resource bucket as EC2 has it for the account (instances launched at once)
+     * @param refillPerSecond how fast that bucket refills: launches past it are paced to this rate
      */
-    public record Launch(int maxRunning, int concurrency, Duration tickInterval) {
+    public record Launch(int maxRunning, int concurrency, Duration tickInterval, int bucket, double refillPerSecond) {
         public static final int DEFAULT_MAX_RUNNING = 100;
         public static final int DEFAULT_CONCURRENCY = 8;
         public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(5);
+        /** EC2's default RunInstances resource bucket ("Request throttling for the Amazon EC2 API"). */
+        public static final int DEFAULT_BUCKET = 1000;
+        public static final double DEFAULT_REFILL_PER_SECOND = 2;
 
         public Launch {
             if (maxRunning < 0) {
@@ -319,10 +324,14 @@ public record ElephantSettings(
                 throw new IllegalArgumentException("launch.concurrency must be 1..64");
             }
             positive(tickInterval, "launch.tickInterval");
+            if (bucket < 1 || refillPerSecond <= 0) {
+                throw new IllegalArgumentException("launch.bucket must be at least 1 and launch.refillPerSecond positive");
+            }
         }
 
         public static Launch defaults() {
-            return new Launch(DEFAULT_MAX_RUNNING, DEFAULT_CONCURRENCY, DEFAULT_TICK_INTERVAL);
+            return new Launch(DEFAULT_MAX_RUNNING, DEFAULT_CONCURRENCY, DEFAULT_TICK_INTERVAL, DEFAULT_BUCKET,
+                    DEFAULT_REFILL_PER_SECOND);
         }
     }
 

@@ -37,7 +37,8 @@ final class MachinesWiring implements HealthCheck {
                         s.applicationId() + "-machines",
                         Map.of(s.project().tagKey(), s.project().tagValue(), "elephant:launched-by", s.ownerId()),
                         s.topology().meetingIdTag(), s.topology().roleTag(), s.reap().dryRun(),
-                        s.launch().concurrency(), Duration.ofSeconds(60)),
+                        s.launch().concurrency(), Duration.ofSeconds(60), s.launch().bucket(),
+                        s.launch().refillPerSecond()),
                 new SdkEc2Machines(ec2), s.ownerId(), s.launch().maxRunning(), audit, metrics, clock));
         executor.start();
         closer.register(new Ticker(s.kafka().properties(), topics.ticks(), clock).start(s.launch().tickInterval()));

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Settled, not guessed.</b> A command with an intent and no outcome (a crash between the two) is
  *       carried out again with the very same call: RunInstances with the same client token answers the instance
  *       the first call launched, if it did, and TerminateInstances is idempotent. Its outcome says so.</li>
+ *   <li><b>Paced to EC2's bucket.</b> Launches wait for RunInstances' resource bucket on Elephant's side
+ *       ({@link LaunchBudget}) rather than being throttled by EC2.</li>
  *   <li><b>Throttling waits in place</b> (the same call, after a backoff, a few times); capacity, quota and server
  *       errors end the attempt {@code failed} and retryable, and the topology tries the seat again as its next
  *       attempt; a request that can never succeed ends {@code failed} for good.</li>
@@ -66,10 +68,11 @@ public final class MachineExecutor extends ConsumerLoop {
      * @param meetingIdTag    the tag key naming the meeting
      * @param roleTag         the tag key naming the role
      * @param dryRunReaps     reaps are audited {@code dry-run} and nothing is terminated
+     * @param launchBucket    RunInstances' resource bucket as EC2 has it for the account: launches are paced to it
      */
     public record Settings(String commandsTopic, String actionsTopic, String deadLetterTopic, String groupId,
                            Map<String, String> tags, String meetingIdTag, String roleTag, boolean dryRunReaps,
-                           int concurrency, Duration auditReadTimeout) {
+                           int concurrency, Duration auditReadTimeout, int launchBucket, double launchRefillPerSecond) {
         public Settings {
             tags = Map.copyOf(tags);
         }
@@ -79,6 +82,7 @@ public final class MachineExecutor extends ConsumerLoop {
     private final Map<String, Object> clientProperties;
     private final Ec2Machines ec2;
     private final LaunchGuard guard;
+    private final LaunchBudget budget;
     private final AuditTrail<MachineAction> audit;
     private final MeterRegistry metrics;
     private final JsonSerde<MachineCommand> commands = JsonSerde.of(MachineCommand.class);
@@ -97,6 +101,7 @@ public final class MachineExecutor extends ConsumerLoop {
         this.clientProperties = clientProperties;
         this.ec2 = ec2;
         this.guard = new LaunchGuard(ec2, ownerId, maxRunning, Duration.ofMinutes(1), clock);
+        this.budget = LaunchBudget.of(settings.launchBucket(), settings.launchRefillPerSecond());
         this.audit = audit;
         this.metrics = metrics;
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -235,6 +240,7 @@ public final class MachineExecutor extends ConsumerLoop {
         Map<String, String> tags = new HashMap<>(settings.tags());
         tags.put(settings.meetingIdTag(), c.meetingId());
         tags.put(settings.roleTag(), c.role());
+        budget.acquire();
         try {
             List<String> ids = throttledInPlace(() -> ec2.launch(c.launch(), tags, c.clientToken()));
             return MachineAction.applied(c, ids, settling ? "settled after a restart: EC2 answered the client token's "
@@ -242,6 +248,9 @@ public final class MachineExecutor extends ConsumerLoop {
         } catch (Ec2Failure e) {
             if (!settling) {
                 guard.release();
+            }
+            if (!e.throttled()) {
+                budget.giveBack(); // refused before anything launched; a throttled one says EC2's bucket is emptier
             }
             return MachineAction.unsuccessful(c, MachineAction.Phase.FAILED, e.code(), bounded(e.getMessage()),
                     e.retryable(), clock.instant());
