@@ -127,16 +127,9 @@ class CrashTest {
     }
 
     private ElephantProcess start(Path config) throws Exception {
-        return ElephantProcess.start(dir.resolve("elephant.log"), Map.of(
-                "ELEPHANT_INGEST_KEY", KEY,
-                "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN,
-                "AWS_ACCESS_KEY_ID", "crash",
-                "AWS_SECRET_ACCESS_KEY", "crash",
-                // A killed member holds its partitions until its session times out; 45 s by default.
-                "ELEPHANT_KAFKA_SESSION_TIMEOUT_MS", "6000",
-                // Whatever leaves an intent open in a running process, the reconciliation settles it: every 30 s here.
-                "ELEPHANT_DNS_RECONCILE_INTERVAL", "PT30S",
-                "ELEPHANT_KAFKA_HEARTBEAT_INTERVAL_MS", "1500"), "run", "--config", config.toString());
+        // Whatever leaves an intent open in a running process, the reconciliation settles it: every 30 s here.
+        return ElephantProcess.run(dir.resolve("elephant.log"), config, KEY, TOKEN,
+                Map.of("ELEPHANT_DNS_RECONCILE_INTERVAL", "PT30S"));
     }
 
     /**

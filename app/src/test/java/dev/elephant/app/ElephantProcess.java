@@ -38,6 +38,26 @@ final class ElephantProcess implements AutoCloseable {
         return new ElephantProcess(builder.start(), output);
     }
 
+    /**
+     * {@code elephant run --config} as the crash tests start it again and again: the ingest key and Cloudflare token in
+     * the environment, AWS credentials for the stand-in, and a short Kafka session, since a killed member holds its
+     * partitions until its session times out (45 s by default).
+     *
+     * @param extra more of the environment
+     */
+    static ElephantProcess run(Path output, Path config, String ingestKey, String cloudflareToken,
+                               Map<String, String> extra) throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "ELEPHANT_INGEST_KEY", ingestKey,
+                "ELEPHANT_CLOUDFLARE_TOKEN", cloudflareToken,
+                "AWS_ACCESS_KEY_ID", "elephant-process",
+                "AWS_SECRET_ACCESS_KEY", "elephant-process",
+                "ELEPHANT_KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "ELEPHANT_KAFKA_HEARTBEAT_INTERVAL_MS", "1500"));
+        env.putAll(extra);
+        return start(output, env, "run", "--config", config.toString());
+    }
+
     /** Surefire runs tests from a manifest-only jar; the real classpath is in this property then. */
     private static String classpath() {
         String surefire = System.getProperty("surefire.test.class.path");

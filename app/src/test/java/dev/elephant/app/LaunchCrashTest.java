@@ -164,13 +164,6 @@ class LaunchCrashTest {
 
     private ElephantProcess start(Path config) throws Exception {
         // A log per run, so that waiting for this run's start line does not find the last run's.
-        return ElephantProcess.start(dir.resolve("elephant-" + (++starts) + ".log"), Map.of(
-                "ELEPHANT_INGEST_KEY", KEY,
-                "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN,
-                "AWS_ACCESS_KEY_ID", "launch-crash",
-                "AWS_SECRET_ACCESS_KEY", "launch-crash",
-                // A killed member holds its partitions until its session times out; 45 s by default.
-                "ELEPHANT_KAFKA_SESSION_TIMEOUT_MS", "6000",
-                "ELEPHANT_KAFKA_HEARTBEAT_INTERVAL_MS", "1500"), "run", "--config", config.toString());
+        return ElephantProcess.run(dir.resolve("elephant-" + (++starts) + ".log"), config, KEY, TOKEN, Map.of());
     }
 }

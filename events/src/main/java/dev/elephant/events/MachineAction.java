@@ -45,7 +45,7 @@ public record MachineAction(
      */
     @JsonIgnore
     public String key() {
-        return meetingId != null ? meetingId : instanceIds.isEmpty() ? commandId : instanceIds.get(0);
+        return MachineCommand.keyOf(meetingId, instanceIds, commandId);
     }
 
     public enum Phase {

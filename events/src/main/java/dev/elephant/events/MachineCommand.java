@@ -55,6 +55,11 @@ public record MachineCommand(
      */
     @JsonIgnore
     public String key() {
+        return keyOf(meetingId, instanceIds, commandId);
+    }
+
+    /** The key rule, shared with {@link MachineAction#key()}: the audit must land beside its command. */
+    static String keyOf(String meetingId, List<String> instanceIds, String commandId) {
         return meetingId != null ? meetingId : instanceIds.isEmpty() ? commandId : instanceIds.get(0);
     }
 

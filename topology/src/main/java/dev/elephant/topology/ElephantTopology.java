@@ -170,7 +170,7 @@ public final class ElephantTopology {
             return null;
         }
         return new IdleInstance(s.instanceId(), s.stateTime(),
-                "true".equalsIgnoreCase(s.tags().get(config.machines().keepTag())), null);
+                config.machines().keeps(s.tags()), null);
     }
 
     /**
@@ -232,7 +232,7 @@ public final class ElephantTopology {
     static InstanceSlot slot(InstanceState s, TopologyConfig config) {
         return new InstanceSlot(s.instanceId(), s.role(config), s.state(), s.recordStatus(), s.recordName(),
                 config.link(s.instanceId(), s.recordName()), s.causeId(), s.isFinal(), s.stateTime(),
-                "true".equalsIgnoreCase(s.tags().get(config.machines().keepTag())));
+                config.machines().keeps(s.tags()));
     }
 
     private static DeadLetter deadLetter(String reason, String source, Object value) {

@@ -35,7 +35,7 @@ final class MachinesWiring implements HealthCheck {
         MachineExecutor executor = closer.register(new MachineExecutor(s.kafka().properties(),
                 new MachineExecutor.Settings(topics.machineCommands(), topics.machineActions(), topics.deadLetter(),
                         s.applicationId() + "-machines",
-                        Map.of(s.project().tagKey(), s.project().tagValue(), "elephant:launched-by", s.ownerId()),
+                        Map.of(s.project().tagKey(), s.project().tagValue()),
                         s.topology().meetingIdTag(), s.topology().roleTag(), s.reap().dryRun(),
                         s.launch().concurrency(), Duration.ofSeconds(60), s.launch().bucket(),
                         s.launch().refillPerSecond()),

@@ -63,8 +63,8 @@ public final class MachineExecutor extends ConsumerLoop {
     private static final int THROTTLED_TRIES = 6;
 
     /**
-     * @param tags            the tags every launched instance gets besides the meeting's and role's: the project tag
-     *                        and {@code elephant:launched-by}
+     * @param tags            the tags every launched instance gets besides the meeting's, the role's and {@code
+     *                        elephant:launched-by}: the project tag
      * @param meetingIdTag    the tag key naming the meeting
      * @param roleTag         the tag key naming the role
      * @param dryRunReaps     reaps are audited {@code dry-run} and nothing is terminated
@@ -81,6 +81,7 @@ public final class MachineExecutor extends ConsumerLoop {
     private final Settings settings;
     private final Map<String, Object> clientProperties;
     private final Ec2Machines ec2;
+    private final String ownerId;
     private final LaunchGuard guard;
     private final LaunchBudget budget;
     private final AuditTrail<MachineAction> audit;
@@ -100,6 +101,7 @@ public final class MachineExecutor extends ConsumerLoop {
         this.settings = settings;
         this.clientProperties = clientProperties;
         this.ec2 = ec2;
+        this.ownerId = ownerId;
         this.guard = new LaunchGuard(ec2, ownerId, maxRunning, Duration.ofMinutes(1), clock);
         this.budget = LaunchBudget.of(settings.launchBucket(), settings.launchRefillPerSecond());
         this.audit = audit;
@@ -214,7 +216,7 @@ public final class MachineExecutor extends ConsumerLoop {
         seen.put(c.commandId(), outcome.phase());
         count(c, outcome.phase().name().toLowerCase().replace('_', '-'));
         if (outcome.phase() == MachineAction.Phase.REFUSED) {
-            audit.deadLetter(c.meetingId() != null ? c.meetingId() : String.join(",", c.instanceIds()),
+            audit.deadLetter(c.key(),
                     DeadLetter.of(outcome.error(), outcome.detail(), "machine-executor", Json.toBytes(c), clock.instant()));
         }
         if (outcome.phase() == MachineAction.Phase.FAILED) {
@@ -240,6 +242,7 @@ public final class MachineExecutor extends ConsumerLoop {
         Map<String, String> tags = new HashMap<>(settings.tags());
         tags.put(settings.meetingIdTag(), c.meetingId());
         tags.put(settings.roleTag(), c.role());
+        tags.put(LaunchGuard.LAUNCHED_BY_TAG, ownerId);
         budget.acquire();
         try {
             List<String> ids = throttledInPlace(() -> ec2.launch(c.launch(), tags, c.clientToken()));

@@ -1,7 +1,6 @@
 package dev.elephant.sinks.machines;
 
 import dev.elephant.events.LaunchSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -77,9 +76,7 @@ public final class SdkEc2Machines implements Ec2Machines {
                     request.nextToken(token);
                 }
                 DescribeInstancesResponse page = ec2.describeInstances(request.build());
-                List<Instance> instances = new ArrayList<>();
-                page.reservations().forEach(r -> instances.addAll(r.instances()));
-                count += instances.size();
+                count += page.reservations().stream().mapToInt(r -> r.instances().size()).sum();
                 token = page.nextToken();
             } while (token != null && !token.isEmpty());
             return count;

@@ -57,6 +57,11 @@ public record MachinePolicy(Duration lead, Duration reapAfter, int reapMaxPerTic
         return new MachinePolicy(lead, reapAfter, max, retryAfter, retryMax, keepTag);
     }
 
+    /** Whether an instance with these tags is tagged never to be reaped. */
+    public boolean keeps(java.util.Map<String, String> tags) {
+        return "true".equalsIgnoreCase(tags.get(keepTag));
+    }
+
     /** How long after its failure a launch's next attempt is made: doubling from {@link #retryAfter}. */
     public Duration launchRetryAfter(int failedAttempt) {
         Duration wait = retryAfter;

@@ -60,9 +60,8 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
             while (all.hasNext()) {
                 var entry = all.next();
                 MeetingState s = entry.value;
-                boolean over = s.lifecycle() == MeetingStatus.ENDED || s.lifecycle() == MeetingStatus.CANCELLED;
                 Instant last = latest(s.endsAt(), s.scheduledTime());
-                if (over && last != null && last.isBefore(horizon)) {
+                if (s.isOver() && last != null && last.isBefore(horizon)) {
                     forget.add(entry.key);
                 }
             }
