@@ -1,6 +1,7 @@
 package dev.elephant.app;
 
 import dev.elephant.app.audit.AuditReport;
+import dev.elephant.events.CertificateEvent;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
@@ -31,14 +32,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Prints when each record was created, changed, deleted or repaired, by which event, with what outcome.",
-                "Reads dns-mutations, machine-actions and instance-events."})
+                "Reads dns-mutations, machine-actions, certificates and instance-events."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "NAME|INSTANCE-ID|MEETING-ID",
-            description = "a record name (i-….example.com), an EC2 instance id or ECS task id, or a meeting id")
+            description = "a record name (i-….example.com, *.example.com for the certificate), an EC2 instance id or ECS task id, or a meeting id")
     String subject;
 
     @Option(names = "--bootstrap", defaultValue = "${env:ELEPHANT_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
@@ -82,7 +83,14 @@ final class AuditCommand implements Callable<Integer> {
         } catch (IllegalStateException noTopic) {
             // A deployment from before Elephant launched machines has no EC2 audit yet: its DNS history stands alone.
         }
-        List<AuditReport.Row> rows = AuditReport.build(subject, mutations, events, actions, meetingTag, from);
+        List<CertificateEvent> certificates = new ArrayList<>();
+        try {
+            readAll(props, topics.certificates(), r -> certificates.add(Json.fromBytes(r.value(), CertificateEvent.class)));
+        } catch (IllegalStateException noTopic) {
+            // A deployment from before Elephant obtained certificates has no certificate history.
+        }
+        List<AuditReport.Row> rows = AuditReport.build(subject, mutations, events, actions, certificates, meetingTag,
+                from);
         if (format.equals("json")) {
             out.println(Json.toString(rows));
         } else {

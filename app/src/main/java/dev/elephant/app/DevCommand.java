@@ -5,9 +5,14 @@ import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.certificates.CertificateSettings;
+import dev.elephant.sinks.certificates.KeyType;
 import dev.elephant.topology.common.MachinePolicy;
 import dev.elephant.topology.common.TopologyConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -107,6 +112,12 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--reap-after", defaultValue = "${env:ELEPHANT_REAP_AFTER:-PT15M}", description = "The safety net: an instance of the project running this long with no meeting, or whose meeting is over or never became ready, is terminated (unless tagged elephant:keep=true); 'off' reaps nothing, ISO-8601 (default: ${DEFAULT-VALUE}).")
     String reapAfter;
 
+    @Option(names = "--acme-directory", defaultValue = "${env:ELEPHANT_ACME_DIRECTORY}", description = "Obtain the wildcard certificate *.DOMAIN by ACME DNS-01 from this directory (a Pebble you started: https://127.0.0.1:14000/dir), stored in the stand-in's Secrets Manager as elephant/certificate.")
+    URI acmeDirectory;
+
+    @Option(names = "--acme-ca-cert", defaultValue = "${env:ELEPHANT_ACME_CA_CERT}", description = "A PEM CA certificate to trust for the ACME directory's own TLS (Pebble's is self-made).")
+    Path acmeCaCert;
+
     @Option(names = "--tls-cert", defaultValue = "${env:ELEPHANT_TLS_CERT}", description = "Serve the HTTP API over HTTPS with this PEM certificate chain (an EventBridge API destination must be HTTPS).")
     Path tlsCert;
 
@@ -127,6 +138,34 @@ final class DevCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " must be positive");
         }
         return d;
+    }
+
+    /** The certificate dev obtains when --acme-directory is given; retried sooner than in production. */
+    private CertificateSettings certificates() {
+        if (acmeDirectory == null) {
+            if (acmeCaCert != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--acme-ca-cert goes with --acme-directory");
+            }
+            return null;
+        }
+        String ca = null;
+        if (acmeCaCert != null) {
+            try {
+                ca = Files.readString(acmeCaCert);
+            } catch (IOException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--acme-ca-cert: cannot read "
+                        + acmeCaCert + ": " + e.getMessage());
+            }
+        }
+        try {
+            return new CertificateSettings(acmeDirectory, null, CertificateSettings.defaultNames(domain),
+                    KeyType.EC_P256, CertificateSettings.DEFAULT_SECRET, CertificateSettings.DEFAULT_ACCOUNT_KEY_SECRET,
+                    CertificateSettings.DEFAULT_RENEW_BEFORE, Duration.ofSeconds(30), Duration.ofMinutes(10),
+                    CertificateSettings.DEFAULT_ATTEMPT_TIMEOUT, ca, domain);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--acme-directory: " + e.getMessage());
+        }
     }
 
     @Override
@@ -156,7 +195,7 @@ final class DevCommand implements Callable<Integer> {
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey,
                 addressKind, opsPort, providerKind).withMachines(MachinePolicy.defaults().withLead(positive(launchLead,
                 "--launch-lead")).withReapAfter("off".equals(reapAfter) ? null : positive(duration(reapAfter,
-                "--reap-after"), "--reap-after")));
+                "--reap-after"), "--reap-after"))).withCertificates(certificates());
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);
@@ -176,6 +215,10 @@ final class DevCommand implements Callable<Integer> {
         out.println("  DNS                127.0.0.1:" + stack.dnsPort() + " (UDP+TCP)");
         out.println("  Elephant API       " + stack.apiUrl() + "  (ingest, join, /readyz)");
         out.println("  Operations         " + stack.opsUrl() + "  (queries, /v1/health, /metrics)");
+        if (acmeDirectory != null) {
+            out.println("  Certificate        *." + domain + " from " + acmeDirectory + " -> Secrets Manager secret "
+                    + CertificateSettings.DEFAULT_SECRET + "  (elephant cert status)");
+        }
         out.println("  Ingest header      " + ingestKeyHeader + (defaultKey
                 ? " (dev default key '" + DEV_INGEST_KEY + "'; set --ingest-key for anything shared)" : ""));
         out.println();

@@ -46,6 +46,14 @@ public record Topics(String prefix) {
         return prefix + "machine-actions";
     }
 
+    /**
+     * The certificate's history: attempts, issuance and renewal, and operators' renew requests. Keyed by the
+     * certificate's id; its owner (the instance whose consumer holds that key's partition) carries them out.
+     */
+    public String certificates() {
+        return prefix + "certificates";
+    }
+
     public String deadLetter() {
         return prefix + "dead-letter";
     }
@@ -53,7 +61,7 @@ public record Topics(String prefix) {
     /** Topics whose history is the source of truth or the audit: deleted only by (long) retention. */
     public List<String> retained() {
         return List.of(instanceEvents(), meetingEvents(), dnsMutations(), deadLetter(), ticks(), machineCommands(),
-                machineActions());
+                machineActions(), certificates());
     }
 
     /** Topics that hold the latest value per key. */

@@ -1,6 +1,7 @@
 package dev.elephant.sinks;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -94,6 +95,27 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
                 }
             }
             return end;
+        }
+    }
+
+    /**
+     * Per partition, the first offset whose record is no older than {@code time} (the partition's end when none is),
+     * for a {@link #scan} of what happened since then only.
+     */
+    public static Map<TopicPartition, Long> offsetsSince(Map<String, Object> clientProperties,
+                                                         Collection<TopicPartition> partitions, Instant time,
+                                                         Duration timeout) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-offsets-since");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(p -> query.put(p, time.toEpochMilli()));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> out = new HashMap<>();
+            consumer.offsetsForTimes(query, timeout).forEach((p, o) -> out.put(p, o == null ? end.get(p) : o.offset()));
+            return out;
         }
     }
 

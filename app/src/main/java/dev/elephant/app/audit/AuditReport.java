@@ -1,5 +1,6 @@
 package dev.elephant.app.audit;
 
+import dev.elephant.events.CertificateEvent;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
@@ -50,6 +51,44 @@ public final class AuditReport {
      */
     public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
                                   List<MachineAction> actions, String meetingTag, Instant since) {
+        return build(subject, mutations, events, actions, List.of(), meetingTag, since);
+    }
+
+    /**
+     * @param certificates the certificate's history ({@code certificates}): its attempts and outcomes appear, named
+     *                     {@code certificate:…}, when the subject is one of its names, its challenge record's name or
+     *                     the certificate's id; the challenge records' writes name the attempt that caused them
+     */
+    public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
+                                  List<MachineAction> actions, List<CertificateEvent> certificates, String meetingTag,
+                                  Instant since) {
+        Map<String, CertificateEvent> attempts = new HashMap<>();
+        for (CertificateEvent c : certificates) {
+            if (c.phase() == CertificateEvent.Phase.ATTEMPT) {
+                attempts.put(c.attemptId(), c);
+            }
+        }
+        List<Row> rows = new ArrayList<>(build(subject, mutations, events, actions, meetingTag, since, attempts));
+        for (CertificateEvent c : certificates) {
+            boolean about = subject.equals(c.certificate()) || c.names().stream().anyMatch(n -> n.equalsIgnoreCase(subject)
+                    || ("_acme-challenge." + (n.startsWith("*.") ? n.substring(2) : n)).equalsIgnoreCase(subject));
+            if (!about || (since != null && c.time() != null && c.time().isBefore(since))) {
+                continue;
+            }
+            String content = c.notAfter() == null ? String.join(",", c.names())
+                    : "serial " + c.serial() + ", valid until " + c.notAfter();
+            rows.add(new Row(c.time(), "certificate:" + c.certificate(), wire(c.phase()), c.reason(), content, null,
+                    null, c.causeId(), c.issuer() == null ? c.detail() : "issued by " + c.issuer(),
+                    c.error() == null ? null : c.error() + (c.nextAttemptAt() == null ? "" : " (next attempt "
+                            + c.nextAttemptAt() + ")"), c.attemptId()));
+        }
+        rows.sort(Comparator.comparing(Row::time, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return rows;
+    }
+
+    private static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
+                                   List<MachineAction> actions, String meetingTag, Instant since,
+                                   Map<String, CertificateEvent> attempts) {
         SubjectKind kind = kindOf(subject);
         Map<String, InstanceEvent> byEventId = new HashMap<>();
         Set<String> meetingInstances = new HashSet<>();
@@ -72,7 +111,7 @@ public final class AuditReport {
                 continue;
             }
             rows.add(new Row(m.time(), m.name(), wire(m.phase()), m.action() == null ? null : wire(m.action()),
-                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId())),
+                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId()), attempts.get(m.causeId())),
                     m.error(), m.mutationId()));
         }
         for (MachineAction a : actions) {
@@ -95,7 +134,10 @@ public final class AuditReport {
         return rows;
     }
 
-    private static String describe(InstanceEvent e) {
+    private static String describe(InstanceEvent e, CertificateEvent attempt) {
+        if (attempt != null) {
+            return "certificate attempt (" + attempt.reason() + ") for " + String.join(", ", attempt.names());
+        }
         if (e == null) {
             return null;
         }

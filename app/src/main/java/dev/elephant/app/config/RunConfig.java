@@ -5,6 +5,8 @@ import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.certificates.CertificateSettings;
+import dev.elephant.sinks.certificates.KeyType;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.topology.common.MachinePolicy;
@@ -96,6 +98,18 @@ public final class RunConfig {
         KEYS.put("reap.after", MachinePolicy.DEFAULT_REAP_AFTER.toString());
         KEYS.put("reap.dryRun", "false");
         KEYS.put("reap.maxPerRun", String.valueOf(MachinePolicy.DEFAULT_REAP_MAX_PER_TICK));
+        KEYS.put("certificates.enabled", "false");
+        KEYS.put("certificates.directory", CertificateSettings.LETS_ENCRYPT.toString());
+        KEYS.put("certificates.email", "");
+        KEYS.put("certificates.names", "");
+        KEYS.put("certificates.keyType", KeyType.EC_P256.text());
+        KEYS.put("certificates.secret", CertificateSettings.DEFAULT_SECRET);
+        KEYS.put("certificates.accountKeySecret", CertificateSettings.DEFAULT_ACCOUNT_KEY_SECRET);
+        KEYS.put("certificates.renewBefore", CertificateSettings.DEFAULT_RENEW_BEFORE.toString());
+        KEYS.put("certificates.retryMin", CertificateSettings.DEFAULT_RETRY_MIN.toString());
+        KEYS.put("certificates.retryMax", CertificateSettings.DEFAULT_RETRY_MAX.toString());
+        KEYS.put("certificates.attemptTimeout", CertificateSettings.DEFAULT_ATTEMPT_TIMEOUT.toString());
+        KEYS.put("certificates.acmeCaCert", "");
     }
 
     /** Every setting's key and its environment variable, in the README's order ({@code kafka.*} passes through besides). */
@@ -314,6 +328,7 @@ public final class RunConfig {
                     }
                 }
             }
+            CertificateSettings certificates = domain == null ? null : certificates(domain);
             if (ownerId != null && OwnershipMark.problemWith(ownerId) != null) {
                 problems.add("ownerId (ELEPHANT_OWNER_ID): " + OwnershipMark.problemWith(ownerId));
             }
@@ -337,7 +352,43 @@ public final class RunConfig {
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
                     new ElephantSettings.Launch(maxRunning, concurrency, tickInterval, launchBucket,
                             refill != null && refill > 0 ? refill : ElephantSettings.Launch.DEFAULT_REFILL_PER_SECOND),
-                    new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)));
+                    new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)), certificates);
+        }
+
+        /** {@code certificates.*}, or null while {@code certificates.enabled} is false. */
+        private CertificateSettings certificates(String domain) {
+            Boolean enabled = flag("certificates.enabled");
+            if (!Boolean.TRUE.equals(enabled)) {
+                return null;
+            }
+            URI directory = parsed("certificates.directory", URI::create, "a URL");
+            KeyType keyType = parsed("certificates.keyType", KeyType::parse, "ec-p256 or rsa-2048");
+            List<String> names = list("certificates.names");
+            Path ca = readableFile("certificates.acmeCaCert");
+            String caPem = null;
+            if (ca != null && Files.isReadable(ca)) {
+                try {
+                    caPem = Files.readString(ca);
+                } catch (IOException e) {
+                    problems.add("certificates.acmeCaCert: cannot read " + ca + ": " + e.getMessage());
+                }
+            }
+            Duration renewBefore = duration("certificates.renewBefore");
+            Duration retryMin = duration("certificates.retryMin");
+            Duration retryMax = duration("certificates.retryMax");
+            Duration attemptTimeout = duration("certificates.attemptTimeout");
+            if (directory == null || keyType == null) {
+                return null;
+            }
+            try {
+                return new CertificateSettings(directory, value("certificates.email"),
+                        names.isEmpty() ? CertificateSettings.defaultNames(domain) : names, keyType,
+                        value("certificates.secret"), value("certificates.accountKeySecret"), renewBefore, retryMin,
+                        retryMax, attemptTimeout, caPem, domain);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return null;
+            }
         }
 
         /** A list, in YAML or comma-separated in the environment; empty when not set. */

@@ -9,6 +9,7 @@ import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.PemTls;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.certificates.CertificateSettings;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.aws.route53.Route53;
@@ -56,6 +57,7 @@ public final class DevStack implements AutoCloseable {
      * @param provider          which DNS provider's stand-in Elephant writes to (its zone is the one served on the
      *                          DNS port)
      * @param machines          when meetings' machines are launched and leftovers reaped
+     * @param certificates      the certificate to obtain by ACME, or null for none
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
@@ -63,7 +65,7 @@ public final class DevStack implements AutoCloseable {
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
                           TopologyConfig.AddressKind address, int opsPort, ElephantSettings.DnsProviderKind provider,
-                          MachinePolicy machines, ElephantSettings.Launch launch) {
+                          MachinePolicy machines, ElephantSettings.Launch launch, CertificateSettings certificates) {
 
         /** Launching and reaping as by default. */
         public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
@@ -77,7 +79,7 @@ public final class DevStack implements AutoCloseable {
                     httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
                     ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
                     tlsCertificate, tlsKey, address, opsPort, provider, MachinePolicy.defaults(),
-                    ElephantSettings.Launch.defaults());
+                    ElephantSettings.Launch.defaults(), null);
         }
 
         /** On Cloudflare. */
@@ -98,7 +100,7 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines, launch);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines, launch, certificates);
         }
 
         /** The same, launching and reaping by {@code policy}. */
@@ -106,7 +108,7 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy, launch);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy, launch, certificates);
         }
 
         /** The same, with the machine executor's cost guard, concurrency and tick interval as {@code settings}. */
@@ -114,7 +116,15 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, settings);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, settings, certificates);
+        }
+
+        /** The same, obtaining the certificate as {@code settings} say (null: no certificate). */
+        public Options withCertificates(CertificateSettings settings) {
+            return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
+                    dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
+                    linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, launch, settings);
         }
 
         /** Records point at public addresses; the operations listener on any free port. */
@@ -203,7 +213,7 @@ public final class DevStack implements AutoCloseable {
                 new ElephantSettings.Ecs(EcsTagSource.TASK, List.of("default")),
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
                 new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE),
-                o.launch(), new ElephantSettings.Reap(false));
+                o.launch(), new ElephantSettings.Reap(false), o.certificates());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.register(elephant);
     }

@@ -8,15 +8,18 @@ import dev.elephant.app.queries.StateQueries;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.events.HttpServerSettings;
 import dev.elephant.events.PemTls;
+import dev.elephant.sinks.certificates.CertificateStatus;
 import dev.elephant.topology.common.TopologyConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -106,6 +109,7 @@ public final class HttpApi implements AutoCloseable {
         });
         server.createContext("/v1/instances/", HttpApi::onTheOperationsListener);
         server.createContext("/v1/health", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
         server.createContext("/metrics", HttpApi::onTheOperationsListener);
         probes(readiness);
         start();
@@ -135,6 +139,36 @@ public final class HttpApi implements AutoCloseable {
         });
         probes(readiness);
         start();
+    }
+
+    /** Where the certificate's status comes from. */
+    @FunctionalInterface
+    public interface CertificateStatusSource {
+        CertificateStatus get() throws TimeoutException;
+    }
+
+    /**
+     * {@code GET /v1/certificates}: the certificate's status, as {@code elephant cert status --format json} prints it;
+     * 404 saying so when Elephant obtains none.
+     *
+     * @param status null when {@code certificates.enabled} is false
+     */
+    public void serveCertificates(CertificateStatusSource status) {
+        server.createContext("/v1/certificates", exchange -> {
+            try (exchange) {
+                if (status == null) {
+                    Responses.error(exchange, 404, "not-enabled", "Elephant obtains no certificate here "
+                            + "(certificates.enabled is false)");
+                    return;
+                }
+                try {
+                    Responses.json(exchange, 200, List.of(status.get()));
+                } catch (TimeoutException e) {
+                    Responses.error(exchange, 503, "kafka-unavailable", "the certificates topic could not be read: "
+                            + e.getMessage());
+                }
+            }
+        });
     }
 
     private void probes(Supplier<Map<String, String>> readiness) {

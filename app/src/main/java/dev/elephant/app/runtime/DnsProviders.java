@@ -35,12 +35,25 @@ public final class DnsProviders {
      */
     public static HealthTrackingProvider configured(ElephantSettings s, MeterRegistry metrics, Clock clock,
                                                     Closer closer) {
+        return gated(unguarded(s, metrics, closer), new OwnershipMark(s.ownerId()).text(), clock);
+    }
+
+    /**
+     * The configured provider with its request budget and nothing else: to be {@link #gated} once per writer, each
+     * on its own mark (the DNS sink on the instance records', the certificate manager on the challenge records'),
+     * sharing one budget.
+     */
+    static DnsProvider unguarded(ElephantSettings s, MeterRegistry metrics, Closer closer) {
         OwnershipMark mark = new OwnershipMark(s.ownerId());
-        DnsProvider provider = switch (s.dns().provider()) {
+        return switch (s.dns().provider()) {
             case CLOUDFLARE -> cloudflare(s, metrics, mark);
             case ROUTE53 -> route53(s, metrics, closer);
         };
-        return new HealthTrackingProvider(new OwnershipGate(provider, mark.text()), clock);
+    }
+
+    /** {@code provider} writing only records that carry {@code mark}, its failures tracked for health. */
+    static HealthTrackingProvider gated(DnsProvider provider, String mark, Clock clock) {
+        return new HealthTrackingProvider(new OwnershipGate(provider, mark), clock);
     }
 
     private static DnsProvider cloudflare(ElephantSettings s, MeterRegistry metrics, OwnershipMark mark) {

@@ -6,6 +6,7 @@ import dev.elephant.sinks.dns.ZoneReconciliation;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
+import dev.elephant.sinks.dns.provider.DnsProvider;
 import dev.elephant.sinks.dns.provider.HealthTrackingProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,12 +39,12 @@ final class DnsSinkWiring implements HealthCheck {
      *                 with the log (a replay: the sink then acts on the final desired state only)
      */
     static DnsSinkWiring start(ElephantSettings s, Clock clock, MeterRegistry metrics, Closer closer,
-                               BooleanSupplier caughtUp) {
+                               BooleanSupplier caughtUp, DnsProvider unguarded) {
         var topics = s.topics().names();
         MutationAudit audit = closer.register(new MutationAudit(s.kafka().properties(), topics.dnsMutations(),
                 topics.deadLetter(), AUDIT_ACK_TIMEOUT));
-        HealthTrackingProvider provider = DnsProviders.configured(s, metrics, clock, closer);
         OwnershipMark mark = new OwnershipMark(s.ownerId());
+        HealthTrackingProvider provider = DnsProviders.gated(unguarded, mark.text(), clock);
         DnsReconciler reconciler = new DnsReconciler(provider, new DnsPlanner(mark, s.topology().domain()), audit,
                 s.ownerId(), s.dnsMaxBatch(), clock, metrics, s.dns().dryRun());
         if (s.dns().dryRun()) {

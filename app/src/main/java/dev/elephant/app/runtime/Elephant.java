@@ -5,6 +5,7 @@ import dev.elephant.app.queries.StateQueries;
 import dev.elephant.connector.ec2.InstanceLookup;
 import dev.elephant.connector.ingest.EventLog;
 import dev.elephant.connector.sweep.KnownInstances;
+import dev.elephant.sinks.dns.provider.DnsProvider;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,6 +40,7 @@ public final class Elephant implements AutoCloseable {
     private HttpApi http;
     private HttpApi ops;
     private ConnectorWiring connector;
+    private CertificatesWiring certificates;
 
     private Elephant() {}
 
@@ -79,15 +81,24 @@ public final class Elephant implements AutoCloseable {
         StreamsRuntime streams = StreamsRuntime.start(s, metrics, closer, self);
         checks.add(streams);
         Admin lagAdmin = replay ? closer.register(streams.admin()) : null;
-        checks.add(DnsSinkWiring.start(s, clock, metrics, closer, replay ? () -> caughtUp(streams, lagAdmin) : null));
+        // One provider, one request budget, for every writer of DNS records.
+        DnsProvider dns = DnsProviders.unguarded(s, metrics, closer);
+        checks.add(DnsSinkWiring.start(s, clock, metrics, closer, replay ? () -> caughtUp(streams, lagAdmin) : null,
+                dns));
         checks.add(MeetingLinksWiring.start(s, clock, metrics, closer));
         checks.add(MachinesWiring.start(s, clock, metrics, closer));
+        if (s.certificates() != null) {
+            certificates = CertificatesWiring.start(s, dns, clock, metrics, closer);
+            checks.add(certificates);
+        }
         StateQueries queries = new StateQueries(streams.streams(), self);
         connector = ConnectorWiring.start(s, clock, metrics, closer, new TableKnownInstances(queries));
         checks.add(connector);
 
         String selfAddress = self.host() + ":" + self.port();
         ops.serveOps(queries, selfAddress, s.topology(), this::readinessProblems, this::healthProblems, metrics);
+        CertificatesWiring certs = certificates;
+        ops.serveCertificates(certs == null ? null : certs::status);
         http.servePublic(connector.eventBridge(), connector.meetings(), ops, this::readinessProblems);
         // Registered last, so closed first: no request reaches a capability that is stopping behind it.
         closer.register(ops::stopTakingRequests);
@@ -170,7 +181,7 @@ public final class Elephant implements AutoCloseable {
 
     /** The checks {@link #healthProblems()} may name, each a gauge: 1 while it has a problem. */
     private static final List<String> HEALTH_CHECKS = List.of("kafka", "streams", "dnsSink", "dnsProvider",
-            "meetingLinks", "ingestAuth");
+            "meetingLinks", "ingestAuth", "certificates");
 
     private void bindHealthGauges(PrometheusMeterRegistry metrics) {
         for (String check : HEALTH_CHECKS) {

@@ -4,6 +4,7 @@ import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
+import dev.elephant.sinks.certificates.CertificateSettings;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.topology.common.TopologyConfig;
@@ -47,7 +48,8 @@ public record ElephantSettings(
         Ecs ecs,
         MeetingLinks meetingLinks,
         Launch launch,
-        Reap reap) {
+        Reap reap,
+        CertificateSettings certificates) {
 
     public ElephantSettings {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -76,6 +78,10 @@ public record ElephantSettings(
         Objects.requireNonNull(meetingLinks, "meetingLinks");
         Objects.requireNonNull(launch, "launch");
         Objects.requireNonNull(reap, "reap");
+        if (certificates != null && !certificates.domain().equals(topology.domain())) {
+            throw new IllegalArgumentException("certificates: for the domain " + certificates.domain()
+                    + ", records are under " + topology.domain());
+        }
     }
 
     /** {@code kafka.*}: client properties shared by every client (bootstrap servers, security), passed through. */

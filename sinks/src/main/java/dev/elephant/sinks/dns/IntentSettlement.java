@@ -12,7 +12,7 @@ import java.util.Optional;
  * connection dropped or timed out mid-call), decided by what the provider shows now: the write
  * happened, or it did not.
  */
-final class IntentSettlement {
+public final class IntentSettlement {
 
     private IntentSettlement() {}
 
@@ -20,7 +20,7 @@ final class IntentSettlement {
      * @param owned Elephant's records as the provider holds them now (at least those at the intent's name)
      * @param why   how the answer was lost, for the outcome's text
      */
-    static DnsMutation outcomeOf(DnsMutation intent, List<ProviderRecord> owned, String why, Instant now) {
+    public static DnsMutation outcomeOf(DnsMutation intent, List<ProviderRecord> owned, String why, Instant now) {
         Optional<ProviderRecord> created = owned.stream().filter(r -> r.name().equalsIgnoreCase(intent.name())
                 && Objects.equals(r.content(), intent.content())).findFirst();
         Optional<ProviderRecord> byId = owned.stream().filter(r -> r.id().equals(intent.providerRecordId()))

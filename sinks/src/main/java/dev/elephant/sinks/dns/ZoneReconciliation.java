@@ -156,7 +156,10 @@ public final class ZoneReconciliation implements AutoCloseable {
             } catch (RuntimeException e) {
                 return;
             }
-            if (!mark.ownerId().equals(m.owner()) || m.mutationId() == null
+            // A name whose first label starts with '_' is a service name, never an instance's: the ACME challenge
+            // records (_acme-challenge.…) carry a mark of their own and their writer settles their intents.
+            if (!mark.ownerId().equals(m.owner()) || m.mutationId() == null || m.name() == null
+                    || m.name().startsWith("_")
                     || !mine.contains(TopicSnapshot.partitionOf(m.name(), totalPartitions))) {
                 return;
             }

@@ -43,6 +43,16 @@ public record OwnershipMark(String ownerId) {
     }
 
     /**
+     * The mark of an ACME challenge record ({@code _acme-challenge.{domain}} TXT) this deployment writes: its own
+     * mark, apart from the instance records' so that the DNS sink, which lists and repairs what carries {@link
+     * #text()}, never sees one, let alone deletes one in flight; and the challenge writer, gated on this text, can
+     * touch nothing else.
+     */
+    public String challengeText() {
+        return text() + " purpose=acme-challenge";
+    }
+
+    /**
      * The same mark as Cloudflare record tags ({@code name:value}), for zones on paid plans, where
      * tags can be filtered on in the dashboard; the comment stays the mark Elephant goes by.
      */
