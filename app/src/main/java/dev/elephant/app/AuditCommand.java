@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,16 +43,8 @@ final class AuditCommand implements Callable<Integer> {
             description = "a record name (i-….example.com, *.example.com for the certificate), an EC2 instance id or ECS task id, or a meeting id")
     String subject;
 
-    @Option(names = "--bootstrap", defaultValue = "${env:ELEPHANT_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the dev broker).")
-    String bootstrap;
-
-    @Option(names = "--kafka", description = "Another Kafka client property, KEY=VALUE (repeatable), e.g. security.protocol=SASL_SSL.")
-    Map<String, String> kafka = new HashMap<>();
-
-    @Option(names = "--topic-prefix", defaultValue = "${env:ELEPHANT_TOPICS_PREFIX:-" + Topics.DEFAULT_PREFIX + "}",
-            description = "Topic prefix (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
+    @Mixin
+    KafkaOptions where;
 
     @Option(names = "--meeting-tag", defaultValue = "${env:ELEPHANT_MEETING_TAG:-MeetingId}",
             description = "The tag naming an instance's meeting (default: ${DEFAULT-VALUE}).")
@@ -70,9 +63,8 @@ final class AuditCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be table or json");
         }
         Instant from = since == null ? null : parseSince(since);
-        Topics topics = new Topics(topicPrefix);
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Topics topics = where.topics();
+        Map<String, Object> props = where.properties("elephant-audit");
         List<DnsMutation> mutations = new ArrayList<>();
         readAll(props, topics.dnsMutations(), r -> mutations.add(Json.fromBytes(r.value(), DnsMutation.class)));
         List<InstanceEvent> events = new ArrayList<>();

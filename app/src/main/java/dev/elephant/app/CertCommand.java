@@ -2,19 +2,16 @@ package dev.elephant.app;
 
 import dev.elephant.events.CertificateEvent;
 import dev.elephant.events.Json;
-import dev.elephant.events.Topics;
 import dev.elephant.sinks.certificates.CertificateHistory;
 import dev.elephant.sinks.certificates.CertificateSettings;
 import dev.elephant.sinks.certificates.CertificateStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,16 +39,8 @@ final class CertCommand implements Runnable {
 
     /** Where the certificate's history is: the dev broker by default, as for elephant audit. */
     static final class Where {
-        @Option(names = "--bootstrap", defaultValue = "${env:ELEPHANT_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-                description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the dev broker).")
-        String bootstrap;
-
-        @Option(names = "--kafka", description = "Another Kafka client property, KEY=VALUE (repeatable).")
-        Map<String, String> kafka = new HashMap<>();
-
-        @Option(names = "--topic-prefix", defaultValue = "${env:ELEPHANT_TOPICS_PREFIX:-" + Topics.DEFAULT_PREFIX + "}",
-                description = "Topic prefix (default: ${DEFAULT-VALUE}).")
-        String topicPrefix;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--certificate", defaultValue = "${env:ELEPHANT_CERTIFICATES_SECRET:-"
                 + CertificateSettings.DEFAULT_SECRET + "}",
@@ -59,14 +48,11 @@ final class CertCommand implements Runnable {
         String certificate;
 
         Map<String, Object> properties() {
-            Map<String, Object> props = new HashMap<>(kafka);
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-cert");
-            return props;
+            return kafka.properties("elephant-cert");
         }
 
         String topic() {
-            return new Topics(topicPrefix).certificates();
+            return kafka.topics().certificates();
         }
     }
 

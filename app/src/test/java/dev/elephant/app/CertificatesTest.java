@@ -159,6 +159,7 @@ class CertificatesTest {
         assertThat(issued.attemptId()).isEqualTo(attempt.attemptId());
         assertThat(attempt.reason()).isEqualTo("first");
         assertThat(issued.serial()).isEqualTo(Pem.serial(leaf));
+        assertThat(issued.secretVersion()).as("the Secrets Manager version holding it").isNotBlank();
         assertThat(issued.issuer()).contains("Pebble Intermediate CA");
 
         // Shown: elephant cert status, GET /v1/certificates, the metric, elephant audit.

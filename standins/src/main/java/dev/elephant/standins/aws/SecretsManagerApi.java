@@ -64,7 +64,10 @@ final class SecretsManagerApi {
                             + " already exists.");
                     return;
                 }
-                ObjectNode out = Json.mapper().createObjectNode().put("ARN", arn(name)).put("Name", name);
+                // With a SecretString, CreateSecret answers the first version's id (API Reference, CreateSecret).
+                String value = body.path("SecretString").asText("");
+                ObjectNode out = Json.mapper().createObjectNode().put("ARN", arn(name)).put("Name", name)
+                        .put("VersionId", UUID.nameUUIDFromBytes(value.getBytes()).toString());
                 Exchanges.respond(exchange, 200, CONTENT_TYPE, Json.toBytes(out));
             }
             case "PutSecretValue" -> {
