@@ -135,7 +135,8 @@ final class AuditCommand implements Callable<Integer> {
             String content = r.previousContent() != null && r.content() != null
                     ? r.previousContent() + " -> " + r.content()
                     : r.content() != null ? r.content() : r.previousContent() != null ? "(was " + r.previousContent() + ")" : "";
-            String cause = (r.causeId() == null ? "" : r.causeId()) + (r.cause() == null ? "" : ": " + r.cause())
+            String cause = (r.causeId() == null ? "" : r.causeId())
+                    + (r.cause() == null ? "" : (r.causeId() == null ? "" : ": ") + r.cause())
                     + (r.error() == null ? "" : "  error: " + r.error());
             out.printf(format, r.time(), r.name(), r.phase(), r.action() == null ? "" : r.action(), content, cause);
         }

@@ -285,47 +285,38 @@ class CertificatesTest {
     }
 
     @Test
-    void anAttemptARestartCutShortIsSettledAndItsChallengeRecordRemoved() throws Exception {
+    void aProcessKilledBetweenWritingTheChallengeRecordAndValidatingItLeavesNothingBehind() throws Exception {
         startRun(ElephantSettings.DnsProviderKind.CLOUDFLARE);
         pebble = Pebble.start(dir.resolve("pebble"), dnsPort(), Duration.ofDays(90), List.of(), Map.of());
-        ElephantSettings settings = settings("");
-        // What a process killed after writing its challenge record and before the answer left: an attempt, an
-        // intent and the record, no outcomes.
-        Topics topics = new Topics(run.prefix);
-        java.time.Instant then = java.time.Instant.now().minusSeconds(5);
-        CertificateEvent cut = CertificateEvent.attempt("attempt-cut-short", SECRET, List.of("*." + RunFixture.DOMAIN),
-                "first", pebble.directory().toString(), null, then);
-        String mark = new dev.elephant.sinks.dns.plan.OwnershipMark("prod").challengeText();
-        var left = run.cloudflare.createForeignRecord(CHALLENGE, "TXT", "digest-of-the-lost-attempt", mark);
-        DnsMutation intent = DnsMutation.intent("m-cut-short", DnsMutation.Phase.INTENT, DnsMutation.Action.CREATE,
-                CHALLENGE, "TXT", "digest-of-the-lost-attempt", null, null, null, "attempt-cut-short", "prod", then);
-        // Elephant without certificates first: it makes the topics, and orders nothing.
-        run.elephant = Elephant.start(RunConfig.load(run.config(dir, ""), Map.of("ELEPHANT_INGEST_KEY", KEY,
-                "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN), (id, region, endpoint) -> null));
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
-                "bootstrap.servers", SharedKafka.bootstrapServers()),
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.dnsMutations(), CHALLENGE,
-                    Json.toBytes(intent))).get();
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.certificates(), SECRET,
-                    Json.toBytes(cut))).get();
-        }
-        run.elephant.close();
-        // The next start reads the history with the open attempt in it.
-        run.elephant = Elephant.start(settings);
+        settings(""); // writes the configuration file the process reads
+        Path config = dir.resolve("elephant.yaml");
+        Path output = dir.resolve("elephant.out");
+        // SIGKILL as the provider applied the challenge record and before its answer left: the record exists, the
+        // intent and the attempt have no outcome. Elephant's first write here is that record (no instances run).
+        ElephantProcess first = ElephantProcess.run(output, config, KEY, TOKEN, Map.of());
+        boolean killedInside = first.killInsideCall(run.provider::beforeAnsweringAWrite, () -> { }, WITHIN);
+        assertThat(killedInside).as("killed inside the challenge record's write").isTrue();
+        assertThat(run.provider.records()).anyMatch(r -> r.name().equals(CHALLENGE));
+        CertificateEvent cut = phase(CertificateEvent.Phase.ATTEMPT).get(0);
+        assertThat(phase(CertificateEvent.Phase.FAILED)).isEmpty();
 
-        await().atMost(WITHIN).until(() -> !phase(CertificateEvent.Phase.ISSUED).isEmpty());
+        ElephantProcess again = ElephantProcess.run(output, config, KEY, TOKEN, Map.of());
+        try {
+            await().atMost(WITHIN).until(() -> !phase(CertificateEvent.Phase.ISSUED).isEmpty());
+        } finally {
+            again.close();
+        }
         CertificateEvent settled = phase(CertificateEvent.Phase.FAILED).stream()
-                .filter(e -> e.attemptId().equals("attempt-cut-short")).findFirst().orElseThrow();
+                .filter(e -> e.attemptId().equals(cut.attemptId())).findFirst().orElseThrow();
         assertThat(settled.error()).contains("interrupted");
         assertThat(settled.detail()).contains("settled after a restart");
-        List<DnsMutation> writes = challengeMutations();
-        assertThat(writes).filteredOn(m -> "m-cut-short".equals(m.mutationId())).extracting(DnsMutation::phase)
-                .containsExactly(DnsMutation.Phase.INTENT, DnsMutation.Phase.APPLIED);
-        assertThat(writes).anyMatch(m -> m.action() == DnsMutation.Action.DELETE && m.phase() == DnsMutation.Phase.APPLIED
-                && left.id().equals(m.providerRecordId()));
+        List<DnsMutation> ofTheCut = challengeMutations().stream().filter(m -> cut.attemptId().equals(m.causeId()))
+                .toList();
+        assertThat(ofTheCut).extracting(m -> m.action() + "/" + m.phase()).containsExactly(
+                "CREATE/INTENT", "CREATE/APPLIED", "DELETE/INTENT", "DELETE/APPLIED");
+        assertThat(ofTheCut.get(1).error()).contains("settled after a restart");
         assertThat(run.provider.records()).noneMatch(r -> r.name().equals(CHALLENGE));
+        assertThat(run.aws.secret(SECRET)).isPresent();
     }
 
     /** Whether the PEM's private key signs what the certificate's public key verifies. */
