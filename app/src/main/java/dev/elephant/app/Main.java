@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "elephant", mixinStandardHelpOptions = true, version = "elephant 0.1.0",
         description = "Cloud machine lifecycle to DNS records and meeting links, on Kafka Streams.",
         subcommands = {DevCommand.class, RunCommand.class, ReplayCommand.class, AuditCommand.class, AwsCommand.class,
-                StandinsCommand.class, CertCommand.class})
+                StandinsCommand.class, CertCommand.class, HostsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -110,6 +110,7 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/v1/instances/", HttpApi::onTheOperationsListener);
         server.createContext("/v1/health", HttpApi::onTheOperationsListener);
         server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/records", HttpApi::onTheOperationsListener);
         server.createContext("/metrics", HttpApi::onTheOperationsListener);
         probes(readiness);
         start();
@@ -119,9 +120,11 @@ public final class HttpApi implements AutoCloseable {
     public void serveOps(StateQueries queries, String self, TopologyConfig config,
                          Supplier<Map<String, String>> readiness, Supplier<Map<String, String>> health,
                          PrometheusMeterRegistry metrics) {
-        query = new QueryHandler(queries, config, new QueryForwarder(tlsPeers, self, metrics));
+        QueryForwarder forwarder = new QueryForwarder(tlsPeers, self, metrics);
+        query = new QueryHandler(queries, config, forwarder);
         server.createContext("/v1/meetings/", query);
         server.createContext("/v1/instances/", query);
+        server.createContext("/v1/records", new RecordsHandler(queries, config, forwarder));
         server.createContext("/v1/health", exchange -> {
             try (exchange) {
                 // Always 200: this reports, it is not a check for a load balancer to act on.

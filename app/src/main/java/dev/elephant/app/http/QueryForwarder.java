@@ -78,6 +78,31 @@ final class QueryForwarder {
         return exchange.getRequestHeaders().containsKey(FORWARDED_HEADER);
     }
 
+    /**
+     * What {@code peer} answers to a GET of {@code pathAndQuery} (forwarded: the peer answers from its own state only).
+     *
+     * @throws IOException when it did not answer 200
+     */
+    byte[] fetch(HostInfo peer, String pathAndQuery) throws IOException {
+        Request request = new Request.Builder().url(scheme + "://" + peer.host() + ":" + peer.port() + pathAndQuery)
+                .get().header(FORWARDED_HEADER, self).build();
+        try (Response response = client.newCall(request).execute()) {
+            byte[] body;
+            try (InputStream in = response.body().byteStream()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            metrics.counter("elephant.query.forwarded", "outcome", String.valueOf(response.code())).increment();
+            if (response.code() != 200 || body.length > MAX_BODY) {
+                throw new IOException(peer.host() + ":" + peer.port() + " answered " + response.code()
+                        + (body.length > MAX_BODY ? " with over " + MAX_BODY + " bytes" : ""));
+            }
+            return body;
+        } catch (IOException e) {
+            metrics.counter("elephant.query.forwarded", "outcome", "unreachable").increment();
+            throw e;
+        }
+    }
+
     /** Answers {@code exchange} with what {@code owner} answers to the same GET. */
     void forward(HttpExchange exchange, HostInfo owner) throws IOException {
         String target = scheme + "://" + owner.host() + ":" + owner.port() + exchange.getRequestURI().getRawPath()

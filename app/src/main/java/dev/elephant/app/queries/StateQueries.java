@@ -109,6 +109,54 @@ public final class StateQueries {
         return all;
     }
 
+    /**
+     * The instances with a record wanted now, of the partitions of instance-state this instance actively owns, in
+     * the order of their ids (so of their record names), after {@code afterId} (null: from the first), at most
+     * {@code limit}.
+     */
+    public List<InstanceState> localRecords(String afterId, int limit) throws StoreUnavailable {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new StoreUnavailable("Kafka Streams is " + streams.state());
+        }
+        RangeQuery<String, InstanceState> range = afterId == null ? RangeQuery.withNoBounds()
+                : RangeQuery.withLowerBound(afterId);
+        StateQueryRequest<KeyValueIterator<String, InstanceState>> request = StateQueryRequest
+                .inStore(ElephantTopology.INSTANCE_STATE_STORE).withQuery(range).requireActive();
+        StateQueryResult<KeyValueIterator<String, InstanceState>> result = streams.query(request);
+        List<InstanceState> page = new ArrayList<>();
+        for (QueryResult<KeyValueIterator<String, InstanceState>> partition : result.getPartitionResults().values()) {
+            if (partition.isFailure()) {
+                continue; // held here only as a standby, or moving: its active owner answers for it
+            }
+            int taken = 0;
+            try (KeyValueIterator<String, InstanceState> it = partition.getResult()) {
+                // Each partition is in key order; the first `limit` past the cursor of each are enough to merge.
+                while (it.hasNext() && taken < limit) {
+                    InstanceState st = it.next().value;
+                    if (st.recordContent() != null && (afterId == null || st.instanceId().compareTo(afterId) > 0)) {
+                        page.add(st);
+                        taken++;
+                    }
+                }
+            }
+        }
+        page.sort(java.util.Comparator.comparing(InstanceState::instanceId));
+        return page.size() > limit ? new ArrayList<>(page.subList(0, limit)) : page;
+    }
+
+    /** Every instance of the application that holds part of instance-state, this one included. */
+    public List<HostInfo> instanceStateHosts() throws StoreUnavailable {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new StoreUnavailable("Kafka Streams is " + streams.state());
+        }
+        return streams.streamsMetadataForStore(ElephantTopology.INSTANCE_STATE_STORE).stream()
+                .map(m -> m.hostInfo()).distinct().toList();
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
     public static class StoreUnavailable extends Exception {
         public StoreUnavailable(String message) {
             super(message);
