@@ -215,6 +215,7 @@ final class DevCommand implements Callable<Integer> {
         out.println("  DNS                127.0.0.1:" + stack.dnsPort() + " (UDP+TCP)");
         out.println("  Elephant API       " + stack.apiUrl() + "  (ingest, join, /readyz)");
         out.println("  Operations         " + stack.opsUrl() + "  (queries, /v1/health, /metrics)");
+        out.println("operations page: " + stack.opsUrl().resolve("/ui/"));
         if (acmeDirectory != null) {
             out.println("  Certificate        *." + domain + " from " + acmeDirectory + " -> Secrets Manager secret "
                     + CertificateSettings.DEFAULT_SECRET + "  (elephant cert status)");

@@ -111,6 +111,8 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/v1/health", HttpApi::onTheOperationsListener);
         server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
         server.createContext("/v1/records", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/instances", HttpApi::onTheOperationsListener);
+        server.createContext(OpsPage.PATH, HttpApi::onTheOperationsListener);
         server.createContext("/metrics", HttpApi::onTheOperationsListener);
         probes(readiness);
         start();
@@ -124,7 +126,10 @@ public final class HttpApi implements AutoCloseable {
         query = new QueryHandler(queries, config, forwarder);
         server.createContext("/v1/meetings/", query);
         server.createContext("/v1/instances/", query);
-        server.createContext("/v1/records", new RecordsHandler(queries, config, forwarder));
+        server.createContext("/v1/records", new ListingHandler(ListingHandler.Kind.RECORDS, queries, config, forwarder));
+        server.createContext("/v1/instances", new ListingHandler(ListingHandler.Kind.INSTANCES, queries, config,
+                forwarder));
+        server.createContext(OpsPage.PATH, new OpsPage());
         server.createContext("/v1/health", exchange -> {
             try (exchange) {
                 // Always 200: this reports, it is not a check for a load balancer to act on.

@@ -115,6 +115,15 @@ public final class StateQueries {
      * {@code limit}.
      */
     public List<InstanceState> localRecords(String afterId, int limit) throws StoreUnavailable {
+        return localInstances(afterId, limit, st -> st.recordContent() != null);
+    }
+
+    /**
+     * The instances of the partitions of instance-state this instance actively owns that {@code which} takes, in the
+     * order of their ids, after {@code afterId} (null: from the first), at most {@code limit}.
+     */
+    public List<InstanceState> localInstances(String afterId, int limit, java.util.function.Predicate<InstanceState> which)
+            throws StoreUnavailable {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new StoreUnavailable("Kafka Streams is " + streams.state());
         }
@@ -133,7 +142,7 @@ public final class StateQueries {
                 // Each partition is in key order; the first `limit` past the cursor of each are enough to merge.
                 while (it.hasNext() && taken < limit) {
                     InstanceState st = it.next().value;
-                    if (st.recordContent() != null && (afterId == null || st.instanceId().compareTo(afterId) > 0)) {
+                    if (which.test(st) && (afterId == null || st.instanceId().compareTo(afterId) > 0)) {
                         page.add(st);
                         taken++;
                     }

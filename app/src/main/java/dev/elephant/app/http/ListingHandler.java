@@ -20,22 +20,41 @@ import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * {@code GET /v1/records?after=NAME&limit=N}: every record Elephant wants to exist, in the order of their names, a page
- * at a time (the next page starts after the {@code next} the answer names; {@code next} is null on the last page).
+ * Listings of the instance-state table, a page at a time in the order of instance ids (so of record names); the next
+ * page starts after the {@code next} the answer names, which is null on the last page:
+ * <ul>
+ *   <li>{@code GET /v1/records?after=NAME&limit=N}: every record Elephant wants to exist;</li>
+ *   <li>{@code GET /v1/instances?after=ID&limit=N}: every instance Elephant holds (what the operations page shows).</li>
+ * </ul>
  * Each instance holds part of the table: the instance asked collects the page from all of them (they answer from their
  * own part when asked by a peer) and answers {@code 503} rather than a page with a part missing, so a reader such as
  * {@code elephant hosts} never takes an incomplete list for the whole.
  */
-final class RecordsHandler implements HttpHandler {
+final class ListingHandler implements HttpHandler {
 
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 2000;
 
+    /** What is listed. */
+    enum Kind {
+        RECORDS("/v1/records", "records"), INSTANCES("/v1/instances", "instances");
+
+        final String path;
+        final String field;
+
+        Kind(String path, String field) {
+            this.path = path;
+            this.field = field;
+        }
+    }
+
+    private final Kind kind;
     private final StateQueries queries;
     private final TopologyConfig config;
     private final QueryForwarder peers;
 
-    RecordsHandler(StateQueries queries, TopologyConfig config, QueryForwarder peers) {
+    ListingHandler(Kind kind, StateQueries queries, TopologyConfig config, QueryForwarder peers) {
+        this.kind = kind;
         this.queries = queries;
         this.config = config;
         this.peers = peers;
@@ -45,6 +64,11 @@ final class RecordsHandler implements HttpHandler {
     record Item(String name, String type, String content, int ttl, String instanceId, String publicIp,
                 String privateIp, String status) {}
 
+    /** One instance as the listing shows it. */
+    record InstanceItem(String instanceId, String source, String state, String stateTime, String publicIp,
+                        String privateIp, String meetingId, String role, String recordName, String recordContent,
+                        String recordStatus) {}
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -53,7 +77,7 @@ final class RecordsHandler implements HttpHandler {
                 Responses.error(exchange, 405, "method-not-allowed", "use GET");
                 return;
             }
-            if (!exchange.getRequestURI().getPath().equals("/v1/records")) {
+            if (!exchange.getRequestURI().getPath().equals(kind.path)) {
                 Responses.error(exchange, 404, "not-found", "no such resource");
                 return;
             }
@@ -69,18 +93,22 @@ final class RecordsHandler implements HttpHandler {
                 Responses.error(exchange, 400, "bad-limit", "limit must be 1.." + MAX_LIMIT);
                 return;
             }
-            if (after != null && !after.toLowerCase(Locale.ROOT).endsWith("." + config.domain())) {
+            String afterId;
+            if (kind == Kind.INSTANCES) {
+                afterId = after;
+            } else if (after != null && !after.toLowerCase(Locale.ROOT).endsWith("." + config.domain())) {
                 Responses.error(exchange, 400, "bad-cursor", "after must be a record name under " + config.domain()
                         + ", as the last page's next gave it");
                 return;
+            } else {
+                afterId = after == null ? null : after.substring(0, after.indexOf('.'));
             }
-            String afterId = after == null ? null : after.substring(0, after.indexOf('.'));
             try {
-                List<Item> page = QueryForwarder.wasForwarded(exchange) ? local(afterId, limit)
+                List<JsonNode> page = QueryForwarder.wasForwarded(exchange) ? local(afterId, limit)
                         : everywhere(after, afterId, limit);
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("records", page);
-                body.put("next", page.size() == limit ? page.get(page.size() - 1).name() : null);
+                body.put(kind.field, page);
+                body.put("next", page.size() == limit ? cursorOf(page.get(page.size() - 1)) : null);
                 Responses.json(exchange, 200, body);
             } catch (StateQueries.StoreUnavailable e) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
@@ -93,31 +121,40 @@ final class RecordsHandler implements HttpHandler {
         }
     }
 
-    private List<Item> local(String afterId, int limit) throws StateQueries.StoreUnavailable {
-        List<Item> out = new ArrayList<>();
-        for (InstanceState s : queries.localRecords(afterId, limit)) {
-            out.add(new Item(s.recordName(), "A", s.recordContent(), config.ttl(), s.instanceId(), s.publicIp(),
-                    s.privateIp(), s.recordStatus() == null ? null : s.recordStatus().name().toLowerCase(Locale.ROOT)));
+    private String cursorOf(JsonNode item) {
+        return item.path(kind == Kind.RECORDS ? "name" : "instanceId").asText();
+    }
+
+    private List<JsonNode> local(String afterId, int limit) throws StateQueries.StoreUnavailable {
+        List<JsonNode> out = new ArrayList<>();
+        List<InstanceState> states = kind == Kind.RECORDS ? queries.localRecords(afterId, limit)
+                : queries.localInstances(afterId, limit, st -> true);
+        for (InstanceState s : states) {
+            String status = s.recordStatus() == null ? null : s.recordStatus().name().toLowerCase(Locale.ROOT);
+            Object item = kind == Kind.RECORDS
+                    ? new Item(s.recordName(), "A", s.recordContent(), config.ttl(), s.instanceId(), s.publicIp(),
+                            s.privateIp(), status)
+                    : new InstanceItem(s.instanceId(), s.source(), s.state(),
+                            s.stateTime() == null ? null : s.stateTime().toString(), s.publicIp(), s.privateIp(),
+                            s.meetingId(config), s.role(config), s.recordName(), s.recordContent(), status);
+            out.add(Json.mapper().valueToTree(item));
         }
         return out;
     }
 
-    private List<Item> everywhere(String after, String afterId, int limit)
+    private List<JsonNode> everywhere(String after, String afterId, int limit)
             throws StateQueries.StoreUnavailable, IOException {
-        List<Item> all = new ArrayList<>();
+        List<JsonNode> all = new ArrayList<>();
         for (HostInfo host : queries.instanceStateHosts()) {
             if (host.equals(queries.self())) {
                 all.addAll(local(afterId, limit));
                 continue;
             }
-            String query = "/v1/records?limit=" + limit
+            String query = kind.path + "?limit=" + limit
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-            JsonNode answer = Json.mapper().readTree(peers.fetch(host, query));
-            for (JsonNode r : answer.path("records")) {
-                all.add(Json.mapper().treeToValue(r, Item.class));
-            }
+            Json.mapper().readTree(peers.fetch(host, query)).path(kind.field).forEach(all::add);
         }
-        all.sort(Comparator.comparing(Item::name));
+        all.sort(Comparator.comparing(this::cursorOf));
         return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
     }
 

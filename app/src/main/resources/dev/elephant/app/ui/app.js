@@ -1,0 +1,155 @@
+// Elephant's operations page: read-only, from the operations listener's JSON endpoints, refreshed every 2 s.
+// Data is put into the page with textContent only, never as HTML.
+'use strict';
+
+const REFRESH_MS = 2000;
+const PAGE = 200;
+let cursor = null;      // the page shown starts after this instance id (null: the first page)
+let nextCursor = null;
+let pageNumber = 1;
+const history = [];     // cursors of the pages before, for "first page"
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+async function getJson(path) {
+  const r = await fetch(path, { headers: { 'Accept': 'application/json' } });
+  let body = null;
+  try { body = await r.json(); } catch (e) { /* not JSON */ }
+  return { status: r.status, body };
+}
+
+function unavailable(target, what, detail) {
+  target.replaceChildren(el('span', what + ' is unavailable right now' + (detail ? ': ' + detail : '') +
+      '. The page keeps trying.', 'error'));
+}
+
+async function refreshHealth() {
+  const target = document.getElementById('health');
+  try {
+    const { status, body } = await getJson('/v1/health');
+    if (status !== 200 || !body) return unavailable(target, 'Health', 'HTTP ' + status);
+    const problems = Object.entries(body.problems || {});
+    const out = [el('p', body.healthy ? 'Healthy' : problems.length + ' problem(s)', body.healthy ? 'ok' : 'bad')];
+    if (problems.length) {
+      const ul = el('ul');
+      for (const [check, why] of problems) ul.appendChild(el('li', check + ': ' + why));
+      out.push(ul);
+    }
+    target.replaceChildren(...out);
+  } catch (e) {
+    unavailable(target, 'Health', e.message);
+  }
+}
+
+async function refreshCertificate() {
+  const target = document.getElementById('certificate');
+  try {
+    const { status, body } = await getJson('/v1/certificates');
+    if (status === 404) return target.replaceChildren(el('span', 'Elephant obtains no certificate here.'));
+    if (status !== 200 || !body) return unavailable(target, 'The certificate', 'HTTP ' + status);
+    const c = body[0];
+    const lines = [];
+    if (c.notAfter) {
+      lines.push(el('p', c.names.join(', ') + ' — ' + c.daysLeft + ' day(s) left (until ' + c.notAfter + '), issued by ' +
+          c.issuer, c.daysLeft < 7 ? 'bad' : 'ok'));
+    } else {
+      lines.push(el('p', 'None issued yet.', 'bad'));
+    }
+    if (c.lastError) lines.push(el('p', 'Last attempt failed: ' + c.lastError + '; next attempt ' + c.nextAttemptAt, 'bad'));
+    target.replaceChildren(...lines);
+  } catch (e) {
+    unavailable(target, 'The certificate', e.message);
+  }
+}
+
+function matches(i, filter) {
+  if (!filter) return true;
+  const hay = [i.instanceId, i.state, i.publicIp, i.privateIp, i.meetingId, i.role, i.recordName, i.recordStatus]
+      .filter(Boolean).join(' ').toLowerCase();
+  return hay.includes(filter.toLowerCase());
+}
+
+function since(time) {
+  if (!time) return '';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(time)) / 1000));
+  return s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
+}
+
+async function showDetail(id) {
+  const target = document.getElementById('detail');
+  const { status, body } = await getJson('/v1/instances/' + encodeURIComponent(id));
+  target.textContent = status === 200 ? JSON.stringify(body, null, 2) : 'HTTP ' + status + ': ' + JSON.stringify(body);
+}
+
+async function refreshInstances() {
+  const error = document.getElementById('instances-error');
+  const tbody = document.querySelector('#instances tbody');
+  try {
+    const path = '/v1/instances?limit=' + PAGE + (cursor ? '&after=' + encodeURIComponent(cursor) : '');
+    const { status, body } = await getJson(path);
+    if (status !== 200 || !body) {
+      error.textContent = 'Instances are unavailable right now (HTTP ' + status + (body && body.detail ? ': ' + body.detail : '') +
+          '). The page keeps trying.';
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    nextCursor = body.next;
+    const filter = document.getElementById('filter').value.trim();
+    const rows = [];
+    for (const i of body.instances) {
+      if (!matches(i, filter)) continue;
+      const tr = el('tr');
+      tr.tabIndex = 0;
+      tr.dataset.instanceId = i.instanceId;
+      for (const v of [i.instanceId, i.source, i.state, i.publicIp, i.privateIp, i.meetingId, i.role,
+          i.recordContent ? i.recordName + ' → ' + i.recordContent : '', i.recordStatus, since(i.stateTime)]) {
+        tr.appendChild(el('td', v || ''));
+      }
+      tr.addEventListener('click', () => showDetail(i.instanceId));
+      tr.addEventListener('keydown', ev => { if (ev.key === 'Enter') showDetail(i.instanceId); });
+      rows.push(tr);
+    }
+    // Keep the keyboard where it was: the focused row is rebuilt, so focus its successor.
+    const focused = document.activeElement && document.activeElement.dataset
+        ? document.activeElement.dataset.instanceId : undefined;
+    tbody.replaceChildren(...rows);
+    if (focused) {
+      const again = rows.find(r => r.dataset.instanceId === focused);
+      if (again) again.focus();
+    }
+    document.getElementById('page-info').textContent = 'page ' + pageNumber + ': ' + body.instances.length +
+        ' instance(s)' + (filter ? ', ' + rows.length + ' matching' : '') + (nextCursor ? ', more on the next page' : '');
+    document.getElementById('next-page').disabled = !nextCursor;
+  } catch (e) {
+    error.textContent = 'Instances are unavailable right now: ' + e.message + '. The page keeps trying.';
+    error.hidden = false;
+  }
+}
+
+async function refresh() {
+  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances()]);
+  document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
+}
+
+document.getElementById('next-page').addEventListener('click', () => {
+  if (!nextCursor) return;
+  history.push(cursor);
+  cursor = nextCursor;
+  pageNumber++;
+  refreshInstances();
+});
+document.getElementById('first-page').addEventListener('click', () => {
+  cursor = null;
+  pageNumber = 1;
+  history.length = 0;
+  refreshInstances();
+});
+document.getElementById('filter').addEventListener('input', refreshInstances);
+refresh();
+setInterval(refresh, REFRESH_MS);

@@ -1,0 +1,111 @@
+package dev.elephant.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.elephant.app.config.RunConfig;
+import dev.elephant.app.config.SecretsManagerReader;
+import dev.elephant.app.runtime.Elephant;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.TakesScreenshot;
+
+/**
+ * The operations page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
+ * {@code .ci/run} installs; nothing is downloaded): it follows Elephant live, without a reload.
+ */
+class OpsPageTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String KEY = "k-ops-page";
+    private static final String TOKEN = "cf-ops-page";
+
+    @TempDir
+    Path dir;
+    private RunFixture run;
+    private WebDriver browser;
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    static WebDriver headlessChromium(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Flags for a closed network and a root user in a container: no sandbox, no background calls home.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1400,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    @Test
+    void theInstancesAppearLiveAndAClickShowsOne() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER) || System.getenv("CI") != null,
+                "chromium and chromium-driver are not installed (.ci/run installs them)");
+        run = new RunFixture("opspage", TOKEN, KEY);
+        Path config = run.config(Files.createDirectories(dir.resolve("a")), "");
+        run.elephant = Elephant.start(RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", KEY,
+                "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN), new SecretsManagerReader()));
+        browser = headlessChromium(Files.createDirectories(dir.resolve("chromium")));
+        browser.get(run.ops("/ui/").toString());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.until(d -> d.findElement(By.id("updated")).getText().startsWith("Updated"));
+        assertThat(browser.getTitle()).isEqualTo("Elephant operations");
+        assertThat(browser.findElement(By.id("certificate")).getText()).contains("no certificate");
+
+        // An instance launched now appears without a reload, with its record.
+        String id = Ec2Launcher.launch(run.aws, "Project", "Elephant", "MeetingId", "m-ops", "Role", "teacher");
+        wait.until(d -> d.findElement(By.cssSelector("#instances tbody")).getText().contains(id));
+        wait.until(d -> rowOf(d, id).getText().contains(id + "." + RunFixture.DOMAIN + " →"));
+        String row = rowOf(browser, id).getText();
+        assertThat(row).contains("running").contains("m-ops").contains("teacher");
+
+        // Keyboard: focus the row, Enter shows the instance.
+        rowOf(browser, id).sendKeys(Keys.ENTER);
+        wait.until(d -> d.findElement(By.id("detail")).getText().contains("\"instanceId\": \"" + id + "\""));
+
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path saved = Path.of("target", "screenshots", "ops-page.png");
+        Files.createDirectories(saved.getParent());
+        Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
+
+        // The filter narrows the page.
+        browser.findElement(By.id("filter")).sendKeys("no-such-instance");
+        wait.until(d -> !d.findElement(By.cssSelector("#instances tbody")).getText().contains(id));
+
+        // Elephant gone: the page says so instead of showing stale data as if live.
+        run.elephant.close();
+        run.elephant = null;
+        wait.until(d -> d.findElement(By.id("health")).getText().contains("unavailable"));
+    }
+
+    private static WebElement rowOf(WebDriver d, String id) {
+        return d.findElement(By.cssSelector("#instances tbody tr[data-instance-id='" + id + "']"));
+    }
+}
