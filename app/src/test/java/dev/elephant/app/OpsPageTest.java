@@ -7,6 +7,9 @@ import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.config.SecretsManagerReader;
 import dev.elephant.app.runtime.Elephant;
 import java.io.File;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,7 +61,7 @@ class OpsPageTest {
         // Flags for a closed network and a root user in a container: no sandbox, no background calls home.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,900", "--user-data-dir=" + profile);
+                "--disable-sync", "--window-size=1400,1700", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
@@ -86,14 +89,24 @@ class OpsPageTest {
         String row = rowOf(browser, id).getText();
         assertThat(row).contains("running").contains("m-ops").contains("teacher");
 
-        // Keyboard: focus the row, Enter shows the instance.
+        // Keyboard: focus the row, Enter shows the instance and its record's history.
         rowOf(browser, id).sendKeys(Keys.ENTER);
         wait.until(d -> d.findElement(By.id("detail")).getText().contains("\"instanceId\": \"" + id + "\""));
+        wait.until(d -> d.findElement(By.cssSelector("#history tbody")).getText().contains("applied create"));
 
+        // The DNS change is in the last hour's mutations, and a refused input under dead letters.
+        wait.until(d -> d.findElement(By.cssSelector("#mutations tbody")).getText()
+                .contains(id + "." + RunFixture.DOMAIN));
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                run.api("/v1/eventbridge")).header("X-Elephant-Key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        wait.until(d -> d.findElement(By.id("dead-letters")).getText().contains("malformed-json"));
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Path saved = Path.of("target", "screenshots", "ops-page.png");
         Files.createDirectories(saved.getParent());
         Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
+
 
         // The filter narrows the page.
         browser.findElement(By.id("filter")).sendKeys("no-such-instance");

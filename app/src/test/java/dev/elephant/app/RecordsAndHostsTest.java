@@ -117,6 +117,17 @@ class RecordsAndHostsTest {
         assertThat(publicSide.statusCode()).isEqualTo(404);
         assertThat(publicSide.body()).contains("not-here");
 
+        // The recent DNS audit of one instance, from either instance; a window that is no duration is refused.
+        String one = ids.get(0);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(b.resolve("/v1/mutations?instance="
+                + one)).path("mutations").size() >= 2);
+        JsonNode newest = get(a.resolve("/v1/mutations?since=PT10M&instance=" + one)).path("mutations").get(0);
+        assertThat(newest.path("name").asText()).isEqualTo(one + "." + RunFixture.DOMAIN);
+        assertThat(newest.path("phase").asText()).isEqualTo("applied");
+        assertThat(http.send(HttpRequest.newBuilder(a.resolve("/v1/mutations?since=yesterday")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+        assertThat(get(a.resolve("/v1/dead-letters")).path("byReason").size()).isZero();
+
         // The hosts file: one line per name, sorted, with the address asked for.
         Path hostsFile = dir.resolve("hosts");
         assertThat(hosts("--out", hostsFile.toString())).as(lastOutput).isZero();

@@ -111,6 +111,8 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/v1/health", HttpApi::onTheOperationsListener);
         server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
         server.createContext("/v1/records", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/mutations", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/dead-letters", HttpApi::onTheOperationsListener);
         server.createContext("/v1/instances", HttpApi::onTheOperationsListener);
         server.createContext(OpsPage.PATH, HttpApi::onTheOperationsListener);
         server.createContext("/metrics", HttpApi::onTheOperationsListener);
@@ -147,6 +149,14 @@ public final class HttpApi implements AutoCloseable {
         });
         probes(readiness);
         start();
+    }
+
+    /** {@code GET /v1/mutations} and {@code GET /v1/dead-letters}: the audit topics for a recent window of time. */
+    public void serveRecent(Map<String, Object> kafka, String mutationsTopic, String deadLetterTopic,
+                            java.time.Clock clock) {
+        RecentHandler recent = new RecentHandler(kafka, mutationsTopic, deadLetterTopic, clock);
+        server.createContext("/v1/mutations", recent);
+        server.createContext("/v1/dead-letters", recent);
     }
 
     /** Where the certificate's status comes from. */

@@ -8,7 +8,6 @@ import dev.elephant.events.Json;
 import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceState;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,16 +71,14 @@ final class ListingHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                Responses.error(exchange, 405, "method-not-allowed", "use GET");
+            if (!Responses.readOnly(exchange)) {
                 return;
             }
             if (!exchange.getRequestURI().getPath().equals(kind.path)) {
                 Responses.error(exchange, 404, "not-found", "no such resource");
                 return;
             }
-            Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+            Map<String, String> params = QueryParams.of(exchange.getRequestURI().getRawQuery());
             String after = params.get("after");
             int limit;
             try {
@@ -156,20 +153,5 @@ final class ListingHandler implements HttpHandler {
         }
         all.sort(Comparator.comparing(this::cursorOf));
         return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
-    }
-
-    private static Map<String, String> params(String rawQuery) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (rawQuery == null) {
-            return out;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 }

@@ -46,9 +46,7 @@ final class QueryHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                Responses.error(exchange, 405, "method-not-allowed", "use GET");
+            if (!Responses.readOnly(exchange)) {
                 return;
             }
             String path = exchange.getRequestURI().getPath();

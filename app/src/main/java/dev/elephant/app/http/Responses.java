@@ -12,6 +12,16 @@ final class Responses {
 
     private Responses() {}
 
+    /** The read-only endpoints' rule: anything but a GET is answered 405 here. True when the request is a GET. */
+    static boolean readOnly(HttpExchange exchange) throws IOException {
+        if ("GET".equals(exchange.getRequestMethod())) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET");
+        error(exchange, 405, "method-not-allowed", "use GET");
+        return false;
+    }
+
     static void json(HttpExchange exchange, int status, Object body) throws IOException {
         send(exchange, status, "application/json", Json.toBytes(body));
     }

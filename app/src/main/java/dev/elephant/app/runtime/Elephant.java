@@ -99,6 +99,8 @@ public final class Elephant implements AutoCloseable {
         ops.serveOps(queries, selfAddress, s.topology(), this::readinessProblems, this::healthProblems, metrics);
         CertificatesWiring certs = certificates;
         ops.serveCertificates(certs == null ? null : certs::status);
+        ops.serveRecent(s.kafka().properties(), s.topics().names().dnsMutations(), s.topics().names().deadLetter(),
+                clock);
         http.servePublic(connector.eventBridge(), connector.meetings(), ops, this::readinessProblems);
         // Registered last, so closed first: no request reaches a capability that is stopping behind it.
         closer.register(ops::stopTakingRequests);

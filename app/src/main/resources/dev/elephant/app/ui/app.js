@@ -80,10 +80,79 @@ function since(time) {
   return s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
 }
 
+function content(m) {
+  if (m.previousContent && m.content) return m.previousContent + ' → ' + m.content;
+  if (m.content) return m.content;
+  return m.previousContent ? '(was ' + m.previousContent + ')' : '';
+}
+
+function mutationRows(mutations, withName) {
+  return mutations.map(m => {
+    const tr = el('tr');
+    const cells = [m.time, withName ? m.name : null, m.phase, m.action, content(m), m.causeId, m.error]
+        .filter((v, i) => withName || i !== 1);
+    for (const v of cells) tr.appendChild(el('td', v || ''));
+    return tr;
+  });
+}
+
+let selected = null;
+
 async function showDetail(id) {
+  selected = id;
   const target = document.getElementById('detail');
   const { status, body } = await getJson('/v1/instances/' + encodeURIComponent(id));
   target.textContent = status === 200 ? JSON.stringify(body, null, 2) : 'HTTP ' + status + ': ' + JSON.stringify(body);
+  await refreshHistory();
+}
+
+async function refreshHistory() {
+  if (!selected) return;
+  const tbody = document.querySelector('#history tbody');
+  const { status, body } = await getJson('/v1/mutations?since=P7D&limit=100&instance=' + encodeURIComponent(selected));
+  if (status !== 200 || !body) {
+    const tr = el('tr');
+    tr.appendChild(el('td', 'The history is unavailable right now (HTTP ' + status + ').', 'error'));
+    tbody.replaceChildren(tr);
+    return;
+  }
+  tbody.replaceChildren(...mutationRows(body.mutations, false));
+}
+
+async function refreshMutations() {
+  const error = document.getElementById('mutations-error');
+  try {
+    const { status, body } = await getJson('/v1/mutations?since=PT1H&limit=100');
+    if (status !== 200 || !body) {
+      error.textContent = 'DNS changes are unavailable right now (HTTP ' + status + '). The page keeps trying.';
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    document.querySelector('#mutations tbody').replaceChildren(...mutationRows(body.mutations, true));
+  } catch (e) {
+    error.textContent = 'DNS changes are unavailable right now: ' + e.message + '. The page keeps trying.';
+    error.hidden = false;
+  }
+}
+
+async function refreshDeadLetters() {
+  const target = document.getElementById('dead-letters');
+  try {
+    const { status, body } = await getJson('/v1/dead-letters?since=PT1H&limit=5');
+    if (status !== 200 || !body) return unavailable(target, 'Dead letters', 'HTTP ' + status);
+    const reasons = Object.entries(body.byReason);
+    if (!reasons.length) return target.replaceChildren(el('span', 'Nothing refused in the last hour.', 'ok'));
+    const out = [el('p', reasons.map(([r, n]) => r + ': ' + n).join(', '), 'bad')];
+    const ul = el('ul');
+    for (const d of body.latest) {
+      ul.appendChild(el('li', d.time + ' ' + d.reason + ' (' + (d.source || '') + '): ' + (d.detail || '')));
+    }
+    out.push(ul);
+    target.replaceChildren(...out);
+  } catch (e) {
+    unavailable(target, 'Dead letters', e.message);
+  }
 }
 
 async function refreshInstances() {
@@ -132,8 +201,12 @@ async function refreshInstances() {
   }
 }
 
+let ticks = 0;
+
 async function refresh() {
-  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances()]);
+  // The audit windows are read from Kafka: every 5th refresh (10 s) is enough for them.
+  const slow = ticks++ % 5 === 0 ? [refreshMutations(), refreshDeadLetters(), refreshHistory()] : [];
+  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances(), ...slow]);
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
 
