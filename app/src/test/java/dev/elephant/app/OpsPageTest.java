@@ -68,7 +68,7 @@ class OpsPageTest {
     }
 
     @Test
-    void theInstancesAppearLiveAndAClickShowsOne() throws Exception {
+    void instancesAndMeetingsAppearLiveWithTheirChangesAndRefusedInput() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER) || System.getenv("CI") != null,
                 "chromium and chromium-driver are not installed (.ci/run installs them)");
         run = new RunFixture("opspage", TOKEN, KEY);
@@ -88,6 +88,19 @@ class OpsPageTest {
         wait.until(d -> rowOf(d, id).getText().contains(id + "." + RunFixture.DOMAIN + " →"));
         String row = rowOf(browser, id).getText();
         assertThat(row).contains("running").contains("m-ops").contains("teacher");
+
+        // Its meeting scheduled: the meeting turns ready with the teacher's link, without a reload.
+        HttpResponse<String> scheduled = HttpClient.newHttpClient().send(HttpRequest.newBuilder(run.api("/v1/meetings"))
+                .header("X-Elephant-Key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"scheduled\",\"meetingId\":\"m-ops\","
+                        + "\"roles\":[\"teacher\"],\"startsAt\":\"2026-11-22T10:00:00Z\","
+                        + "\"endsAt\":\"2099-11-22T11:00:00Z\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(scheduled.statusCode()).as(scheduled.body()).isEqualTo(202);
+        wait.until(d -> d.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops']")).getText()
+                .contains("ready"));
+        WebElement link = browser.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops'] a"));
+        assertThat(link.getText()).isEqualTo("teacher");
+        assertThat(link.getAttribute("href")).isEqualTo("https://" + id + "." + RunFixture.DOMAIN + ":8443/");
 
         // Keyboard: focus the row, Enter shows the instance and its record's history.
         rowOf(browser, id).sendKeys(Keys.ENTER);

@@ -131,6 +131,8 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/v1/records", new ListingHandler(ListingHandler.Kind.RECORDS, queries, config, forwarder));
         server.createContext("/v1/instances", new ListingHandler(ListingHandler.Kind.INSTANCES, queries, config,
                 forwarder));
+        server.createContext("/v1/meetings", new ListingHandler(ListingHandler.Kind.MEETINGS, queries, config,
+                forwarder));
         server.createContext(OpsPage.PATH, new OpsPage());
         server.createContext("/v1/health", exchange -> {
             try (exchange) {

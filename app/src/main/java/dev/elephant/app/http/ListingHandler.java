@@ -7,6 +7,7 @@ import dev.elephant.app.queries.StateQueries;
 import dev.elephant.events.Json;
 import dev.elephant.topology.common.TopologyConfig;
 import dev.elephant.topology.instances.InstanceState;
+import dev.elephant.topology.meetings.MeetingState;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * page starts after the {@code next} the answer names, which is null on the last page:
  * <ul>
  *   <li>{@code GET /v1/records?after=NAME&limit=N}: every record Elephant wants to exist;</li>
- *   <li>{@code GET /v1/instances?after=ID&limit=N}: every instance Elephant holds (what the operations page shows).</li>
+ *   <li>{@code GET /v1/instances?after=ID&limit=N}: every instance Elephant holds (what the operations page shows);</li>
+ *   <li>{@code GET /v1/meetings?after=ID&limit=N}: every meeting, as {@code GET /v1/meetings/{id}} shows one.</li>
  * </ul>
  * Each instance holds part of the table: the instance asked collects the page from all of them (they answer from their
  * own part when asked by a peer) and answers {@code 503} rather than a page with a part missing, so a reader such as
@@ -36,7 +38,7 @@ final class ListingHandler implements HttpHandler {
 
     /** What is listed. */
     enum Kind {
-        RECORDS("/v1/records", "records"), INSTANCES("/v1/instances", "instances");
+        RECORDS("/v1/records", "records"), INSTANCES("/v1/instances", "instances"), MEETINGS("/v1/meetings", "meetings");
 
         final String path;
         final String field;
@@ -91,7 +93,7 @@ final class ListingHandler implements HttpHandler {
                 return;
             }
             String afterId;
-            if (kind == Kind.INSTANCES) {
+            if (kind != Kind.RECORDS) {
                 afterId = after;
             } else if (after != null && !after.toLowerCase(Locale.ROOT).endsWith("." + config.domain())) {
                 Responses.error(exchange, 400, "bad-cursor", "after must be a record name under " + config.domain()
@@ -119,11 +121,21 @@ final class ListingHandler implements HttpHandler {
     }
 
     private String cursorOf(JsonNode item) {
-        return item.path(kind == Kind.RECORDS ? "name" : "instanceId").asText();
+        return item.path(switch (kind) {
+            case RECORDS -> "name";
+            case INSTANCES -> "instanceId";
+            case MEETINGS -> "meetingId";
+        }).asText();
     }
 
     private List<JsonNode> local(String afterId, int limit) throws StateQueries.StoreUnavailable {
         List<JsonNode> out = new ArrayList<>();
+        if (kind == Kind.MEETINGS) {
+            for (MeetingState m : queries.localMeetings(afterId, limit)) {
+                out.add(MeetingView.of(m, config));
+            }
+            return out;
+        }
         List<InstanceState> states = kind == Kind.RECORDS ? queries.localRecords(afterId, limit)
                 : queries.localInstances(afterId, limit, st -> true);
         for (InstanceState s : states) {

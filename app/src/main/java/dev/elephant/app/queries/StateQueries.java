@@ -124,33 +124,50 @@ public final class StateQueries {
      */
     public List<InstanceState> localInstances(String afterId, int limit, java.util.function.Predicate<InstanceState> which)
             throws StoreUnavailable {
+        return localRange(ElephantTopology.INSTANCE_STATE_STORE, afterId, limit, which);
+    }
+
+    /** The meetings of the partitions of meeting-state this instance actively owns, as {@link #localInstances}. */
+    public List<MeetingState> localMeetings(String afterId, int limit) throws StoreUnavailable {
+        return localRange(ElephantTopology.MEETING_STATE_STORE, afterId, limit, m -> true);
+    }
+
+    /**
+     * The values of the partitions of {@code store} this instance actively owns that {@code which} takes, in key
+     * order, with keys after {@code afterKey} (null: from the first), at most {@code limit}.
+     */
+    private <V> List<V> localRange(String store, String afterKey, int limit, java.util.function.Predicate<V> which)
+            throws StoreUnavailable {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new StoreUnavailable("Kafka Streams is " + streams.state());
         }
-        RangeQuery<String, InstanceState> range = afterId == null ? RangeQuery.withNoBounds()
-                : RangeQuery.withLowerBound(afterId);
-        StateQueryRequest<KeyValueIterator<String, InstanceState>> request = StateQueryRequest
-                .inStore(ElephantTopology.INSTANCE_STATE_STORE).withQuery(range).requireActive();
-        StateQueryResult<KeyValueIterator<String, InstanceState>> result = streams.query(request);
-        List<InstanceState> page = new ArrayList<>();
-        for (QueryResult<KeyValueIterator<String, InstanceState>> partition : result.getPartitionResults().values()) {
+        RangeQuery<String, V> range = afterKey == null ? RangeQuery.withNoBounds() : RangeQuery.withLowerBound(afterKey);
+        StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store).withQuery(range)
+                .requireActive();
+        StateQueryResult<KeyValueIterator<String, V>> result = streams.query(request);
+        List<org.apache.kafka.streams.KeyValue<String, V>> page = new ArrayList<>();
+        for (QueryResult<KeyValueIterator<String, V>> partition : result.getPartitionResults().values()) {
             if (partition.isFailure()) {
                 continue; // held here only as a standby, or moving: its active owner answers for it
             }
             int taken = 0;
-            try (KeyValueIterator<String, InstanceState> it = partition.getResult()) {
+            try (KeyValueIterator<String, V> it = partition.getResult()) {
                 // Each partition is in key order; the first `limit` past the cursor of each are enough to merge.
                 while (it.hasNext() && taken < limit) {
-                    InstanceState st = it.next().value;
-                    if (which.test(st) && (afterId == null || st.instanceId().compareTo(afterId) > 0)) {
-                        page.add(st);
+                    var kv = it.next();
+                    if (kv.value != null && which.test(kv.value) && (afterKey == null || kv.key.compareTo(afterKey) > 0)) {
+                        page.add(kv);
                         taken++;
                     }
                 }
             }
         }
-        page.sort(java.util.Comparator.comparing(InstanceState::instanceId));
-        return page.size() > limit ? new ArrayList<>(page.subList(0, limit)) : page;
+        page.sort(java.util.Comparator.comparing(kv -> kv.key));
+        List<V> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, page.size()); i++) {
+            out.add(page.get(i).value);
+        }
+        return out;
     }
 
     /** Every instance of the application that holds part of instance-state, this one included. */

@@ -201,12 +201,54 @@ async function refreshInstances() {
   }
 }
 
+function seats(m) {
+  return m.roles.map(role => {
+    const held = (m.instances[role] || []).map(i => i.instanceId + ' ' + i.recordStatus).join(', ');
+    const seat = m.seats && m.seats[role];
+    const launch = seat ? ' (launch ' + seat.launch + (seat.error ? ': ' + seat.error : '') + ')' : '';
+    return role + ': ' + (held || 'none') + launch;
+  }).join('; ');
+}
+
+async function refreshMeetings() {
+  const error = document.getElementById('meetings-error');
+  try {
+    const { status, body } = await getJson('/v1/meetings?limit=200');
+    if (status !== 200 || !body) {
+      error.textContent = 'Meetings are unavailable right now (HTTP ' + status + '). The page keeps trying.';
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    const rows = body.meetings.map(m => {
+      const tr = el('tr');
+      tr.dataset.meetingId = m.meetingId;
+      for (const v of [m.meetingId, m.status, m.startsAt, seats(m)]) tr.appendChild(el('td', v || ''));
+      const links = el('td');
+      for (const [role, url] of Object.entries(m.links || {})) {
+        if (!/^https?:\/\//.test(url)) continue;
+        const a = el('a', role);
+        a.href = url;
+        a.title = url;
+        links.appendChild(a);
+        links.appendChild(document.createTextNode(' '));
+      }
+      tr.appendChild(links);
+      return tr;
+    });
+    document.querySelector('#meetings tbody').replaceChildren(...rows);
+  } catch (e) {
+    error.textContent = 'Meetings are unavailable right now: ' + e.message + '. The page keeps trying.';
+    error.hidden = false;
+  }
+}
+
 let ticks = 0;
 
 async function refresh() {
   // The audit windows are read from Kafka: every 5th refresh (10 s) is enough for them.
   const slow = ticks++ % 5 === 0 ? [refreshMutations(), refreshDeadLetters(), refreshHistory()] : [];
-  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances(), ...slow]);
+  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances(), refreshMeetings(), ...slow]);
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
 
