@@ -78,6 +78,13 @@ class SecretsStayOutTest {
                 .anyMatch(e -> e.getFormattedMessage().contains("10000")));
         answers.add(http.send(HttpRequest.newBuilder(run.ops("/v1/instances/" + id))
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
+        // The operations page and every endpoint it reads: the refused key's dead letter and the refused write's
+        // audit among them.
+        for (String path : List.of("/ui/", "/ui/app.js", "/v1/instances", "/v1/records", "/v1/meetings",
+                "/v1/mutations?since=PT1H", "/v1/dead-letters?since=PT1H", "/v1/certificates")) {
+            answers.add(http.send(HttpRequest.newBuilder(run.ops(path)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body());
+        }
         String metrics = http.send(HttpRequest.newBuilder(run.ops("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         String readyz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
@@ -107,6 +114,7 @@ class SecretsStayOutTest {
 
         assertThat(everything.toString()).as("what was scanned holds the failures themselves")
                 .contains("unauthorized").contains("10000").contains(topics.instanceEvents())
+                .contains("Elephant operations").contains("\"instances\"").contains("\"mutations\"")
                 .doesNotContain(TOKEN).doesNotContain(KEY);
     }
 }
