@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,6 +41,7 @@ final class RecentHandler implements HttpHandler {
 
     static final Duration MAX_WINDOW = Duration.ofDays(7);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final java.util.concurrent.atomic.AtomicLong WINDOWS = new java.util.concurrent.atomic.AtomicLong();
 
     private final Map<String, Object> kafka;
     private final String mutationsTopic;
@@ -156,6 +158,9 @@ final class RecentHandler implements HttpHandler {
 
     /** Every readable record of {@code topic} from the offsets of {@code from} to its end. */
     private void window(String topic, Instant from, KeyedValue each) throws TimeoutException {
+        // Its own client id: the page asks for two windows at once, and client ids name the clients' metrics.
+        Map<String, Object> kafka = new java.util.HashMap<>(this.kafka);
+        kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-ops-window-" + WINDOWS.incrementAndGet());
         List<TopicPartition> partitions;
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka, new StringDeserializer(),
                 new ByteArrayDeserializer())) {

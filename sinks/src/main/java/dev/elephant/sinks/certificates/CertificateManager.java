@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -71,7 +72,12 @@ public final class CertificateManager extends ConsumerLoop {
     public CertificateManager(Map<String, Object> kafka, String groupId, Topics topics, CertificateSettings settings,
                               AcmeIssuer issuer, ChallengeRecords challenges, SecretStore secrets,
                               AuditTrail<CertificateEvent> history, MeterRegistry metrics, Clock clock) {
-        super("certificates", committedReader(kafka, groupId, "elephant-certificates", Map.of()), BACKOFF, clock);
+        // An attempt runs on the poll thread and may take several attempt timeouts (each challenge, then the order):
+        // the group must not take the certificate away meanwhile and give it to another instance to order again.
+        super("certificates", committedReader(kafka, groupId, "elephant-certificates",
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                        settings.attemptTimeout().multipliedBy(2L * settings.names().size() + 2).toMillis()))),
+                BACKOFF, clock);
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
