@@ -26,7 +26,12 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
     /** Every partition of {@code topic}; a topic that does not exist is an error that names it. */
     public static TopicSnapshot readTopic(Map<String, Object> clientProperties, String topic, Duration timeout)
             throws TimeoutException {
-        List<TopicPartition> partitions;
+        return read(clientProperties, partitionsOf(clientProperties, topic, timeout), timeout);
+    }
+
+    /** Every partition of {@code topic}; a topic that does not exist is an error that names it. */
+    public static List<TopicPartition> partitionsOf(Map<String, Object> clientProperties, String topic,
+                                                    Duration timeout) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clientProperties, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             var infos = c.partitionsFor(topic, timeout);
@@ -34,9 +39,8 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
                 throw new IllegalStateException("topic " + topic + " does not exist on "
                         + clientProperties.get("bootstrap.servers"));
             }
-            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         }
-        return read(clientProperties, partitions, timeout);
     }
 
     /**

@@ -114,8 +114,8 @@ final class ListingHandler implements HttpHandler {
                 Responses.error(exchange, 503, "state-unavailable", e.getMessage());
             } catch (IOException e) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
-                Responses.error(exchange, 503, "peer-unreachable", "part of the records is held by an instance that "
-                        + "did not answer: " + e.getMessage());
+                Responses.error(exchange, 503, "peer-unreachable", "part of the " + kind.field + " is held by an "
+                        + "instance that did not answer: " + e.getMessage());
             }
         }
     }
@@ -154,7 +154,9 @@ final class ListingHandler implements HttpHandler {
     private List<JsonNode> everywhere(String after, String afterId, int limit)
             throws StateQueries.StoreUnavailable, IOException {
         List<JsonNode> all = new ArrayList<>();
-        for (HostInfo host : queries.instanceStateHosts()) {
+        // The instances holding the listed table's partitions: meetings are kept in meeting-state, the rest in
+        // instance-state.
+        for (HostInfo host : kind == Kind.MEETINGS ? queries.meetingStateHosts() : queries.instanceStateHosts()) {
             if (host.equals(queries.self())) {
                 all.addAll(local(afterId, limit));
                 continue;

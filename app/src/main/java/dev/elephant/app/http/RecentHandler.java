@@ -22,10 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What happened lately, read from the audit topics for a window of time (only that window is read, from the offsets
@@ -161,12 +158,7 @@ final class RecentHandler implements HttpHandler {
         // Its own client id: the page asks for two windows at once, and client ids name the clients' metrics.
         Map<String, Object> kafka = new java.util.HashMap<>(this.kafka);
         kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-ops-window-" + WINDOWS.incrementAndGet());
-        List<TopicPartition> partitions;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            partitions = c.partitionsFor(topic, READ_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-        }
+        List<TopicPartition> partitions = TopicSnapshot.partitionsOf(kafka, topic, READ_TIMEOUT);
         Map<TopicPartition, Long> start = TopicSnapshot.offsetsSince(kafka, partitions, from, READ_TIMEOUT);
         TopicSnapshot.scan(kafka, partitions, start, READ_TIMEOUT, r -> {
             if (r.value() == null) {

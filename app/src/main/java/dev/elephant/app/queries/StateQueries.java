@@ -47,9 +47,7 @@ public final class StateQueries {
     }
 
     private <V> V get(String store, String key) throws StoreUnavailable {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new StoreUnavailable("Kafka Streams is " + streams.state());
-        }
+        requireRunning();
         KeyQueryMetadata where = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
         if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new StoreUnavailable(store + " has no owner for the key right now");
@@ -76,9 +74,7 @@ public final class StateQueries {
 
     /** Whether this instance is the active owner of the key's partition of instance-state. */
     public boolean ownsInstance(String id) throws StoreUnavailable {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new StoreUnavailable("Kafka Streams is " + streams.state());
-        }
+        requireRunning();
         KeyQueryMetadata where = streams.queryMetadataForKey(ElephantTopology.INSTANCE_STATE_STORE, id,
                 Serdes.String().serializer());
         if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
@@ -89,24 +85,7 @@ public final class StateQueries {
 
     /** Every instance of the partitions of instance-state this instance is the active owner of. */
     public List<InstanceState> localInstances() throws StoreUnavailable {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new StoreUnavailable("Kafka Streams is " + streams.state());
-        }
-        StateQueryRequest<KeyValueIterator<String, InstanceState>> request = StateQueryRequest
-                .inStore(ElephantTopology.INSTANCE_STATE_STORE)
-                .withQuery(RangeQuery.<String, InstanceState>withNoBounds())
-                .requireActive();
-        StateQueryResult<KeyValueIterator<String, InstanceState>> result = streams.query(request);
-        List<InstanceState> all = new ArrayList<>();
-        for (QueryResult<KeyValueIterator<String, InstanceState>> partition : result.getPartitionResults().values()) {
-            if (partition.isFailure()) {
-                continue; // a partition held here only as a standby, or moving: its owner sweeps it
-            }
-            try (KeyValueIterator<String, InstanceState> it = partition.getResult()) {
-                it.forEachRemaining(kv -> all.add(kv.value));
-            }
-        }
-        return all;
+        return localRange(ElephantTopology.INSTANCE_STATE_STORE, null, Integer.MAX_VALUE, st -> true);
     }
 
     /**
@@ -138,9 +117,7 @@ public final class StateQueries {
      */
     private <V> List<V> localRange(String store, String afterKey, int limit, java.util.function.Predicate<V> which)
             throws StoreUnavailable {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new StoreUnavailable("Kafka Streams is " + streams.state());
-        }
+        requireRunning();
         RangeQuery<String, V> range = afterKey == null ? RangeQuery.withNoBounds() : RangeQuery.withLowerBound(afterKey);
         StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store).withQuery(range)
                 .requireActive();
@@ -172,11 +149,24 @@ public final class StateQueries {
 
     /** Every instance of the application that holds part of instance-state, this one included. */
     public List<HostInfo> instanceStateHosts() throws StoreUnavailable {
+        return hostsOf(ElephantTopology.INSTANCE_STATE_STORE);
+    }
+
+    /** Every instance of the application that holds part of meeting-state, this one included. */
+    public List<HostInfo> meetingStateHosts() throws StoreUnavailable {
+        return hostsOf(ElephantTopology.MEETING_STATE_STORE);
+    }
+
+    private List<HostInfo> hostsOf(String store) throws StoreUnavailable {
+        requireRunning();
+        return streams.streamsMetadataForStore(store).stream().map(m -> m.hostInfo()).distinct().toList();
+    }
+
+    /** Queries are answered only while Kafka Streams runs: before, and during a rebalance, the stores move. */
+    private void requireRunning() throws StoreUnavailable {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new StoreUnavailable("Kafka Streams is " + streams.state());
         }
-        return streams.streamsMetadataForStore(ElephantTopology.INSTANCE_STATE_STORE).stream()
-                .map(m -> m.hostInfo()).distinct().toList();
     }
 
     public HostInfo self() {

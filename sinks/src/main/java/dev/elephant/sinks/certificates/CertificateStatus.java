@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A certificate as its history on {@code certificates} tells it, for an operator: {@code elephant cert status} and
@@ -67,15 +64,7 @@ public record CertificateStatus(
     /** The certificate's history as the topic holds it now. */
     public static CertificateHistory history(Map<String, Object> kafka, String topic, String certificate,
                                              Duration timeout) throws TimeoutException {
-        int count;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            var infos = c.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist on " + kafka.get("bootstrap.servers"));
-            }
-            count = infos.size();
-        }
+        int count = TopicSnapshot.partitionsOf(kafka, topic, timeout).size();
         TopicPartition p = new TopicPartition(topic, TopicSnapshot.partitionOf(certificate, count));
         CertificateHistory h = new CertificateHistory();
         for (ConsumerRecord<String, byte[]> r : TopicSnapshot.read(kafka, List.of(p), timeout).records()) {
