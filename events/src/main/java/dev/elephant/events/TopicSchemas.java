@@ -30,7 +30,7 @@ public final class TopicSchemas {
     /** The topics by the name after the prefix ({@code instance-events}, …), in the docs' order. */
     public static final List<String> TOPICS = List.of("instance-events", "meeting-events", "dns-desired",
             "dns-mutations", "meeting-ready", "dead-letter", "ticks", "machine-commands", "machine-actions",
-            "certificates");
+            "certificates", "failover-names", "failover-checks");
 
     /** Read once: the documents as published, and the validators built from them. */
     private static final Map<String, JsonNode> DOCUMENTS = documents();

@@ -54,6 +54,19 @@ public record Topics(String prefix) {
         return prefix + "certificates";
     }
 
+    /**
+     * The failover names declared (POST /v1/failover, the run config), keyed by the name's label; a tombstone
+     * removes a name. The instance whose consumer holds a name's partition runs its checks.
+     */
+    public String failoverNames() {
+        return prefix + "failover-names";
+    }
+
+    /** The results of the failover names' checks, keyed by the name: what the topology decides a name's target from. */
+    public String failoverChecks() {
+        return prefix + "failover-checks";
+    }
+
     public String deadLetter() {
         return prefix + "dead-letter";
     }
@@ -61,11 +74,11 @@ public record Topics(String prefix) {
     /** Topics whose history is the source of truth or the audit: deleted only by (long) retention. */
     public List<String> retained() {
         return List.of(instanceEvents(), meetingEvents(), dnsMutations(), deadLetter(), ticks(), machineCommands(),
-                machineActions(), certificates());
+                machineActions(), certificates(), failoverChecks());
     }
 
     /** Topics that hold the latest value per key. */
     public List<String> compacted() {
-        return List.of(dnsDesired(), meetingReady());
+        return List.of(dnsDesired(), meetingReady(), failoverNames());
     }
 }

@@ -5,6 +5,8 @@ import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Ec2State;
+import dev.elephant.events.FailoverCheck;
+import dev.elephant.events.FailoverName;
 import dev.elephant.events.EcsStatus;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
@@ -18,6 +20,7 @@ import dev.elephant.events.Tick;
 import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
+import dev.elephant.topology.failover.FailoverStates;
 import dev.elephant.topology.instances.InstanceChange;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.instances.InstanceStates;
@@ -54,12 +57,16 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   (re-keyed by instance)       │
  *                                └─instances with a MeetingId tag (re-keyed by meeting)─┐
  *  meeting-events ──validate──────────────────────────────────────────────▶ [meeting-state] ─▶ meeting-ready
+ *
+ *  failover-names ──┬──▶ [failover-state] ──target moved──▶ dns-desired ({name}.{domain})
+ *  failover-checks ─┘
  * </pre>
  */
 public final class ElephantTopology {
 
     public static final String INSTANCE_STATE_STORE = InstanceStates.STORE;
     public static final String MEETING_STATE_STORE = MeetingStates.STORE;
+    public static final String FAILOVER_STATE_STORE = FailoverStates.STORE;
 
     private ElephantTopology() {}
 
@@ -146,6 +153,16 @@ public final class ElephantTopology {
         Produced<String, MachineCommand> commands = Produced.with(Serdes.String(), JsonSerde.of(MachineCommand.class));
         byKind.get("meeting-output-command").mapValues(MeetingOutput::command, Named.as("meeting-command-value"))
                 .to(topics.machineCommands(), commands.withName("meeting-machine-commands"));
+
+        // Failover names: where each points is decided from its checks' results alone (written by the checker at
+        // the edge, with the addresses it found), so a replay decides the same.
+        FailoverStates.attach(builder, config.domain(),
+                        matchingSchema(builder, topics.failoverNames(), "failover-names", FailoverName.class,
+                                topics.deadLetter()),
+                        matchingSchema(builder, topics.failoverChecks(), "failover-checks", FailoverCheck.class,
+                                topics.deadLetter()))
+                .to(topics.dnsDesired(), Produced.with(Serdes.String(), JsonSerde.of(DesiredRecord.class))
+                        .withName("failover-dns-desired"));
 
         if (config.machines().reapAfter() != null) {
             var idle = changes

@@ -3,6 +3,8 @@ package dev.elephant.topology;
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
+import dev.elephant.events.FailoverCheck;
+import dev.elephant.events.FailoverName;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.LaunchSpec;
@@ -14,6 +16,7 @@ import dev.elephant.events.Tick;
 import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.topology.common.TopologyConfig;
+import dev.elephant.topology.failover.FailoverState;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import java.io.IOException;
@@ -51,6 +54,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, Tick> ticks;
     final TestInputTopic<String, MachineAction> machineActions;
     final TestOutputTopic<String, MachineCommand> commands;
+    final TestInputTopic<String, FailoverName> failoverNames;
+    final TestInputTopic<String, FailoverCheck> failoverChecks;
     /** The same input topics as bytes, for values that are not what Elephant would write. */
     final TestInputTopic<String, byte[]> rawInstanceEvents;
     final TestInputTopic<String, byte[]> rawMeetingEvents;
@@ -92,6 +97,10 @@ final class TopologyFixture implements AutoCloseable {
                 JsonSerde.of(MachineAction.class).serializer());
         commands = driver.createOutputTopic(t.machineCommands(), str.deserializer(),
                 matchingSchema("machine-commands", MachineCommand.class));
+        failoverNames = driver.createInputTopic(t.failoverNames(), str.serializer(),
+                JsonSerde.of(FailoverName.class).serializer());
+        failoverChecks = driver.createInputTopic(t.failoverChecks(), str.serializer(),
+                JsonSerde.of(FailoverCheck.class).serializer());
     }
 
     /** The ticker's word that it is now {@code time}. */
@@ -190,6 +199,11 @@ final class TopologyFixture implements AutoCloseable {
     InstanceState instance(String id) {
         KeyValueStore<String, InstanceState> store = driver.getKeyValueStore(ElephantTopology.INSTANCE_STATE_STORE);
         return store.get(id);
+    }
+
+    FailoverState failover(String name) {
+        KeyValueStore<String, FailoverState> store = driver.getKeyValueStore(ElephantTopology.FAILOVER_STATE_STORE);
+        return store.get(name);
     }
 
     MeetingState meeting(String id) {

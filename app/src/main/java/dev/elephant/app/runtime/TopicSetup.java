@@ -69,7 +69,10 @@ final class TopicSetup {
         } else {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             configs.put(TopicConfig.RETENTION_MS_CONFIG, topic.equals(topics.deadLetter())
-                    ? String.valueOf(30L * 24 * 3600 * 1000) : LONG_RETENTION_MS);
+                    ? String.valueOf(30L * 24 * 3600 * 1000)
+                    // A name's target depends on its last few results only; a week is plenty to audit a flip.
+                    : topic.equals(topics.failoverChecks()) ? String.valueOf(7L * 24 * 3600 * 1000)
+                    : LONG_RETENTION_MS);
         }
         int minInSync = TopicDurability.minInSyncReplicasFor(replication);
         if (minInSync > 0) {
