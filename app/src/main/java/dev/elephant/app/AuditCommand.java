@@ -3,6 +3,7 @@ package dev.elephant.app;
 import dev.elephant.app.audit.AuditReport;
 import dev.elephant.events.CertificateEvent;
 import dev.elephant.events.DnsMutation;
+import dev.elephant.events.FailoverCheck;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
 import dev.elephant.events.MachineAction;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Prints when each record was created, changed, deleted or repaired, by which event, with what outcome.",
-                "Reads dns-mutations, machine-actions, certificates and instance-events."})
+                "Reads dns-mutations, machine-actions, certificates, instance-events and, for a record name, "
+                        + "failover-checks."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -81,8 +83,21 @@ final class AuditCommand implements Callable<Integer> {
         } catch (IllegalStateException noTopic) {
             // A deployment from before Elephant obtained certificates has no certificate history.
         }
-        List<AuditReport.Row> rows = AuditReport.build(subject, mutations, events, actions, certificates, meetingTag,
-                from);
+        List<FailoverCheck> checks = new ArrayList<>();
+        if (AuditReport.kindOf(subject) == AuditReport.SubjectKind.RECORD) {
+            String label = subject.substring(0, subject.indexOf('.')).toLowerCase(java.util.Locale.ROOT);
+            try {
+                readAll(props, topics.failoverChecks(), r -> {
+                    if (label.equals(r.key())) {
+                        checks.add(Json.fromBytes(r.value(), FailoverCheck.class));
+                    }
+                });
+            } catch (IllegalStateException noTopic) {
+                // A deployment from before failover names has no checks.
+            }
+        }
+        List<AuditReport.Row> rows = AuditReport.build(subject,
+                new AuditReport.Sources(mutations, events, actions, certificates, checks), meetingTag, from);
         if (format.equals("json")) {
             out.println(Json.toString(rows));
         } else {

@@ -2,6 +2,7 @@ package dev.elephant.app.audit;
 
 import dev.elephant.events.CertificateEvent;
 import dev.elephant.events.DnsMutation;
+import dev.elephant.events.FailoverCheck;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.InstanceIds;
 import dev.elephant.events.MachineAction;
@@ -51,25 +52,35 @@ public final class AuditReport {
      */
     public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
                                   List<MachineAction> actions, String meetingTag, Instant since) {
-        return build(subject, mutations, events, actions, List.of(), meetingTag, since);
+        return build(subject, new Sources(mutations, events, actions, List.of(), List.of()), meetingTag, since);
     }
 
     /**
-     * @param certificates the certificate's history ({@code certificates}): its attempts and outcomes appear, named
-     *                     {@code certificate:…}, when the subject is one of its names, its challenge record's name or
-     *                     the certificate's id; the challenge records' writes name the attempt that caused them
+     * Everything the audit reads.
+     *
+     * @param actions        the EC2 audit ({@code machine-actions})
+     * @param certificates   the certificate's history ({@code certificates}): its attempts and outcomes appear, named
+     *                       {@code certificate:…}, when the subject is one of its names, its challenge record's name
+     *                       or the certificate's id; the challenge records' writes name the attempt that caused them
+     * @param failoverChecks the failover checks' results of the subject's name ({@code failover-checks}): a record a
+     *                       result moved names it as its cause, and the run of results that moved it appears before
+     *                       the change, named {@code failover-check:primary} or {@code …:secondary}
      */
-    public static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
-                                  List<MachineAction> actions, List<CertificateEvent> certificates, String meetingTag,
-                                  Instant since) {
+    public record Sources(List<DnsMutation> mutations, List<InstanceEvent> events, List<MachineAction> actions,
+                          List<CertificateEvent> certificates, List<FailoverCheck> failoverChecks) {}
+
+    public static List<Row> build(String subject, Sources sources, String meetingTag, Instant since) {
         Map<String, CertificateEvent> attempts = new HashMap<>();
-        for (CertificateEvent c : certificates) {
+        for (CertificateEvent c : sources.certificates()) {
             if (c.phase() == CertificateEvent.Phase.ATTEMPT) {
                 attempts.put(c.attemptId(), c);
             }
         }
-        List<Row> rows = new ArrayList<>(build(subject, mutations, events, actions, meetingTag, since, attempts));
-        for (CertificateEvent c : certificates) {
+        Map<String, FailoverCheck> checks = new HashMap<>();
+        sources.failoverChecks().forEach(c -> checks.put(c.checkId(), c));
+        List<Row> rows = new ArrayList<>(build(subject, sources.mutations(), sources.events(), sources.actions(),
+                meetingTag, since, attempts, checks));
+        for (CertificateEvent c : sources.certificates()) {
             boolean about = subject.equals(c.certificate()) || c.names().stream().anyMatch(n -> n.equalsIgnoreCase(subject)
                     || ("_acme-challenge." + (n.startsWith("*.") ? n.substring(2) : n)).equalsIgnoreCase(subject));
             if (!about || (since != null && c.time() != null && c.time().isBefore(since))) {
@@ -82,13 +93,50 @@ public final class AuditReport {
                     c.error() == null ? null : c.error() + (c.nextAttemptAt() == null ? "" : " (next attempt "
                             + c.nextAttemptAt() + ")"), c.attemptId()));
         }
+        // First, so that the stable sort puts a check before the change it caused at the same instant.
+        rows.addAll(0, checksThatMoved(rows, sources.failoverChecks(), since));
         rows.sort(Comparator.comparing(Row::time, Comparator.nullsFirst(Comparator.naturalOrder())));
         return rows;
     }
 
+    /**
+     * For each change a check result caused: that result and the ones in a row before it on the same target that
+     * agreed with it (the failures that made the target unhealthy, or the passes that made it healthy again).
+     */
+    private static List<Row> checksThatMoved(List<Row> rows, List<FailoverCheck> all, Instant since) {
+        Map<String, List<FailoverCheck>> byTarget = new HashMap<>();
+        for (FailoverCheck c : all) {
+            byTarget.computeIfAbsent(c.declarationId() + "/" + c.target(), k -> new ArrayList<>()).add(c);
+        }
+        byTarget.values().forEach(l -> l.sort(Comparator.comparing(FailoverCheck::time)));
+        Set<String> causes = new HashSet<>();
+        rows.forEach(r -> causes.add(r.causeId()));
+        Map<String, Row> out = new java.util.LinkedHashMap<>();
+        for (List<FailoverCheck> results : byTarget.values()) {
+            for (int i = 0; i < results.size(); i++) {
+                if (!causes.contains(results.get(i).checkId())) {
+                    continue;
+                }
+                boolean ok = results.get(i).ok();
+                for (int j = i; j >= 0 && j > i - MAX_RUN && results.get(j).ok() == ok; j--) {
+                    FailoverCheck c = results.get(j);
+                    if (since == null || !c.time().isBefore(since)) {
+                        out.putIfAbsent(c.checkId(), new Row(c.time(), "failover-check:" + c.target(),
+                                c.ok() ? "pass" : "fail", "check", c.address(), null, c.instanceId(), null,
+                                c.detail(), null, c.checkId()));
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** The most results of a run shown before a change: a run is at most 10 long before it moves a name. */
+    private static final int MAX_RUN = 10;
+
     private static List<Row> build(String subject, List<DnsMutation> mutations, List<InstanceEvent> events,
                                    List<MachineAction> actions, String meetingTag, Instant since,
-                                   Map<String, CertificateEvent> attempts) {
+                                   Map<String, CertificateEvent> attempts, Map<String, FailoverCheck> checks) {
         SubjectKind kind = kindOf(subject);
         Map<String, InstanceEvent> byEventId = new HashMap<>();
         Set<String> meetingInstances = new HashSet<>();
@@ -111,7 +159,7 @@ public final class AuditReport {
                 continue;
             }
             rows.add(new Row(m.time(), m.name(), wire(m.phase()), m.action() == null ? null : wire(m.action()),
-                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId()), attempts.get(m.causeId())),
+                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId()), attempts.get(m.causeId()), checks.get(m.causeId())),
                     m.error(), m.mutationId()));
         }
         for (MachineAction a : actions) {
@@ -134,7 +182,12 @@ public final class AuditReport {
         return rows;
     }
 
-    private static String describe(InstanceEvent e, CertificateEvent attempt) {
+    private static String describe(InstanceEvent e, CertificateEvent attempt, FailoverCheck check) {
+        if (check != null) {
+            return "failover check of the " + check.target() + " " + (check.instanceId() == null ? ""
+                    : check.instanceId() + " ") + (check.address() == null ? "" : check.address() + " ")
+                    + (check.ok() ? "passed" : "failed") + " (" + check.detail() + ")";
+        }
         if (attempt != null) {
             return "certificate attempt (" + attempt.reason() + ") for " + String.join(", ", attempt.names());
         }

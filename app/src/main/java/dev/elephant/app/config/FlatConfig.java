@@ -105,7 +105,8 @@ final class FlatConfig {
     /** Keys set that Elephant does not know: a typo must not pass unnoticed. */
     Iterable<String> unknownKeys() {
         return values.keySet().stream()
-                .filter(k -> !k.startsWith("kafka.") && !keysByEnv.containsValue(k))
+                // kafka.* are Kafka's own properties; failover.<name>.* are declarations, checked as such.
+                .filter(k -> !k.startsWith("kafka.") && !k.startsWith("failover.") && !keysByEnv.containsValue(k))
                 .toList();
     }
 }

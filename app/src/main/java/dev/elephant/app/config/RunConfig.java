@@ -3,6 +3,9 @@ package dev.elephant.app.config;
 import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ecs.EcsTagSource;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elephant.events.FailoverName;
+import dev.elephant.events.Json;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.certificates.CertificateSettings;
@@ -329,6 +332,7 @@ public final class RunConfig {
                 }
             }
             CertificateSettings certificates = domain == null ? null : certificates(domain);
+            List<FailoverName> failover = failover();
             if (ownerId != null && OwnershipMark.problemWith(ownerId) != null) {
                 problems.add("ownerId (ELEPHANT_OWNER_ID): " + OwnershipMark.problemWith(ownerId));
             }
@@ -352,7 +356,7 @@ public final class RunConfig {
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
                     new ElephantSettings.Launch(maxRunning, concurrency, tickInterval, launchBucket,
                             refill != null && refill > 0 ? refill : ElephantSettings.Launch.DEFAULT_REFILL_PER_SECOND),
-                    new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)), certificates);
+                    new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)), certificates, failover);
         }
 
         /** {@code certificates.*}, or null while {@code certificates.enabled} is false. */
@@ -389,6 +393,35 @@ public final class RunConfig {
                 problems.add(e.getMessage());
                 return null;
             }
+        }
+
+        /**
+         * {@code failover.<name>.…}: each name's declaration with the fields of {@code POST /v1/failover}
+         * ({@code failover.db.primary.address}, {@code failover.db.check.port}, …), checked as the API checks them.
+         */
+        private List<FailoverName> failover() {
+            Map<String, ObjectNode> byName = new java.util.TreeMap<>();
+            c.withPrefix("failover.").forEach((key, value) -> {
+                String[] path = key.split("\\.");
+                ObjectNode node = byName.computeIfAbsent(path[0], n -> Json.mapper().createObjectNode());
+                for (int i = 1; i < path.length - 1; i++) {
+                    node = node.has(path[i]) && node.get(path[i]).isObject() ? (ObjectNode) node.get(path[i])
+                            : node.putObject(path[i]);
+                }
+                if (path.length > 1) {
+                    node.put(path[path.length - 1], value);
+                }
+            });
+            List<FailoverName> names = new ArrayList<>();
+            byName.forEach((name, node) -> {
+                try {
+                    names.add(FailoverName.parse(node, name, FailoverName.SOURCE_CONFIG, "config",
+                            java.time.Instant.EPOCH));
+                } catch (FailoverName.Invalid e) {
+                    e.problems().forEach(p -> problems.add("failover." + name + ": " + p));
+                }
+            });
+            return names;
         }
 
         /** A list, in YAML or comma-separated in the environment; empty when not set. */

@@ -213,7 +213,7 @@ public final class DevStack implements AutoCloseable {
                 new ElephantSettings.Ecs(EcsTagSource.TASK, List.of("default")),
                 // Links also go to the AWS stand-in's EventBridge, as in AWS.
                 new ElephantSettings.MeetingLinks("default", ElephantSettings.MeetingLinks.DEFAULT_SOURCE),
-                o.launch(), new ElephantSettings.Reap(false), o.certificates());
+                o.launch(), new ElephantSettings.Reap(false), o.certificates(), List.of());
         elephant = bind("--http-port", () -> Elephant.start(settings));
         started.register(elephant);
     }

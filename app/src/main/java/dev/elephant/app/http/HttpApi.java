@@ -5,10 +5,12 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.elephant.app.queries.StateQueries;
+import dev.elephant.connector.failover.FailoverIngest;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.events.HttpServerSettings;
 import dev.elephant.events.PemTls;
 import dev.elephant.sinks.certificates.CertificateStatus;
+import dev.elephant.sinks.failover.InstanceAddresses;
 import dev.elephant.topology.common.TopologyConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -33,7 +35,7 @@ import javax.net.ssl.SSLContext;
  *       and the browsers following {@code join} need it: ingest, {@code join}, {@code /healthz}, {@code /readyz}.
  *       Nothing on it tells a stranger anything about the fleet.</li>
  *   <li>The operations surface ({@link #serveOps}) is private (bound to loopback unless configured): instance
- *       and meeting queries (private addresses, every tag), {@code /v1/health}, {@code /metrics}. The instances
+ *       and meeting queries (private addresses, every tag), failover names, {@code /v1/health}, {@code /metrics}. The instances
  *       advertise it to each other, so forwarded queries and {@code join}s go here.</li>
  * </ul>
  */
@@ -51,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
     private ExecutorService threads;
     /** The query handler of the operations listener; the public listener's {@code join} goes through it too. */
     private QueryHandler query;
+    private InstanceAddresses instanceAddresses;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpApi(HttpServer server, QueryForwarder.TlsPeers tlsPeers, String name) {
@@ -90,8 +93,8 @@ public final class HttpApi implements AutoCloseable {
      * @param ops the operations listener, already serving: its query handler (and so its forwarder to the peers'
      *            operations listeners) answers {@code join} here too
      */
-    public void servePublic(IngestHandler eventBridge, IngestHandler meetings, HttpApi ops,
-                            Supplier<Map<String, String>> readiness) {
+    public void servePublic(IngestHandler eventBridge, IngestHandler meetings, FailoverIngestHandlers failover,
+                            HttpApi ops, Supplier<Map<String, String>> readiness) {
         QueryHandler query = ops.query;
         if (query == null) {
             throw new IllegalStateException("the operations listener must serve before the public one");
@@ -107,6 +110,18 @@ public final class HttpApi implements AutoCloseable {
                 onTheOperationsListener(exchange);
             }
         });
+        server.createContext(FailoverIngest.PATH, exchange -> {
+            // Declared and removed here with the ingest key; read on the operations listener.
+            String path = exchange.getRequestURI().getPath();
+            boolean read = "GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod());
+            if (read) {
+                onTheOperationsListener(exchange);
+            } else if (FailoverIngest.PATH.equals(path)) {
+                failover.declare().handle(exchange);
+            } else {
+                failover.remove().handle(exchange);
+            }
+        });
         server.createContext("/v1/instances/", HttpApi::onTheOperationsListener);
         server.createContext("/v1/health", HttpApi::onTheOperationsListener);
         server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
@@ -120,14 +135,32 @@ public final class HttpApi implements AutoCloseable {
         start();
     }
 
+    /** {@code POST /v1/failover} and {@code DELETE /v1/failover/{name}}. */
+    public record FailoverIngestHandlers(IngestHandler declare, IngestHandler remove) {}
+
+    /**
+     * Where instances are now, as failover checks need it: read from this instance's tables or asked of the instance
+     * holding them. Available once {@link #serveOps} ran.
+     */
+    public InstanceAddresses instanceAddresses() {
+        if (instanceAddresses == null) {
+            throw new IllegalStateException("the operations listener does not serve yet");
+        }
+        return instanceAddresses;
+    }
+
     /** What is private: queries (also those forwarded by the other instances), health, metrics. */
     public void serveOps(StateQueries queries, String self, TopologyConfig config,
                          Supplier<Map<String, String>> readiness, Supplier<Map<String, String>> health,
                          PrometheusMeterRegistry metrics) {
         QueryForwarder forwarder = new QueryForwarder(tlsPeers, self, metrics);
         query = new QueryHandler(queries, config, forwarder);
+        instanceAddresses = new PeerInstanceAddresses(queries, forwarder);
         server.createContext("/v1/meetings/", query);
         server.createContext("/v1/instances/", query);
+        server.createContext("/v1/failover/", query);
+        server.createContext("/v1/failover", new ListingHandler(ListingHandler.Kind.FAILOVER, queries, config,
+                forwarder));
         server.createContext("/v1/records", new ListingHandler(ListingHandler.Kind.RECORDS, queries, config, forwarder));
         server.createContext("/v1/instances", new ListingHandler(ListingHandler.Kind.INSTANCES, queries, config,
                 forwarder));

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.elephant.app.queries.StateQueries;
 import dev.elephant.events.Json;
 import dev.elephant.topology.common.TopologyConfig;
+import dev.elephant.topology.failover.FailoverState;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import java.io.IOException;
@@ -23,9 +24,12 @@ import org.apache.kafka.streams.state.HostInfo;
  * Listings of the instance-state table, a page at a time in the order of instance ids (so of record names); the next
  * page starts after the {@code next} the answer names, which is null on the last page:
  * <ul>
- *   <li>{@code GET /v1/records?after=NAME&limit=N}: every record Elephant wants to exist;</li>
+ *   <li>{@code GET /v1/records?after=NAME&limit=N}: every record Elephant wants to exist: the instances' and the
+ *       failover names';</li>
  *   <li>{@code GET /v1/instances?after=ID&limit=N}: every instance Elephant holds (what the operations page shows);</li>
- *   <li>{@code GET /v1/meetings?after=ID&limit=N}: every meeting, as {@code GET /v1/meetings/{id}} shows one.</li>
+ *   <li>{@code GET /v1/meetings?after=ID&limit=N}: every meeting, as {@code GET /v1/meetings/{id}} shows one;</li>
+ *   <li>{@code GET /v1/failover?after=NAME&limit=N}: every failover name, as {@code GET /v1/failover/{name}} shows
+ *       one.</li>
  * </ul>
  * Each instance holds part of the table: the instance asked collects the page from all of them (they answer from their
  * own part when asked by a peer) and answers {@code 503} rather than a page with a part missing, so a reader such as
@@ -38,7 +42,8 @@ final class ListingHandler implements HttpHandler {
 
     /** What is listed. */
     enum Kind {
-        RECORDS("/v1/records", "records"), INSTANCES("/v1/instances", "instances"), MEETINGS("/v1/meetings", "meetings");
+        RECORDS("/v1/records", "records"), INSTANCES("/v1/instances", "instances"), MEETINGS("/v1/meetings", "meetings"),
+        FAILOVER("/v1/failover", "failover");
 
         final String path;
         final String field;
@@ -122,10 +127,20 @@ final class ListingHandler implements HttpHandler {
 
     private String cursorOf(JsonNode item) {
         return item.path(switch (kind) {
-            case RECORDS -> "name";
+            case RECORDS, FAILOVER -> "name";
             case INSTANCES -> "instanceId";
             case MEETINGS -> "meetingId";
         }).asText();
+    }
+
+    /**
+     * The order of a listing: its stores' key order. A record is ordered by its label (the key of the instance or
+     * failover name it belongs to), not its full name: "db-2.x" sorts before "db.x", "db" before "db-2".
+     */
+    private String orderOf(JsonNode item) {
+        String cursor = cursorOf(item);
+        return kind == Kind.RECORDS ? cursor.substring(0, cursor.indexOf('.') < 0 ? cursor.length() : cursor.indexOf('.'))
+                : cursor;
     }
 
     private List<JsonNode> local(String afterId, int limit) throws StateQueries.StoreUnavailable {
@@ -135,6 +150,21 @@ final class ListingHandler implements HttpHandler {
                 out.add(MeetingView.of(m, config));
             }
             return out;
+        }
+        if (kind == Kind.FAILOVER) {
+            for (FailoverState f : queries.localFailover(afterId, limit)) {
+                out.add(FailoverView.of(f, config.domain()));
+            }
+            return out;
+        }
+        if (kind == Kind.RECORDS) {
+            // The failover names' records beside the instances', merged in label order below.
+            for (FailoverState f : queries.localFailover(afterId, limit)) {
+                if (f.content() != null) {
+                    out.add(Json.mapper().valueToTree(new Item(f.declaration().recordName(config.domain()), "A",
+                            f.content(), f.declaration().ttl(), null, null, null, null)));
+                }
+            }
         }
         List<InstanceState> states = kind == Kind.RECORDS ? queries.localRecords(afterId, limit)
                 : queries.localInstances(afterId, limit, st -> true);
@@ -148,15 +178,27 @@ final class ListingHandler implements HttpHandler {
                             s.meetingId(config), s.role(config), s.recordName(), s.recordContent(), status);
             out.add(Json.mapper().valueToTree(item));
         }
-        return out;
+        out.sort(Comparator.comparing(this::orderOf));
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+    }
+
+    /**
+     * The instances holding the listed tables' partitions: meetings are kept in meeting-state, failover names in
+     * failover-state, records in instance-state and failover-state (every instance runs the whole topology, so
+     * those are the same instances).
+     */
+    private List<HostInfo> hosts() throws StateQueries.StoreUnavailable {
+        return switch (kind) {
+            case MEETINGS -> queries.meetingStateHosts();
+            case FAILOVER -> queries.failoverStateHosts();
+            case RECORDS, INSTANCES -> queries.instanceStateHosts();
+        };
     }
 
     private List<JsonNode> everywhere(String after, String afterId, int limit)
             throws StateQueries.StoreUnavailable, IOException {
         List<JsonNode> all = new ArrayList<>();
-        // The instances holding the listed table's partitions: meetings are kept in meeting-state, the rest in
-        // instance-state.
-        for (HostInfo host : kind == Kind.MEETINGS ? queries.meetingStateHosts() : queries.instanceStateHosts()) {
+        for (HostInfo host : hosts()) {
             if (host.equals(queries.self())) {
                 all.addAll(local(afterId, limit));
                 continue;
@@ -165,7 +207,7 @@ final class ListingHandler implements HttpHandler {
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             Json.mapper().readTree(peers.fetch(host, query)).path(kind.field).forEach(all::add);
         }
-        all.sort(Comparator.comparing(this::cursorOf));
+        all.sort(Comparator.comparing(this::orderOf));
         return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
     }
 }

@@ -103,6 +103,27 @@ final class QueryForwarder {
         }
     }
 
+    /**
+     * What {@code peer} answers to a GET of {@code pathAndQuery}, or null when it answers 404 (it holds no such key).
+     *
+     * @throws IOException when it answered anything else but 200
+     */
+    byte[] fetchIfFound(HostInfo peer, String pathAndQuery) throws IOException {
+        Request request = new Request.Builder().url(scheme + "://" + peer.host() + ":" + peer.port() + pathAndQuery)
+                .get().header(FORWARDED_HEADER, self).build();
+        try (Response response = client.newCall(request).execute()) {
+            if (response.code() == 404) {
+                return null;
+            }
+            if (response.code() != 200) {
+                throw new IOException(peer.host() + ":" + peer.port() + " answered " + response.code());
+            }
+            try (InputStream in = response.body().byteStream()) {
+                return in.readNBytes(MAX_BODY);
+            }
+        }
+    }
+
     /** Answers {@code exchange} with what {@code owner} answers to the same GET. */
     void forward(HttpExchange exchange, HostInfo owner) throws IOException {
         String target = scheme + "://" + owner.host() + ":" + owner.port() + exchange.getRequestURI().getRawPath()

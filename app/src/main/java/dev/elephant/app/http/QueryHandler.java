@@ -8,6 +8,7 @@ import dev.elephant.events.InstanceIds;
 import dev.elephant.events.Json;
 import dev.elephant.events.Printable;
 import dev.elephant.topology.common.TopologyConfig;
+import dev.elephant.topology.failover.FailoverState;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import dev.elephant.topology.meetings.MeetingStatus;
@@ -19,7 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /v1/instances/{id}}, {@code GET /v1/meetings/{id}} and {@code GET /v1/meetings/{id}/join?role=…},
+ * {@code GET /v1/instances/{id}}, {@code GET /v1/meetings/{id}}, {@code GET /v1/meetings/{id}/join?role=…} and
+ * {@code GET /v1/failover/{name}},
  * answered from the materialized tables.
  */
 final class QueryHandler implements HttpHandler {
@@ -28,6 +30,7 @@ final class QueryHandler implements HttpHandler {
     private static final Pattern INSTANCE = Pattern.compile("/v1/instances/([^/]+)");
     private static final Pattern MEETING = Pattern.compile("/v1/meetings/([^/]+)");
     private static final Pattern JOIN = Pattern.compile("/v1/meetings/([^/]+)/join");
+    private static final Pattern FAILOVER = Pattern.compile("/v1/failover/([^/]+)");
     private static final Pattern ROLE = Pattern.compile("(?:^|&)role=([^&]*)");
 
     private final StateQueries queries;
@@ -55,6 +58,8 @@ final class QueryHandler implements HttpHandler {
                     meeting(exchange, m.group(1));
                 } else if ((m = INSTANCE.matcher(path)).matches()) {
                     instance(exchange, m.group(1));
+                } else if ((m = FAILOVER.matcher(path)).matches()) {
+                    failover(exchange, m.group(1));
                 } else {
                     Responses.error(exchange, 404, "not-found", "no such resource");
                 }
@@ -103,6 +108,16 @@ final class QueryHandler implements HttpHandler {
                 .put("content", s.recordContent())
                 .put("status", s.recordStatus().name().toLowerCase(java.util.Locale.ROOT));
         Responses.json(exchange, 200, body);
+    }
+
+    private void failover(HttpExchange exchange, String name) throws IOException, StateQueries.StoreUnavailable {
+        Optional<FailoverState> found = queries.failover(name);
+        if (found.isEmpty()) {
+            Responses.error(exchange, 404, "unknown-failover-name", "no failover name " + Printable.of(name)
+                    + " is declared");
+            return;
+        }
+        Responses.json(exchange, 200, FailoverView.of(found.get(), config.domain()));
     }
 
     private void meeting(HttpExchange exchange, String id) throws IOException, StateQueries.StoreUnavailable {

@@ -1,6 +1,7 @@
 package dev.elephant.app.queries;
 
 import dev.elephant.topology.ElephantTopology;
+import dev.elephant.topology.failover.FailoverState;
 import dev.elephant.topology.instances.InstanceState;
 import dev.elephant.topology.meetings.MeetingState;
 import java.util.ArrayList;
@@ -44,6 +45,11 @@ public final class StateQueries {
 
     public Optional<MeetingState> meeting(String id) throws StoreUnavailable {
         return Optional.ofNullable(this.<MeetingState>get(ElephantTopology.MEETING_STATE_STORE, id));
+    }
+
+    /** A failover name's state, by its label. */
+    public Optional<FailoverState> failover(String name) throws StoreUnavailable {
+        return Optional.ofNullable(this.<FailoverState>get(ElephantTopology.FAILOVER_STATE_STORE, name));
     }
 
     private <V> V get(String store, String key) throws StoreUnavailable {
@@ -111,6 +117,11 @@ public final class StateQueries {
         return localRange(ElephantTopology.MEETING_STATE_STORE, afterId, limit, m -> true);
     }
 
+    /** The failover names of the partitions of failover-state this instance actively owns, as {@link #localInstances}. */
+    public List<FailoverState> localFailover(String afterName, int limit) throws StoreUnavailable {
+        return localRange(ElephantTopology.FAILOVER_STATE_STORE, afterName, limit, f -> true);
+    }
+
     /**
      * The values of the partitions of {@code store} this instance actively owns that {@code which} takes, in key
      * order, with keys after {@code afterKey} (null: from the first), at most {@code limit}.
@@ -155,6 +166,11 @@ public final class StateQueries {
     /** Every instance of the application that holds part of meeting-state, this one included. */
     public List<HostInfo> meetingStateHosts() throws StoreUnavailable {
         return hostsOf(ElephantTopology.MEETING_STATE_STORE);
+    }
+
+    /** Every instance of the application that holds part of failover-state, this one included. */
+    public List<HostInfo> failoverStateHosts() throws StoreUnavailable {
+        return hostsOf(ElephantTopology.FAILOVER_STATE_STORE);
     }
 
     private List<HostInfo> hostsOf(String store) throws StoreUnavailable {

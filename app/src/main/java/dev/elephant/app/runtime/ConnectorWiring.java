@@ -12,6 +12,8 @@ import dev.elephant.connector.ecs.TaskTags;
 import dev.elephant.connector.ingest.DeadLetters;
 import dev.elephant.connector.ingest.EventBridgeIngest;
 import dev.elephant.connector.ingest.EventLog;
+import dev.elephant.app.http.HttpApi;
+import dev.elephant.connector.failover.FailoverIngest;
 import dev.elephant.connector.ingest.IngestAuth;
 import dev.elephant.connector.ingest.IngestHandler;
 import dev.elephant.connector.ingest.KafkaEventLog;
@@ -21,6 +23,8 @@ import dev.elephant.connector.sweep.KnownInstances;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,13 +47,15 @@ final class ConnectorWiring implements HealthCheck {
 
     private final IngestHandler eventBridge;
     private final IngestHandler meetings;
+    private final HttpApi.FailoverIngestHandlers failover;
     private final InventorySweep sweep;
     private final RefusedCallers refused;
 
-    private ConnectorWiring(IngestHandler eventBridge, IngestHandler meetings, InventorySweep sweep,
-                            RefusedCallers refused) {
+    private ConnectorWiring(IngestHandler eventBridge, IngestHandler meetings, HttpApi.FailoverIngestHandlers failover,
+                            InventorySweep sweep, RefusedCallers refused) {
         this.eventBridge = eventBridge;
         this.meetings = meetings;
+        this.failover = failover;
         this.sweep = sweep;
         this.refused = refused;
     }
@@ -87,9 +93,18 @@ final class ConnectorWiring implements HealthCheck {
             auth = auth.orBasic(s.ingest().basicUser(), s.ingest().basicPassword());
         }
         RefusedCallers refused = new RefusedCallers(clock, metrics);
+        Set<String> configNames = new HashSet<>();
+        s.failover().forEach(d -> configNames.add(d.name()));
+        FailoverIngest failoverIngest = new FailoverIngest(eventLog, deadLetters, topics, clock, WRITE_TIMEOUT,
+                configNames, metrics);
         return new ConnectorWiring(
                 new IngestHandler(auth, ingest::ingest, deadLetters, EventBridgeIngest.SOURCE, refused),
                 new IngestHandler(auth, meetingIngest::ingest, deadLetters, MeetingIngest.SOURCE, refused),
+                new HttpApi.FailoverIngestHandlers(
+                        new IngestHandler(auth, "POST", failoverIngest::declare, deadLetters, FailoverIngest.SOURCE,
+                                refused),
+                        new IngestHandler(auth, "DELETE", failoverIngest::remove, deadLetters, FailoverIngest.SOURCE,
+                                refused)),
                 sweep, refused);
     }
 
@@ -109,6 +124,10 @@ final class ConnectorWiring implements HealthCheck {
 
     IngestHandler meetings() {
         return meetings;
+    }
+
+    HttpApi.FailoverIngestHandlers failover() {
+        return failover;
     }
 
     int sweepNow() throws InstanceLookup.LookupUnavailable, EventLog.EventLogUnavailable, KnownInstances.Unavailable {

@@ -101,7 +101,9 @@ public final class Elephant implements AutoCloseable {
         ops.serveCertificates(certs == null ? null : certs::status);
         ops.serveRecent(s.kafka().properties(), s.topics().names().dnsMutations(), s.topics().names().deadLetter(),
                 clock);
-        http.servePublic(connector.eventBridge(), connector.meetings(), ops, this::readinessProblems);
+        checks.add(FailoverWiring.start(s, ops.instanceAddresses(), queries, clock, metrics, closer));
+        http.servePublic(connector.eventBridge(), connector.meetings(), connector.failover(), ops,
+                this::readinessProblems);
         // Registered last, so closed first: no request reaches a capability that is stopping behind it.
         closer.register(ops::stopTakingRequests);
         closer.register(http::stopTakingRequests);
@@ -183,7 +185,7 @@ public final class Elephant implements AutoCloseable {
 
     /** The checks {@link #healthProblems()} may name, each a gauge: 1 while it has a problem. */
     private static final List<String> HEALTH_CHECKS = List.of("kafka", "streams", "dnsSink", "dnsProvider",
-            "meetingLinks", "ingestAuth", "certificates");
+            "meetingLinks", "ingestAuth", "certificates", "failover");
 
     private void bindHealthGauges(PrometheusMeterRegistry metrics) {
         for (String check : HEALTH_CHECKS) {

@@ -2,6 +2,7 @@ package dev.elephant.app.runtime;
 
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ecs.EcsTagSource;
+import dev.elephant.events.FailoverName;
 import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.certificates.CertificateSettings;
@@ -24,6 +25,9 @@ import java.util.Objects;
  * {@code ownerId}, {@code sweepInterval}, the project tag) beside them, and the topology's own
  * configuration ({@code domain}, {@code linkTemplate}, {@code address}, {@code ttl}, the meeting tags,
  * {@code meetings.retention}) as the topology takes it. A new capability adds its section here.
+ *
+ * @param failover      the failover names the run config declares ({@code failover.<name>.…}), written to
+ *                      {@code failover-names} at start; names declared over the API are not here
  *
  * @param applicationId Kafka Streams application id, also the prefix of every consumer group of Elephant's
  * @param ownerId       names this deployment in the mark on every record it owns
@@ -49,7 +53,8 @@ public record ElephantSettings(
         MeetingLinks meetingLinks,
         Launch launch,
         Reap reap,
-        CertificateSettings certificates) {
+        CertificateSettings certificates,
+        List<FailoverName> failover) {
 
     public ElephantSettings {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -78,6 +83,7 @@ public record ElephantSettings(
         Objects.requireNonNull(meetingLinks, "meetingLinks");
         Objects.requireNonNull(launch, "launch");
         Objects.requireNonNull(reap, "reap");
+        failover = failover == null ? List.of() : List.copyOf(failover);
         if (certificates != null && !certificates.domain().equals(topology.domain())) {
             throw new IllegalArgumentException("certificates: for the domain " + certificates.domain()
                     + ", records are under " + topology.domain());

@@ -3,6 +3,7 @@ package dev.elephant.app.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elephant.events.DnsMutation;
+import dev.elephant.events.FailoverCheck;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.LaunchSpec;
 import dev.elephant.events.MachineAction;
@@ -50,5 +51,27 @@ class AuditReportTest {
         assertThat(rows.get(4).cause()).isEqualTo("meeting-ended");
         assertThat(AuditReport.build(ID, List.of(applied), List.of(running), actions, "MeetingId", null))
                 .as("an instance's audit: its launch (once it named the instance), its record, its termination").hasSize(4);
+    }
+
+    @Test
+    void aFailoverFlipShowsTheChecksThatCausedIt() {
+        String name = "db.elephant.test";
+        List<FailoverCheck> checks = List.of(
+                check("c0", true, 0), check("c1", false, 1), check("c2", false, 2), check("c3", false, 3),
+                check("c4", false, 4));
+        DnsMutation intent = new DnsMutation(DnsMutation.SCHEMA_VERSION, "mut-1", DnsMutation.Phase.INTENT,
+                DnsMutation.Action.UPDATE, name, "A", "127.0.0.3", "127.0.0.2", "rec-1", null, "c3",
+                "managed-by=elephant owner=dev", null, T0.plusSeconds(3));
+        List<AuditReport.Row> rows = AuditReport.build(name, new AuditReport.Sources(List.of(intent), List.of(),
+                List.of(), List.of(), checks), "MeetingId", null);
+        assertThat(rows).extracting(AuditReport.Row::mutationId).containsExactly("c1", "c2", "c3", "mut-1");
+        assertThat(rows.get(0).phase()).isEqualTo("fail");
+        assertThat(rows.get(0).cause()).isEqualTo("connection refused");
+        assertThat(rows.get(3).cause()).isEqualTo("failover check of the primary 127.0.0.2 failed (connection refused)");
+    }
+
+    private static FailoverCheck check(String id, boolean ok, int second) {
+        return new FailoverCheck(1, id, "db", "d1", "primary", null, "127.0.0.2", ok,
+                ok ? "connected in 1 ms" : "connection refused", 1, T0.plusSeconds(second));
     }
 }

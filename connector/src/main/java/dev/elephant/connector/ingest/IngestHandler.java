@@ -12,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * The HTTP side of an ingest endpoint: method, API key, body size, then the endpoint's own logic,
- * and the answer as JSON. Shared by {@code POST /v1/eventbridge} and {@code POST /v1/meetings}.
+ * and the answer as JSON. Shared by {@code POST /v1/eventbridge}, {@code POST /v1/meetings}, {@code POST /v1/failover}
+ * and {@code DELETE /v1/failover/{name}}.
  */
 public final class IngestHandler implements HttpHandler {
 
@@ -24,16 +25,31 @@ public final class IngestHandler implements HttpHandler {
     static final String RETRY_AFTER_SECONDS = "1";
 
     private final IngestAuth auth;
-    private final Function<byte[], IngestResult> ingest;
+    private final String method;
+    private final Endpoint endpoint;
     private final DeadLetters deadLetters;
     private final String source;
     private final RefusedCallers refused;
 
+    /** An endpoint's own logic, given the request's path and body once method, key and size passed. */
+    @FunctionalInterface
+    public interface Endpoint {
+        IngestResult apply(String path, byte[] body);
+    }
+
+    /** A {@code POST} endpoint whose logic needs the body only. */
     public IngestHandler(IngestAuth auth, Function<byte[], IngestResult> ingest, DeadLetters deadLetters,
                          String source, RefusedCallers refused) {
+        this(auth, "POST", (path, body) -> ingest.apply(body), deadLetters, source, refused);
+    }
+
+    /** @param method the one method the endpoint takes ({@code POST}, {@code DELETE}) */
+    public IngestHandler(IngestAuth auth, String method, Endpoint endpoint, DeadLetters deadLetters, String source,
+                         RefusedCallers refused) {
         this.refused = refused;
         this.auth = auth;
-        this.ingest = ingest;
+        this.method = method;
+        this.endpoint = endpoint;
         this.deadLetters = deadLetters;
         this.source = source;
     }
@@ -61,8 +77,8 @@ public final class IngestHandler implements HttpHandler {
         if (body.tooLarge()) {
             drain(exchange);
         }
-        if (!"POST".equals(exchange.getRequestMethod())) {
-            return IngestResult.rejected(IngestReason.METHOD_NOT_ALLOWED, "use POST");
+        if (!method.equals(exchange.getRequestMethod())) {
+            return IngestResult.rejected(IngestReason.METHOD_NOT_ALLOWED, "use " + method);
         }
         if (!auth.accepts(exchange.getRequestHeaders())) {
             // Unauthenticated input is not dead-lettered: it must not be able to fill Elephant's topics.
@@ -74,7 +90,7 @@ public final class IngestHandler implements HttpHandler {
             return deadLetters.reject(IngestReason.TOO_LARGE,
                     "body over " + MAX_BODY_BYTES + " bytes", source, null, body.bytes());
         }
-        return ingest.apply(body.bytes());
+        return endpoint.apply(exchange.getRequestURI().getPath(), body.bytes());
     }
 
     /**
@@ -101,7 +117,7 @@ public final class IngestHandler implements HttpHandler {
         }
     }
 
-    private static void answer(HttpExchange exchange, IngestResult result) throws IOException {
+    private void answer(HttpExchange exchange, IngestResult result) throws IOException {
         ObjectNode json = Json.mapper().createObjectNode();
         IngestStatus status = result.status();
         json.put("status", status == IngestStatus.ACCEPTED ? "accepted"
@@ -119,7 +135,7 @@ public final class IngestHandler implements HttpHandler {
             exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
         }
         if (status == IngestStatus.METHOD_NOT_ALLOWED) {
-            exchange.getResponseHeaders().set("Allow", "POST");
+            exchange.getResponseHeaders().set("Allow", method);
         }
         byte[] bytes = Json.toBytes(json);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -15,6 +15,8 @@ public enum IngestReason {
     /** An event time far ahead of Elephant's clock would freeze its instance or meeting ({@link EventTimes}). */
     TIME_IN_FUTURE("time-in-future", IngestStatus.MALFORMED),
     TOO_LARGE("too-large", IngestStatus.TOO_LARGE),
+    /** A failover name of the run config: changed or removed there, not over the API (the next start would undo it). */
+    DECLARED_IN_CONFIG("declared-in-config", IngestStatus.CONFLICT),
     METHOD_NOT_ALLOWED("method-not-allowed", IngestStatus.METHOD_NOT_ALLOWED),
     UNAUTHORIZED("unauthorized", IngestStatus.UNAUTHORIZED),
     /** Acknowledged and counted, not stored: an instance or task of another project. */

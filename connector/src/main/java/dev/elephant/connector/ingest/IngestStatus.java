@@ -11,6 +11,7 @@ public enum IngestStatus {
     MALFORMED(400),
     UNAUTHORIZED(401),
     METHOD_NOT_ALLOWED(405),
+    CONFLICT(409),
     TOO_LARGE(413),
     UNAVAILABLE(503);
 

@@ -36,8 +36,16 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
 
     @Override
     public void append(String topic, String key, byte[] value, Duration timeout) throws EventLogUnavailable {
+        append(topic, key, value, java.util.Map.of(), timeout);
+    }
+
+    @Override
+    public void append(String topic, String key, byte[] value, java.util.Map<String, String> headers, Duration timeout)
+            throws EventLogUnavailable {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new EventLogUnavailable("Kafka did not acknowledge the write: " + e.getCause().getClass().getSimpleName(), e);
         } catch (TimeoutException e) {
