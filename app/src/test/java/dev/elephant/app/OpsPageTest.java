@@ -102,6 +102,21 @@ class OpsPageTest {
         assertThat(link.getText()).isEqualTo("teacher");
         assertThat(link.getAttribute("href")).isEqualTo("https://" + id + "." + RunFixture.DOMAIN + ":8443/");
 
+        // A failover name appears with where it points and what its checks saw.
+        try (java.net.ServerSocket db = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            HttpResponse<String> declared = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    run.api("/v1/failover")).header("X-Elephant-Key", KEY).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\"db\",\"primary\":{\"address\":\"127.0.0.1\"},\"secondary\":{\"address\":"
+                            + "\"127.0.0.9\"},\"check\":{\"type\":\"tcp\",\"port\":" + db.getLocalPort() + "},"
+                            + "\"interval\":\"PT1S\",\"timeout\":\"PT0.5S\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(declared.statusCode()).as(declared.body()).isEqualTo(202);
+            wait.until(d -> d.findElement(By.cssSelector("#failover tbody")).getText()
+                    .contains("db." + RunFixture.DOMAIN + " primary 127.0.0.1 127.0.0.1: "));
+            wait.until(d -> d.findElement(By.cssSelector("#failover tr[data-name='db']")).getText()
+                    .contains("connected in"));
+        }
+
         // Keyboard: focus the row, Enter shows the instance and its record's history.
         rowOf(browser, id).sendKeys(Keys.ENTER);
         wait.until(d -> d.findElement(By.id("detail")).getText().contains("\"instanceId\": \"" + id + "\""));

@@ -170,4 +170,36 @@ class RunConfigTest {
                         .anyMatch(p -> p.equals("dns.provider (ELEPHANT_DNS_PROVIDER): bind9 is not cloudflare or route53"))
                         .anyMatch(p -> p.startsWith("route53.requestsPerSecond (ELEPHANT_ROUTE53_REQUESTS_PER_SECOND)")));
     }
+
+    @Test
+    void failoverNamesAreDeclaredWithTheApisFieldsAndCheckedTheSameWay() throws Exception {
+        Map<String, String> env = Map.of("ELEPHANT_INGEST_KEY", "k-1", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token");
+        ElephantSettings s = RunConfig.load(yaml(COMPLETE + """
+                failover:
+                  db:
+                    primary: {address: 10.0.1.5}
+                    secondary: {instanceId: i-0abc1234def567890}
+                    check: {type: http, port: 8080, path: /health, status: 200-399, body: ok}
+                    interval: PT5S
+                    failures: 2
+                """), env, NO_SECRETS);
+        assertThat(s.failover()).hasSize(1);
+        assertThat(s.failover().get(0).name()).isEqualTo("db");
+        assertThat(s.failover().get(0).check().port()).isEqualTo(8080);
+        assertThat(s.failover().get(0).failures()).isEqualTo(2);
+        assertThat(s.failover().get(0).passes()).isEqualTo(2);
+        assertThat(s.failover().get(0).source()).isEqualTo("config");
+
+        assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE + """
+                failover:
+                  db:
+                    primary: {address: 10.0.1.5}
+                    secondary: {adress: 10.0.1.6}
+                    check: {type: tcp, port: 70000}
+                """), env, NO_SECRETS))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.problems())
+                        .contains("failover.db: secondary.\"adress\" is not a field of a failover declaration (known: "
+                                + "[address, instanceId])")
+                        .contains("failover.db: check.port must be 1..65535, was 70000"));
+    }
 }

@@ -58,7 +58,8 @@ public final class RecordsSource {
                 throw new Unavailable("cannot read " + page + ": " + e, e);
             }
             for (JsonNode rec : body.path("records")) {
-                String address = switch (kind) {
+                // A failover name's record is no instance's: its address is the target it points at, whichever kind.
+                String address = !rec.hasNonNull("instanceId") ? rec.path("content").asText(null) : switch (kind) {
                     case RECORD -> rec.path("content").asText(null);
                     case PUBLIC -> rec.path("publicIp").asText(null);
                     case PRIVATE -> rec.path("privateIp").asText(null);

@@ -243,12 +243,46 @@ async function refreshMeetings() {
   }
 }
 
+function targetCell(t) {
+  const last = t.recent && t.recent.length ? t.recent[0].detail : 'not checked yet';
+  return el('td', t.target + ': ' + t.health + ' — ' + last, t.health === 'unhealthy' ? 'bad' : '');
+}
+
+async function refreshFailover() {
+  const error = document.getElementById('failover-error');
+  try {
+    const { status, body } = await getJson('/v1/failover?limit=200');
+    if (status !== 200 || !body) {
+      error.textContent = 'Failover names are unavailable right now (HTTP ' + status + '). The page keeps trying.';
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    const rows = body.failover.map(f => {
+      const tr = el('tr');
+      tr.dataset.name = f.name;
+      tr.appendChild(el('td', f.record));
+      tr.appendChild(el('td', f.target + (f.bothUnhealthy ? ' (both targets fail)' : ''), f.bothUnhealthy ? 'bad' : ''));
+      tr.appendChild(el('td', f.address || ''));
+      tr.appendChild(targetCell(f.checks.primary));
+      tr.appendChild(targetCell(f.checks.secondary));
+      tr.appendChild(el('td', f.since ? since(f.since) : ''));
+      return tr;
+    });
+    document.querySelector('#failover tbody').replaceChildren(...rows);
+  } catch (e) {
+    error.textContent = 'Failover names are unavailable right now: ' + e.message + '. The page keeps trying.';
+    error.hidden = false;
+  }
+}
+
 let ticks = 0;
 
 async function refresh() {
   // The audit windows are read from Kafka: every 5th refresh (10 s) is enough for them.
   const slow = ticks++ % 5 === 0 ? [refreshMutations(), refreshDeadLetters(), refreshHistory()] : [];
-  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances(), refreshMeetings(), ...slow]);
+  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances(), refreshMeetings(), refreshFailover(),
+    ...slow]);
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
 
