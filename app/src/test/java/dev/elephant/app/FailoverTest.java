@@ -13,13 +13,9 @@ import dev.elephant.events.Json;
 import dev.elephant.events.TopicSchemas;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.TopicSnapshot;
-import java.io.IOException;
+import dev.elephant.standins.tcp.AcceptingPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,61 +52,17 @@ class FailoverTest {
     Path dir;
     private RunFixture run;
     private Elephant second;
-    private final List<Listener> listeners = new ArrayList<>();
+    private final List<AcceptingPort> listeners = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        listeners.forEach(Listener::close);
+        listeners.forEach(AcceptingPort::close);
         if (second != null) {
             second.close();
         }
         if (run != null) {
             run.close();
         }
-    }
-
-    /** A TCP listener that accepts and closes every connection, as a database port would accept. */
-    private static final class Listener implements AutoCloseable {
-        final ServerSocket socket;
-
-        Listener(String host, int port) throws IOException {
-            socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        s.getOutputStream().flush();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "listener-" + host);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closed
-            }
-        }
-    }
-
-    /** A port both 127.0.0.2 and 127.0.0.3 can listen on. */
-    private static int portOnBoth() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
-                 ServerSocket b = new ServerSocket(a.getLocalPort(), 1, InetAddress.getByName("127.0.0.3"))) {
-                return b.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no port free on both 127.0.0.2 and 127.0.0.3");
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -136,10 +88,10 @@ class FailoverTest {
 
     @Test
     void aFailoverNameFollowsItsChecksOnceAcrossInstancesAndEveryMoveIsAudited() throws Exception {
-        int port = portOnBoth();
-        Listener primary = new Listener("127.0.0.2", port);
+        int port = AcceptingPort.freeOnAll("127.0.0.2", "127.0.0.3");
+        AcceptingPort primary = new AcceptingPort("127.0.0.2", port);
         listeners.add(primary);
-        listeners.add(new Listener("127.0.0.3", port));
+        listeners.add(new AcceptingPort("127.0.0.3", port));
         run = new RunFixture("failover", TOKEN, KEY);
         // A name of the run config whose targets never answer: both fail, it stays at its primary and says so.
         Path config = run.config(Files.createDirectories(dir.resolve("a")), """
@@ -200,7 +152,7 @@ class FailoverTest {
         assertThat(failure.path("detail").asText()).isEqualTo("connection refused");
 
         // Back when it listens again, after two passes.
-        listeners.add(new Listener("127.0.0.2", port));
+        listeners.add(new AcceptingPort("127.0.0.2", port));
         await().atMost(Duration.ofSeconds(20)).until(() -> providerAddress(DB).equals(Optional.of("127.0.0.2")));
 
         // Each move is on dns-mutations naming the check result that caused it, with its outcome; the result is on

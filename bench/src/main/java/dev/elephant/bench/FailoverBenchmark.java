@@ -3,12 +3,9 @@ package dev.elephant.bench;
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
+import dev.elephant.standins.tcp.AcceptingPort;
 import dev.elephant.topology.common.TopologyConfig;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,9 +47,9 @@ public final class FailoverBenchmark {
                 "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
                 TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1),
                 Duration.ofHours(1), Duration.ofHours(1), null, null);
-        int port = portOnBoth();
-        Listener secondary = new Listener("127.0.0.3", port);
-        Listener primary = new Listener("127.0.0.2", port);
+        int port = AcceptingPort.freeOnAll("127.0.0.2", "127.0.0.3");
+        AcceptingPort secondary = new AcceptingPort("127.0.0.3", port);
+        AcceptingPort primary = new AcceptingPort("127.0.0.2", port);
         List<Long> away = new ArrayList<>();
         List<Long> back = new ArrayList<>();
         try (DevStack stack = DevStack.start(options)) {
@@ -65,7 +62,7 @@ public final class FailoverBenchmark {
                 long closed = System.nanoTime();
                 awaitAnswer(stack.dnsPort(), "127.0.0.3", interval.multipliedBy(failures).plusSeconds(60));
                 away.add((System.nanoTime() - closed) / 1_000_000);
-                primary = new Listener("127.0.0.2", port);
+                primary = new AcceptingPort("127.0.0.2", port);
                 long opened = System.nanoTime();
                 awaitAnswer(stack.dnsPort(), "127.0.0.2", interval.multipliedBy(passes).plusSeconds(60));
                 back.add((System.nanoTime() - opened) / 1_000_000);
@@ -123,42 +120,4 @@ public final class FailoverBenchmark {
         throw new IllegalStateException("db.elephant.test did not answer " + address + " within " + atMost);
     }
 
-    /** A port both loopback addresses can listen on. */
-    private static int portOnBoth() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
-                 ServerSocket b = new ServerSocket(a.getLocalPort(), 1, InetAddress.getByName("127.0.0.3"))) {
-                return b.getLocalPort();
-            } catch (IOException taken) {
-                // another
-            }
-        }
-        throw new IOException("no port free on both 127.0.0.2 and 127.0.0.3");
-    }
-
-    /** Accepts and closes every connection, as a database port would accept a health check's. */
-    private static final class Listener implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket();
-
-        Listener(String host, int port) throws IOException {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        s.getOutputStream().flush();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "listener-" + host);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
 }
