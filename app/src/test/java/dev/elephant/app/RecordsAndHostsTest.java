@@ -124,6 +124,10 @@ class RecordsAndHostsTest {
         JsonNode newest = get(a.resolve("/v1/mutations?since=PT10M&instance=" + one)).path("mutations").get(0);
         assertThat(newest.path("name").asText()).isEqualTo(one + "." + RunFixture.DOMAIN);
         assertThat(newest.path("phase").asText()).isEqualTo("applied");
+        assertThat(newest.path("cause").asText()).as("the cause in words").startsWith("EC2 running at ");
+        assertThat(get(a.resolve("/v1/mutations?instance=" + ids.get(1) + "," + ids.get(2))).path("mutations"))
+                .as("a list of instances (a meeting's)").extracting(m -> m.path("instanceId").asText())
+                .containsOnly(ids.get(1), ids.get(2));
         assertThat(http.send(HttpRequest.newBuilder(a.resolve("/v1/mutations?since=yesterday")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
         assertThat(get(a.resolve("/v1/dead-letters")).path("byReason").size()).isZero();

@@ -50,6 +50,17 @@ class MeetingRulesTest {
     }
 
     @Test
+    void theMeetingKeepsWhenItBecameReadyInEventTime() {
+        f.schedule("m-1", List.of("teacher", "student"), T0);
+        f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));
+        assertThat(f.meeting("m-1").readyAt()).isNull();
+        f.confirm(launch(STUDENT, "student", "203.0.113.2"), T0.plusSeconds(7));
+        assertThat(f.meeting("m-1").readyAt()).as("the confirming outcome's time").isEqualTo(T0.plusSeconds(7));
+        f.end("m-1", T0.plusSeconds(60));
+        assertThat(f.meeting("m-1").readyAt()).as("no longer ready once it ended").isNull();
+    }
+
+    @Test
     void readyIsPublishedOnceNotOnEveryUnrelatedChange() {
         f.schedule("m-1", List.of("teacher"), T0);
         f.confirm(launch(TEACHER, "teacher", "203.0.113.1"), T0.plusSeconds(1));

@@ -159,7 +159,7 @@ public final class AuditReport {
                 continue;
             }
             rows.add(new Row(m.time(), m.name(), wire(m.phase()), m.action() == null ? null : wire(m.action()),
-                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), describe(byEventId.get(m.causeId()), attempts.get(m.causeId()), checks.get(m.causeId())),
+                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), Causes.describe(byEventId.get(m.causeId()), attempts.get(m.causeId()), checks.get(m.causeId())),
                     m.error(), m.mutationId()));
         }
         for (MachineAction a : actions) {
@@ -180,23 +180,6 @@ public final class AuditReport {
         }
         rows.sort(Comparator.comparing(Row::time, Comparator.nullsFirst(Comparator.naturalOrder())));
         return rows;
-    }
-
-    private static String describe(InstanceEvent e, CertificateEvent attempt, FailoverCheck check) {
-        if (check != null) {
-            return "failover check of the " + check.target() + " " + (check.instanceId() == null ? ""
-                    : check.instanceId() + " ") + (check.address() == null ? "" : check.address() + " ")
-                    + (check.ok() ? "passed" : "failed") + " (" + check.detail() + ")";
-        }
-        if (attempt != null) {
-            return "certificate attempt (" + attempt.reason() + ") for " + String.join(", ", attempt.names());
-        }
-        if (e == null) {
-            return null;
-        }
-        String what = e.isEcs() ? "ECS task " + e.state() + " (desired " + e.desiredStatus() + ", version " + e.version() + ")"
-                : "EC2 " + e.state();
-        return what + " at " + e.time() + (e.sweep() ? " (inventory sweep)" : "");
     }
 
     private static String wire(Enum<?> e) {

@@ -187,9 +187,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** {@code GET /v1/mutations} and {@code GET /v1/dead-letters}: the audit topics for a recent window of time. */
-    public void serveRecent(Map<String, Object> kafka, String mutationsTopic, String deadLetterTopic,
-                            java.time.Clock clock) {
-        RecentHandler recent = new RecentHandler(kafka, mutationsTopic, deadLetterTopic, clock);
+    public void serveRecent(Map<String, Object> kafka, dev.elephant.events.Topics topics, java.time.Clock clock) {
+        RecentHandler recent = new RecentHandler(kafka, topics, clock);
         server.createContext("/v1/mutations", recent);
         server.createContext("/v1/dead-letters", recent);
     }

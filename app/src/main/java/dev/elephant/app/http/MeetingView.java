@@ -25,6 +25,17 @@ final class MeetingView {
         if (m.startsAt() != null) {
             body.put("startsAt", m.startsAt().toString()).put("endsAt", m.endsAt().toString());
         }
+        if (m.scheduledTime() != null) {
+            body.put("scheduledAt", m.scheduledTime().toString());
+        }
+        if (m.readyAt() != null) {
+            // Both in event time: when the meeting service scheduled it, when its last seat's record was confirmed.
+            body.put("readyAt", m.readyAt().toString());
+            if (m.scheduledTime() != null && !m.readyAt().isBefore(m.scheduledTime())) {
+                body.put("scheduledToReadySeconds",
+                        java.time.Duration.between(m.scheduledTime(), m.readyAt()).toMillis() / 1000.0);
+            }
+        }
         Map<String, String> links = m.readyLinks();
         body.set("links", Json.mapper().valueToTree(links == null ? Map.of() : links));
         ObjectNode instances = body.putObject("instances");

@@ -2,10 +2,14 @@ package dev.elephant.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.elephant.app.audit.Causes;
 import dev.elephant.events.DeadLetter;
 import dev.elephant.events.DnsMutation;
+import dev.elephant.events.FailoverCheck;
+import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
 import dev.elephant.events.Printable;
+import dev.elephant.events.Topics;
 import dev.elephant.sinks.TopicSnapshot;
 import java.io.IOException;
 import java.time.Clock;
@@ -14,6 +18,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +37,8 @@ import org.apache.kafka.common.TopicPartition;
  * of its start):
  * <ul>
  *   <li>{@code GET /v1/mutations?since=PT1H&name=…&instance=…&limit=200}: the DNS audit, newest first — each intent and
- *       outcome, as {@code elephant audit} shows them;</li>
+ *       outcome, as {@code elephant audit} shows them, with its cause in words when found; {@code instance} takes a
+ *       comma-separated list (a meeting's instances);</li>
  *   <li>{@code GET /v1/dead-letters?since=PT1H&limit=20}: what was refused, counted by reason, with the latest few
  *       (their payload left out: it is whatever a caller sent).</li>
  * </ul>
@@ -40,21 +49,25 @@ final class RecentHandler implements HttpHandler {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final java.util.concurrent.atomic.AtomicLong WINDOWS = new java.util.concurrent.atomic.AtomicLong();
 
+    /**
+     * How far before the oldest row shown its causes are looked for: a record follows its cause within seconds; a
+     * repair of an old record names an older one, then shown by id only.
+     */
+    static final Duration CAUSE_LOOKBACK = Duration.ofHours(1);
+
     private final Map<String, Object> kafka;
-    private final String mutationsTopic;
-    private final String deadLetterTopic;
+    private final Topics topics;
     private final Clock clock;
 
-    RecentHandler(Map<String, Object> kafka, String mutationsTopic, String deadLetterTopic, Clock clock) {
+    RecentHandler(Map<String, Object> kafka, Topics topics, Clock clock) {
         this.kafka = kafka;
-        this.mutationsTopic = mutationsTopic;
-        this.deadLetterTopic = deadLetterTopic;
+        this.topics = topics;
         this.clock = clock;
     }
 
-    /** One step of the DNS audit. */
+    /** One step of the DNS audit, its cause in words when the causing event was found. */
     record MutationRow(Instant time, String name, String phase, String action, String content, String previousContent,
-                       String instanceId, String causeId, String error, String mutationId) {}
+                       String instanceId, String causeId, String cause, String error, String mutationId) {}
 
     /** One refused input, without its payload. */
     record DeadLetterRow(Instant time, String key, String reason, String source, String detail, int payloadBytes) {}
@@ -84,8 +97,9 @@ final class RecentHandler implements HttpHandler {
             try {
                 String path = exchange.getRequestURI().getPath();
                 if (path.equals("/v1/mutations")) {
-                    Responses.json(exchange, 200, Map.of("mutations", mutations(from, q.get("name"), q.get("instance"),
-                            limit)));
+                    Set<String> instances = q.get("instance") == null ? null
+                            : new HashSet<>(Arrays.asList(q.get("instance").split(",")));
+                    Responses.json(exchange, 200, Map.of("mutations", mutations(from, q.get("name"), instances, limit)));
                 } else if (path.equals("/v1/dead-letters")) {
                     Responses.json(exchange, 200, deadLetters(from, limit));
                 } else {
@@ -99,30 +113,72 @@ final class RecentHandler implements HttpHandler {
         }
     }
 
-    private List<MutationRow> mutations(Instant from, String name, String instance, int limit) throws TimeoutException {
-        Deque<MutationRow> newest = new ArrayDeque<>();
-        window(mutationsTopic, from, bytes -> {
+    /** @param instances only these instances' records (a meeting's), or null for every one */
+    private List<MutationRow> mutations(Instant from, String name, Set<String> instances, int limit)
+            throws TimeoutException {
+        Deque<DnsMutation> newest = new ArrayDeque<>();
+        window(topics.dnsMutations(), from, bytes -> {
             DnsMutation m = Json.fromBytes(bytes, DnsMutation.class);
-            if ((name != null && !name.equalsIgnoreCase(m.name())) || (instance != null
-                    && !instance.equals(m.instanceId())) || m.time() == null || m.time().isBefore(from)) {
+            if ((name != null && !name.equalsIgnoreCase(m.name())) || (instances != null
+                    && !instances.contains(m.instanceId())) || m.time() == null || m.time().isBefore(from)) {
                 return;
             }
-            newest.addLast(new MutationRow(m.time(), m.name(), wire(m.phase()), m.action() == null ? null
-                    : wire(m.action()), m.content(), m.previousContent(), m.instanceId(), m.causeId(), m.error(),
-                    m.mutationId()));
+            newest.addLast(m);
             if (newest.size() > limit) {
                 newest.removeFirst();
             }
         });
-        List<MutationRow> out = new ArrayList<>(newest);
+        Map<String, String> causes = newest.isEmpty() ? Map.of() : causes(newest);
+        List<MutationRow> out = new ArrayList<>();
+        for (DnsMutation m : newest) {
+            out.add(new MutationRow(m.time(), m.name(), wire(m.phase()), m.action() == null ? null : wire(m.action()),
+                    m.content(), m.previousContent(), m.instanceId(), m.causeId(), causes.get(m.causeId()), m.error(),
+                    m.mutationId()));
+        }
         out.sort((a, b) -> b.time().compareTo(a.time()));
+        return out;
+    }
+
+    /**
+     * The rows' causes in words, by cause id: the instance events and failover checks among them, looked for from
+     * {@link #CAUSE_LOOKBACK} before the oldest row (only that window of those topics is read).
+     */
+    private Map<String, String> causes(Deque<DnsMutation> rows) throws TimeoutException {
+        Set<String> ids = new HashSet<>();
+        Instant oldest = rows.getFirst().time();
+        for (DnsMutation m : rows) {
+            if (m.causeId() != null) {
+                ids.add(m.causeId());
+            }
+            if (m.time().isBefore(oldest)) {
+                oldest = m.time();
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        Instant from = oldest.minus(CAUSE_LOOKBACK);
+        window(topics.instanceEvents(), from, bytes -> {
+            InstanceEvent e = Json.fromBytes(bytes, InstanceEvent.class);
+            if (ids.contains(e.eventId())) {
+                out.put(e.eventId(), Causes.describe(e));
+            }
+        });
+        try {
+            window(topics.failoverChecks(), from, bytes -> {
+                FailoverCheck c = Json.fromBytes(bytes, FailoverCheck.class);
+                if (ids.contains(c.checkId())) {
+                    out.put(c.checkId(), Causes.describe(c));
+                }
+            });
+        } catch (IllegalStateException noTopic) {
+            // a deployment from before failover names
+        }
         return out;
     }
 
     private Map<String, Object> deadLetters(Instant from, int limit) throws TimeoutException {
         Map<String, Integer> byReason = new TreeMap<>();
         Deque<DeadLetterRow> latest = new ArrayDeque<>();
-        window(deadLetterTopic, from, (key, bytes) -> {
+        window(topics.deadLetter(), from, (key, bytes) -> {
             DeadLetter d = Json.fromBytes(bytes, DeadLetter.class);
             if (d.time() == null || d.time().isBefore(from)) {
                 return;

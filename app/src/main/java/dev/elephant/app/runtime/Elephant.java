@@ -99,8 +99,7 @@ public final class Elephant implements AutoCloseable {
         ops.serveOps(queries, selfAddress, s.topology(), this::readinessProblems, this::healthProblems, metrics);
         CertificatesWiring certs = certificates;
         ops.serveCertificates(certs == null ? null : certs::status);
-        ops.serveRecent(s.kafka().properties(), s.topics().names().dnsMutations(), s.topics().names().deadLetter(),
-                clock);
+        ops.serveRecent(s.kafka().properties(), s.topics().names(), clock);
         checks.add(FailoverWiring.start(s, ops.instanceAddresses(), queries, clock, metrics, closer));
         http.servePublic(connector.eventBridge(), connector.meetings(), connector.failover(), ops,
                 this::readinessProblems);

@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * @param seats          what Elephant did to launch each role, by role
  * @param terminations   instances whose termination Elephant asked for, with when it last asked
  * @param overAt         event time of the ended or cancelled event
+ * @param readyAt        event time of the input that made the meeting ready as last published (the confirming
+ *                       outcome's), null while it is not; what the operations page measures scheduled-to-ready by
  */
 public record MeetingState(
         int schemaVersion,
@@ -36,7 +38,8 @@ public record MeetingState(
         LaunchSpec launch,
         Map<String, SeatLaunch> seats,
         Map<String, Instant> terminations,
-        Instant overAt) {
+        Instant overAt,
+        Instant readyAt) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -50,42 +53,47 @@ public record MeetingState(
 
     static MeetingState unscheduled(String meetingId) {
         return new MeetingState(SCHEMA_VERSION, meetingId, MeetingStatus.UNSCHEDULED, null, null, null, Map.of(), null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     MeetingState withSchedule(MeetingStatus lifecycle, MeetingEvent.Scheduled e) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, e.roles(), e.startsAt(), e.endsAt(), instances,
-                publishedLinks, e.eventId(), e.time(), e.launch(), seats, terminations, overAt);
+                publishedLinks, e.eventId(), e.time(), e.launch(), seats, terminations, overAt, readyAt);
     }
 
     MeetingState withLifecycle(MeetingStatus lifecycle, String causeId) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt, readyAt);
     }
 
     MeetingState over(MeetingStatus lifecycle, String causeId, Instant at) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime, launch, seats, terminations, at);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, at, readyAt);
     }
 
     MeetingState withInstances(Map<String, InstanceSlot> instances) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt, readyAt);
+    }
+
+    MeetingState withReadyAt(Instant at) {
+        return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt, at);
     }
 
     MeetingState withPublished(Map<String, String> links) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances, links,
-                causeId, scheduledTime, launch, seats, terminations, overAt);
+                causeId, scheduledTime, launch, seats, terminations, overAt, readyAt);
     }
 
     MeetingState withSeats(Map<String, SeatLaunch> seats) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt, readyAt);
     }
 
     MeetingState withTerminations(Map<String, Instant> terminations) {
         return new MeetingState(schemaVersion, meetingId, lifecycle, roles, startsAt, endsAt, instances,
-                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt);
+                publishedLinks, causeId, scheduledTime, launch, seats, terminations, overAt, readyAt);
     }
 
     @JsonIgnore

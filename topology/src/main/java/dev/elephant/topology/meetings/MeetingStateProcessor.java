@@ -101,8 +101,13 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
     }
 
     private void emit(Record<String, ?> record, MeetingState current, MeetingRules.Step step) {
-        if (!Objects.equals(step.state(), current)) {
-            store.put(record.key(), step.state());
+        MeetingState next = step.state();
+        if (step.publication() != null) {
+            // When it became ready (or stopped being), in event time: the record's, as the published one carries it.
+            next = next.withReadyAt(step.publication().ready() == null ? null : Instant.ofEpochMilli(record.timestamp()));
+        }
+        if (!Objects.equals(next, current)) {
+            store.put(record.key(), next);
         }
         for (MachineCommand command : step.commands()) {
             context.forward(record.withValue(MeetingOutput.of(command)).withHeaders(new RecordHeaders()));

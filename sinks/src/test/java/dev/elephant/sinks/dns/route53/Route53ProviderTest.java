@@ -66,6 +66,8 @@ class Route53ProviderTest {
 
     @Test
     void aRecordAndItsMarkAreWrittenInOneChangeAndListedTogether() throws Exception {
+        // PENDING long enough to be seen after the listings below, however loaded the machine (200 ms was not on CI).
+        aws.route53().limits(new Route53.Limits(1000, 1000, Duration.ofSeconds(3), Duration.ZERO));
         RecordBatch.Result result = create("i-1.meet.example.com", "192.0.2.1");
 
         assertThat(aws.route53().changeRequests()).isEqualTo(1);
