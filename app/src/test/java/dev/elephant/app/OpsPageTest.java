@@ -102,6 +102,16 @@ class OpsPageTest {
         assertThat(link.getText()).isEqualTo("teacher");
         assertThat(link.getAttribute("href")).isEqualTo("https://" + id + "." + RunFixture.DOMAIN + ":8443/");
 
+        // The meeting's own page: when it became ready, and its instances' DNS changes with their causes in words.
+        browser.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops']")).click();
+        wait.until(d -> d.findElement(By.id("meeting-summary")).getText().contains("s from scheduled to ready"));
+        wait.until(d -> d.findElement(By.cssSelector("#meeting-timeline tbody")).getText().contains("EC2 running at"));
+
+        // The numbers behind health, with their last hour drawn.
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("RUNNING"));
+        assertThat(browser.findElements(By.cssSelector("#status svg"))).hasSize(4);
+        assertThat(browser.findElement(By.id("status")).getText()).contains("DNS provider (cloudflare): budget used");
+
         // A failover name appears with where it points and what its checks saw.
         try (java.net.ServerSocket db = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             HttpResponse<String> declared = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -81,7 +81,8 @@ class SecretsStayOutTest {
         // The operations page and every endpoint it reads: the refused key's dead letter and the refused write's
         // audit among them.
         for (String path : List.of("/ui/", "/ui/app.js", "/v1/instances", "/v1/records", "/v1/meetings",
-                "/v1/mutations?since=PT1H", "/v1/dead-letters?since=PT1H", "/v1/certificates")) {
+                "/v1/mutations?since=PT1H", "/v1/dead-letters?since=PT1H", "/v1/certificates", "/v1/status",
+                "/v1/failover")) {
             answers.add(http.send(HttpRequest.newBuilder(run.ops(path)).build(), HttpResponse.BodyHandlers.ofString())
                     .body());
         }

@@ -124,6 +124,7 @@ public final class HttpApi implements AutoCloseable {
         });
         server.createContext("/v1/instances/", HttpApi::onTheOperationsListener);
         server.createContext("/v1/health", HttpApi::onTheOperationsListener);
+        server.createContext("/v1/status", HttpApi::onTheOperationsListener);
         server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
         server.createContext("/v1/records", HttpApi::onTheOperationsListener);
         server.createContext("/v1/mutations", HttpApi::onTheOperationsListener);
@@ -191,6 +192,20 @@ public final class HttpApi implements AutoCloseable {
         RecentHandler recent = new RecentHandler(kafka, topics, clock);
         server.createContext("/v1/mutations", recent);
         server.createContext("/v1/dead-letters", recent);
+    }
+
+    /**
+     * {@code GET /v1/status}: the numbers behind health (Streams' state, the DNS sink's lag and open intents, the last
+     * reconciliation, the provider's budget and waits) and their last hour, for the operations page and scripts.
+     */
+    public void serveStatus(Supplier<Map<String, Object>> status) {
+        server.createContext("/v1/status", exchange -> {
+            try (exchange) {
+                if (Responses.readOnly(exchange)) {
+                    Responses.json(exchange, 200, status.get());
+                }
+            }
+        });
     }
 
     /** Where the certificate's status comes from. */

@@ -61,6 +61,7 @@ public final class DnsProviders {
         Timer rateLimitWait = metrics.timer("elephant.provider.ratelimit.wait", "provider", CloudflareProvider.NAME);
         RequestBudget budget = RequestBudget.perWindow(cf.requestsPer5Minutes(), Duration.ofMinutes(5),
                 rateLimitWait::record);
+        budget.bindMetrics(metrics, CloudflareProvider.NAME);
         return new CloudflareProvider(cf.apiBaseUrl(), cf.zoneId(), cf.token(), CloudflareProvider.DEFAULT_PAGE_SIZE,
                 budget, cf.ownershipTags() ? mark.tags() : List.of());
     }
@@ -74,6 +75,7 @@ public final class DnsProviders {
         Timer rateLimitWait = metrics.timer("elephant.provider.ratelimit.wait", "provider", Route53Provider.NAME);
         RequestBudget budget = RequestBudget.perWindow(r53.requestsPerSecond(), Duration.ofSeconds(1),
                 rateLimitWait::record);
+        budget.bindMetrics(metrics, Route53Provider.NAME);
         // Route 53 is a global service: its endpoint and signing region are aws-global, whatever the instances' region.
         ElephantSettings.Aws aws = s.aws().endpoint() == null
                 ? new ElephantSettings.Aws(Region.AWS_GLOBAL.id(), null, s.aws().local()) : s.aws();

@@ -8,6 +8,7 @@ import dev.elephant.sinks.dns.plan.DnsPlanner;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.sinks.dns.provider.DnsProvider;
 import dev.elephant.sinks.dns.provider.HealthTrackingProvider;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +57,16 @@ final class DnsSinkWiring implements HealthCheck {
         DnsSink sink = closer.register(new DnsSink(s.kafka().properties(), s.applicationId() + "-dns-sink",
                 topics.dnsDesired(), reconciler, zone, s.dns().reconcileInterval(), clock));
         sink.bindMetrics(metrics);
+        Gauge.builder("elephant.dns.sink.lag", sink, DnsSink::lagRecords)
+                .description("desired records not yet applied to the provider").register(metrics);
+        Gauge.builder("elephant.dns.intents.open", audit, MutationAudit::openIntents)
+                .description("DNS writes announced on dns-mutations whose outcome is not written yet").register(metrics);
+        Gauge.builder("elephant.dns.reconciliation.age", zone, z -> z.lastRun() == null ? Double.NaN
+                        : java.time.Duration.between(z.lastRun(), clock.instant()).toSeconds())
+                .description("seconds since the last comparison of the whole zone with the desired state")
+                .baseUnit("seconds").register(metrics);
+        Gauge.builder("elephant.dns.reconciliation.repaired", zone, ZoneReconciliation::lastRepaired)
+                .description("names the last zone reconciliation repaired").register(metrics);
         if (caughtUp == null) {
             sink.start();
         } else {

@@ -46,6 +46,67 @@ async function refreshHealth() {
   }
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+// A line of the last hour's samples: the shape over time, its latest value beside it.
+function sparkline(label, values) {
+  const w = 160, h = 28;
+  const figure = el('figure', null, 'spark');
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', w);
+  svg.setAttribute('height', h);
+  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+  svg.setAttribute('role', 'img');
+  const max = Math.max(1, ...values);
+  const title = document.createElementNS(SVG, 'title');
+  title.textContent = label + ' over the last ' + Math.round(values.length / 6) + ' min, highest ' + max;
+  svg.appendChild(title);
+  if (values.length > 1) {
+    const line = document.createElementNS(SVG, 'polyline');
+    line.setAttribute('fill', 'none');
+    line.setAttribute('stroke', '#23395d');
+    line.setAttribute('stroke-width', '1.5');
+    line.setAttribute('points', values.map((v, i) =>
+        (i * (w - 2) / (values.length - 1) + 1).toFixed(1) + ',' + (h - 2 - v * (h - 4) / max).toFixed(1)).join(' '));
+    svg.appendChild(line);
+  }
+  figure.appendChild(svg);
+  figure.appendChild(el('figcaption', label + ': ' + (values.length ? values[values.length - 1] : '–')));
+  return figure;
+}
+
+async function refreshStatus() {
+  const target = document.getElementById('status');
+  try {
+    const { status, body } = await getJson('/v1/status');
+    if (status !== 200 || !body) return unavailable(target, 'The status', 'HTTP ' + status);
+    const sink = body.dnsSink, p = body.provider;
+    const dl = el('dl');
+    const item = (term, value, bad) => {
+      dl.appendChild(el('dt', term));
+      dl.appendChild(el('dd', value === null || value === undefined ? 'not known yet' : String(value), bad ? 'bad' : ''));
+    };
+    item('Kafka Streams', body.streams.state, body.streams.state !== 'RUNNING');
+    item('DNS sink: records not yet applied', sink.lag, sink.lag > 0);
+    item('DNS sink: writes announced, outcome pending', sink.openIntents, sink.openIntents > 0);
+    item('Last zone reconciliation', sink.reconciliationAgeSeconds === null ? null
+        : since(new Date(Date.now() - sink.reconciliationAgeSeconds * 1000).toISOString()) + ' ago, ' +
+          sink.repairedLastReconciliation + ' repaired');
+    item('DNS provider (' + (p.name || '?') + '): budget used', p.budgetUsed === null ? null
+        : p.budgetUsed + ' of ' + p.budgetLimit + ' in the window', p.budgetUsed >= p.budgetLimit);
+    item('Provider requests / told to wait (429)', p.requests + ' / ' + p.rateLimited, p.rateLimited > 0);
+    const h = body.history || [];
+    const lines = el('div', null, 'sparks');
+    lines.appendChild(sparkline('records not yet applied', h.map(x => x.sinkLag)));
+    lines.appendChild(sparkline('budget used', h.map(x => x.budgetUsed)));
+    lines.appendChild(sparkline('changes applied / 10 s', h.map(x => x.applied)));
+    lines.appendChild(sparkline('events taken / 10 s', h.map(x => x.ingested)));
+    target.replaceChildren(dl, lines);
+  } catch (e) {
+    unavailable(target, 'The status', e.message);
+  }
+}
+
 async function refreshCertificate() {
   const target = document.getElementById('certificate');
   try {
@@ -89,9 +150,17 @@ function content(m) {
 function mutationRows(mutations, withName) {
   return mutations.map(m => {
     const tr = el('tr');
-    const cells = [m.time, withName ? m.name : null, m.phase, m.action, content(m), m.causeId, m.error]
+    const cause = m.cause ? m.cause + (m.causeId ? ' (' + m.causeId + ')' : '') : m.causeId;
+    const cells = [m.time, withName ? m.name : null, m.phase, m.action, content(m), cause, m.error]
         .filter((v, i) => withName || i !== 1);
     for (const v of cells) tr.appendChild(el('td', v || ''));
+    if (m.instanceId) {
+      // A change of an instance's record leads to the instance.
+      tr.tabIndex = 0;
+      tr.dataset.instanceId = m.instanceId;
+      tr.addEventListener('click', () => showDetail(m.instanceId));
+      tr.addEventListener('keydown', ev => { if (ev.key === 'Enter') showDetail(m.instanceId); });
+    }
     return tr;
   });
 }
@@ -210,6 +279,47 @@ function seats(m) {
   }).join('; ');
 }
 
+let selectedMeeting = null;
+
+async function showMeeting(id) {
+  selectedMeeting = id;
+  await refreshMeeting();
+}
+
+async function refreshMeeting() {
+  if (!selectedMeeting) return;
+  const summary = document.getElementById('meeting-summary');
+  const tbody = document.querySelector('#meeting-timeline tbody');
+  const { status, body } = await getJson('/v1/meetings/' + encodeURIComponent(selectedMeeting));
+  if (status !== 200 || !body) {
+    summary.replaceChildren(el('span', 'Meeting ' + selectedMeeting + ' is unavailable right now (HTTP ' + status + ').',
+        'error'));
+    return;
+  }
+  const lines = [el('p', body.meetingId + ': ' + body.status + (body.startsAt ? ', starts ' + body.startsAt : ''))];
+  if (body.scheduledAt) {
+    lines.push(el('p', 'Scheduled at ' + body.scheduledAt + (body.readyAt ? ', ready at ' + body.readyAt +
+        (body.scheduledToReadySeconds !== undefined ? ' (' + body.scheduledToReadySeconds + ' s from scheduled to ready)'
+            : '') : ', not ready yet'), body.readyAt ? 'ok' : ''));
+  }
+  lines.push(el('p', 'Seats: ' + seats(body)));
+  for (const [role, url] of Object.entries(body.links || {})) lines.push(el('p', role + ': ' + url));
+  summary.replaceChildren(...lines);
+  const ids = Object.values(body.instances || {}).flat().map(i => i.instanceId);
+  if (!ids.length) {
+    tbody.replaceChildren();
+    return;
+  }
+  const t = await getJson('/v1/mutations?since=P1D&limit=200&instance=' + encodeURIComponent(ids.join(',')));
+  if (t.status !== 200 || !t.body) {
+    const tr = el('tr');
+    tr.appendChild(el('td', 'The timeline is unavailable right now (HTTP ' + t.status + ').', 'error'));
+    tbody.replaceChildren(tr);
+    return;
+  }
+  tbody.replaceChildren(...mutationRows(t.body.mutations, true));
+}
+
 async function refreshMeetings() {
   const error = document.getElementById('meetings-error');
   try {
@@ -223,6 +333,9 @@ async function refreshMeetings() {
     const rows = body.meetings.map(m => {
       const tr = el('tr');
       tr.dataset.meetingId = m.meetingId;
+      tr.tabIndex = 0;
+      tr.addEventListener('click', () => showMeeting(m.meetingId));
+      tr.addEventListener('keydown', ev => { if (ev.key === 'Enter') showMeeting(m.meetingId); });
       for (const v of [m.meetingId, m.status, m.startsAt, seats(m)]) tr.appendChild(el('td', v || ''));
       const links = el('td');
       for (const [role, url] of Object.entries(m.links || {})) {
@@ -280,9 +393,9 @@ let ticks = 0;
 
 async function refresh() {
   // The audit windows are read from Kafka: every 5th refresh (10 s) is enough for them.
-  const slow = ticks++ % 5 === 0 ? [refreshMutations(), refreshDeadLetters(), refreshHistory()] : [];
-  await Promise.all([refreshHealth(), refreshCertificate(), refreshInstances(), refreshMeetings(), refreshFailover(),
-    ...slow]);
+  const slow = ticks++ % 5 === 0 ? [refreshMutations(), refreshDeadLetters(), refreshHistory(), refreshMeeting()] : [];
+  await Promise.all([refreshHealth(), refreshStatus(), refreshCertificate(), refreshInstances(), refreshMeetings(),
+    refreshFailover(), ...slow]);
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
 

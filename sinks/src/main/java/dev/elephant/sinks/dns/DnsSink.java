@@ -63,6 +63,11 @@ public final class DnsSink extends ConsumerLoop {
         this.caughtUpAt = clock.instant();
     }
 
+    /** Desired records not yet applied, as of the last poll. */
+    public long lagRecords() {
+        return lagRecords;
+    }
+
     /** True once a poll came back empty: everything desired so far has been reconciled. */
     public boolean isCaughtUp() {
         return caughtUp;

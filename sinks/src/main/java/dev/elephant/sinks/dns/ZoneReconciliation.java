@@ -10,6 +10,7 @@ import dev.elephant.sinks.dns.provider.ProviderException;
 import dev.elephant.sinks.dns.provider.ProviderRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,6 +53,8 @@ public final class ZoneReconciliation implements AutoCloseable {
     private final MutationAudit audit;
     private final DnsReconciler reconciler;
     private final Clock clock;
+    private volatile Instant lastRun;
+    private volatile long lastRepaired;
     /** Per partition of {@code dns-mutations}, where the last settlement read to: every intent before is settled. */
     private final Map<TopicPartition, Long> settledUpTo = new HashMap<>();
     private final SettlementCheckpoint checkpoint;
@@ -83,6 +86,16 @@ public final class ZoneReconciliation implements AutoCloseable {
      *
      * @param totalPartitions how many partitions {@code dns-desired} has (names map to partitions by key hash)
      */
+    /** When the last reconciliation ended, null before the first. */
+    public Instant lastRun() {
+        return lastRun;
+    }
+
+    /** How many names the last reconciliation repaired. */
+    public long lastRepaired() {
+        return lastRepaired;
+    }
+
     Snapshot run(Collection<TopicPartition> partitions, int totalPartitions)
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
         reconciler.settleUnanswered(); // before the listing, so the outcomes of lost answers come first
@@ -114,9 +127,12 @@ public final class ZoneReconciliation implements AutoCloseable {
                 names.put(name, Desired.of(r));
             }
         });
+        long repairedBefore = audit.driftRepaired();
         reconciler.repair(names.values());
-        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant",
-                partitions.size(), desiredTopic, names.size());
+        lastRepaired = audit.driftRepaired() - repairedBefore;
+        lastRun = clock.instant();
+        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant, {} repaired",
+                partitions.size(), desiredTopic, names.size(), lastRepaired);
         return new Snapshot(latest, snapshot.endOffsets());
     }
 

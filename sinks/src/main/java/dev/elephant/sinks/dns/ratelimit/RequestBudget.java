@@ -27,6 +27,8 @@ public final class RequestBudget {
     private final Consumer<Duration> onWait;
     private final Deque<Long> granted = new ArrayDeque<>();
     private long pausedUntil = Long.MIN_VALUE;
+    private long rateLimited;
+    private long spent;
 
     /** How the budget waits; tests pass one that advances a fake clock. */
     public interface Sleeper {
@@ -65,6 +67,7 @@ public final class RequestBudget {
             }
             if (wait <= 0) {
                 granted.addLast(now);
+                spent++;
                 if (waited > 0) {
                     onWait.accept(Duration.ofNanos(waited));
                 }
@@ -77,6 +80,7 @@ public final class RequestBudget {
 
     /** The provider said to wait: nothing is sent before {@code retryAfter} has passed. */
     public synchronized void pause(Duration retryAfter) {
+        rateLimited++;
         pausedUntil = Math.max(pausedUntil, nanoClock.getAsLong() + retryAfter.toNanos());
     }
 
@@ -94,5 +98,43 @@ public final class RequestBudget {
 
     public int limit() {
         return limit;
+    }
+
+    /** Requests granted in the current window: how much of the budget is spent now. */
+    public synchronized int used() {
+        long now = nanoClock.getAsLong();
+        while (!granted.isEmpty() && granted.peekFirst() <= now - windowNanos) {
+            granted.pollFirst();
+        }
+        return granted.size();
+    }
+
+    public Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+
+    /** Requests sent since start. */
+    public synchronized long spent() {
+        return spent;
+    }
+
+    /** How many times the provider said to wait (429, throttling) since start. */
+    public synchronized long rateLimited() {
+        return rateLimited;
+    }
+
+    /** Gauges and a counter of this budget on {@code registry}, tagged with the provider's name. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry, String provider) {
+        io.micrometer.core.instrument.Gauge.builder("elephant.provider.budget.limit", this, RequestBudget::limit)
+                .description("requests Elephant allows itself per window").tag("provider", provider).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("elephant.provider.budget.used", this, RequestBudget::used)
+                .description("requests spent in the current window").tag("provider", provider).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("elephant.provider.requests", this, RequestBudget::spent)
+                .description("requests sent to the DNS provider (every page and poll)").tag("provider", provider)
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("elephant.provider.rate.limited", this,
+                        RequestBudget::rateLimited)
+                .description("answers telling Elephant to wait (Cloudflare 429, Route 53 Throttling)")
+                .tag("provider", provider).register(registry);
     }
 }

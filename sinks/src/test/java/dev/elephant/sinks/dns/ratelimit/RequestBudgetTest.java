@@ -81,4 +81,24 @@ class RequestBudgetTest {
         assertThat(RateLimitHeaders.parse("default;r=5;t=2", null)).singleElement()
                 .satisfies(l -> assertThat(l.quota()).isEmpty());
     }
+
+    @Test
+    void itSaysWhatItSpentInTheWindowSinceStartAndHowOftenItWasToldToWait() throws InterruptedException {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        budget.bindMetrics(registry, "cloudflare");
+        budget.acquire();
+        budget.acquire();
+        assertThat(budget.used()).isEqualTo(2);
+        now += Duration.ofSeconds(11).toNanos();
+        assertThat(budget.used()).as("the window moved past both").isZero();
+        budget.pause(Duration.ofSeconds(1));
+        budget.acquire();
+        assertThat(budget.spent()).isEqualTo(3);
+        assertThat(budget.rateLimited()).isEqualTo(1);
+        assertThat(registry.get("elephant.provider.budget.used").tag("provider", "cloudflare").gauge().value())
+                .isEqualTo(1);
+        assertThat(registry.get("elephant.provider.budget.limit").gauge().value()).isEqualTo(3);
+        assertThat(registry.get("elephant.provider.requests").functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get("elephant.provider.rate.limited").functionCounter().count()).isEqualTo(1);
+    }
 }
