@@ -106,6 +106,7 @@ class OpsPageTest {
         browser.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops']")).click();
         wait.until(d -> d.findElement(By.id("meeting-summary")).getText().contains("s from scheduled to ready"));
         wait.until(d -> d.findElement(By.cssSelector("#meeting-timeline tbody")).getText().contains("EC2 running at"));
+        assertThat(browser.getCurrentUrl()).as("the meeting's view has an address of its own").endsWith("#meeting=m-ops");
 
         // The numbers behind health, with their last hour drawn.
         wait.until(d -> d.findElement(By.id("status")).getText().contains("RUNNING"));
@@ -145,6 +146,10 @@ class OpsPageTest {
         Files.createDirectories(saved.getParent());
         Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
 
+
+        // The last hour's changes narrowed to one name.
+        browser.findElement(By.id("mutations-filter")).sendKeys("no-such-name");
+        wait.until(d -> !d.findElement(By.cssSelector("#mutations tbody")).getText().contains(id));
 
         // The filter narrows the page.
         browser.findElement(By.id("filter")).sendKeys("no-such-instance");

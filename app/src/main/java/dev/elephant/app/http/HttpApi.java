@@ -41,6 +41,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpApi implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
+
     static {
         HttpServerSettings.apply();
     }
@@ -99,8 +101,8 @@ public final class HttpApi implements AutoCloseable {
         if (query == null) {
             throw new IllegalStateException("the operations listener must serve before the public one");
         }
-        server.createContext("/v1/eventbridge", eventBridge);
-        server.createContext("/v1/meetings", exchange -> {
+        context("/v1/eventbridge", eventBridge);
+        context("/v1/meetings", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if ("/v1/meetings".equals(path)) {
                 meetings.handle(exchange);
@@ -110,7 +112,7 @@ public final class HttpApi implements AutoCloseable {
                 onTheOperationsListener(exchange);
             }
         });
-        server.createContext(FailoverIngest.PATH, exchange -> {
+        context(FailoverIngest.PATH, exchange -> {
             // Declared and removed here with the ingest key; read on the operations listener.
             String path = exchange.getRequestURI().getPath();
             boolean read = "GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod());
@@ -122,16 +124,16 @@ public final class HttpApi implements AutoCloseable {
                 failover.remove().handle(exchange);
             }
         });
-        server.createContext("/v1/instances/", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/health", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/status", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/certificates", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/records", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/mutations", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/dead-letters", HttpApi::onTheOperationsListener);
-        server.createContext("/v1/instances", HttpApi::onTheOperationsListener);
-        server.createContext(OpsPage.PATH, HttpApi::onTheOperationsListener);
-        server.createContext("/metrics", HttpApi::onTheOperationsListener);
+        context("/v1/instances/", HttpApi::onTheOperationsListener);
+        context("/v1/health", HttpApi::onTheOperationsListener);
+        context("/v1/status", HttpApi::onTheOperationsListener);
+        context("/v1/certificates", HttpApi::onTheOperationsListener);
+        context("/v1/records", HttpApi::onTheOperationsListener);
+        context("/v1/mutations", HttpApi::onTheOperationsListener);
+        context("/v1/dead-letters", HttpApi::onTheOperationsListener);
+        context("/v1/instances", HttpApi::onTheOperationsListener);
+        context(OpsPage.PATH, HttpApi::onTheOperationsListener);
+        context("/metrics", HttpApi::onTheOperationsListener);
         probes(readiness);
         start();
     }
@@ -157,18 +159,18 @@ public final class HttpApi implements AutoCloseable {
         QueryForwarder forwarder = new QueryForwarder(tlsPeers, self, metrics);
         query = new QueryHandler(queries, config, forwarder);
         instanceAddresses = new PeerInstanceAddresses(queries, forwarder);
-        server.createContext("/v1/meetings/", query);
-        server.createContext("/v1/instances/", query);
-        server.createContext("/v1/failover/", query);
-        server.createContext("/v1/failover", new ListingHandler(ListingHandler.Kind.FAILOVER, queries, config,
+        context("/v1/meetings/", query);
+        context("/v1/instances/", query);
+        context("/v1/failover/", query);
+        context("/v1/failover", new ListingHandler(ListingHandler.Kind.FAILOVER, queries, config,
                 forwarder));
-        server.createContext("/v1/records", new ListingHandler(ListingHandler.Kind.RECORDS, queries, config, forwarder));
-        server.createContext("/v1/instances", new ListingHandler(ListingHandler.Kind.INSTANCES, queries, config,
+        context("/v1/records", new ListingHandler(ListingHandler.Kind.RECORDS, queries, config, forwarder));
+        context("/v1/instances", new ListingHandler(ListingHandler.Kind.INSTANCES, queries, config,
                 forwarder));
-        server.createContext("/v1/meetings", new ListingHandler(ListingHandler.Kind.MEETINGS, queries, config,
+        context("/v1/meetings", new ListingHandler(ListingHandler.Kind.MEETINGS, queries, config,
                 forwarder));
-        server.createContext(OpsPage.PATH, new OpsPage());
-        server.createContext("/v1/health", exchange -> {
+        context(OpsPage.PATH, new OpsPage());
+        context("/v1/health", exchange -> {
             try (exchange) {
                 // Always 200: this reports, it is not a check for a load balancer to act on.
                 Map<String, String> problems = health.get();
@@ -178,7 +180,7 @@ public final class HttpApi implements AutoCloseable {
                 Responses.json(exchange, 200, body);
             }
         });
-        server.createContext("/metrics", exchange -> {
+        context("/metrics", exchange -> {
             try (exchange) {
                 Responses.text(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
             }
@@ -190,8 +192,8 @@ public final class HttpApi implements AutoCloseable {
     /** {@code GET /v1/mutations} and {@code GET /v1/dead-letters}: the audit topics for a recent window of time. */
     public void serveRecent(Map<String, Object> kafka, dev.elephant.events.Topics topics, java.time.Clock clock) {
         RecentHandler recent = new RecentHandler(kafka, topics, clock);
-        server.createContext("/v1/mutations", recent);
-        server.createContext("/v1/dead-letters", recent);
+        context("/v1/mutations", recent);
+        context("/v1/dead-letters", recent);
     }
 
     /**
@@ -199,7 +201,7 @@ public final class HttpApi implements AutoCloseable {
      * reconciliation, the provider's budget and waits) and their last hour, for the operations page and scripts.
      */
     public void serveStatus(Supplier<Map<String, Object>> status) {
-        server.createContext("/v1/status", exchange -> {
+        context("/v1/status", exchange -> {
             try (exchange) {
                 if (Responses.readOnly(exchange)) {
                     Responses.json(exchange, 200, status.get());
@@ -221,7 +223,7 @@ public final class HttpApi implements AutoCloseable {
      * @param status null when {@code certificates.enabled} is false
      */
     public void serveCertificates(CertificateStatusSource status) {
-        server.createContext("/v1/certificates", exchange -> {
+        context("/v1/certificates", exchange -> {
             try (exchange) {
                 if (status == null) {
                     Responses.error(exchange, 404, "not-enabled", "Elephant obtains no certificate here "
@@ -239,12 +241,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void probes(Supplier<Map<String, String>> readiness) {
-        server.createContext("/healthz", exchange -> {
+        context("/healthz", exchange -> {
             try (exchange) {
                 Responses.text(exchange, 200, "text/plain", "ok\n");
             }
         });
-        server.createContext("/readyz", exchange -> {
+        context("/readyz", exchange -> {
             try (exchange) {
                 Map<String, String> problems = readiness.get();
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -253,7 +255,7 @@ public final class HttpApi implements AutoCloseable {
                 Responses.json(exchange, problems.isEmpty() ? 200 : 503, body);
             }
         });
-        server.createContext("/", exchange -> {
+        context("/", exchange -> {
             try (exchange) {
                 Responses.error(exchange, 404, "not-found", "no such resource");
             }
@@ -265,6 +267,31 @@ public final class HttpApi implements AutoCloseable {
             Responses.error(exchange, 404, "not-here", "instance and meeting queries, health and metrics are "
                     + "served on the operations listener (ops.host, ops.port), not on the public one");
         }
+    }
+
+    /**
+     * Serves {@code path} with {@code handler}; whatever a handler did not expect is answered {@code 500} and logged,
+     * rather than leaving the JDK server to drop the connection without a word (a client then sees no answer at
+     * all, and nobody learns why).
+     */
+    private void context(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            HeldExchange held = new HeldExchange(exchange);
+            try {
+                handler.handle(held);
+            } catch (RuntimeException e) {
+                log.error("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        e.toString(), e);
+                try {
+                    Responses.error(held, 500, "internal-error", "Elephant could not answer this request ("
+                            + e.getClass().getSimpleName() + "); the log says why");
+                } catch (IOException | RuntimeException alreadyAnswering) {
+                    // the answer had begun: closing is all that is left
+                }
+            } finally {
+                held.release();
+            }
+        });
     }
 
     private void start() {

@@ -7,7 +7,7 @@ const PAGE = 200;
 let cursor = null;      // the page shown starts after this instance id (null: the first page)
 let nextCursor = null;
 let pageNumber = 1;
-const history = [];     // cursors of the pages before, for "first page"
+const pagesBefore = []; // cursors of the pages before, for "first page"
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -169,6 +169,7 @@ let selected = null;
 
 async function showDetail(id) {
   selected = id;
+  window.history.replaceState(null, '', '#instance=' + encodeURIComponent(id));
   const target = document.getElementById('detail');
   const { status, body } = await getJson('/v1/instances/' + encodeURIComponent(id));
   target.textContent = status === 200 ? JSON.stringify(body, null, 2) : 'HTTP ' + status + ': ' + JSON.stringify(body);
@@ -188,6 +189,16 @@ async function refreshHistory() {
   tbody.replaceChildren(...mutationRows(body.mutations, false));
 }
 
+let lastHour = [];
+
+// The last hour's changes narrowed to a name or an instance (any part of either).
+function showMutations() {
+  const f = document.getElementById('mutations-filter').value.trim().toLowerCase();
+  const shown = f ? lastHour.filter(m => (m.name || '').toLowerCase().includes(f) ||
+      (m.instanceId || '').toLowerCase().includes(f)) : lastHour;
+  document.querySelector('#mutations tbody').replaceChildren(...mutationRows(shown, true));
+}
+
 async function refreshMutations() {
   const error = document.getElementById('mutations-error');
   try {
@@ -198,7 +209,8 @@ async function refreshMutations() {
       return;
     }
     error.hidden = true;
-    document.querySelector('#mutations tbody').replaceChildren(...mutationRows(body.mutations, true));
+    lastHour = body.mutations;
+    showMutations();
   } catch (e) {
     error.textContent = 'DNS changes are unavailable right now: ' + e.message + '. The page keeps trying.';
     error.hidden = false;
@@ -283,6 +295,7 @@ let selectedMeeting = null;
 
 async function showMeeting(id) {
   selectedMeeting = id;
+  window.history.replaceState(null, '', '#meeting=' + encodeURIComponent(id));
   await refreshMeeting();
 }
 
@@ -401,7 +414,7 @@ async function refresh() {
 
 document.getElementById('next-page').addEventListener('click', () => {
   if (!nextCursor) return;
-  history.push(cursor);
+  pagesBefore.push(cursor);
   cursor = nextCursor;
   pageNumber++;
   refreshInstances();
@@ -409,9 +422,14 @@ document.getElementById('next-page').addEventListener('click', () => {
 document.getElementById('first-page').addEventListener('click', () => {
   cursor = null;
   pageNumber = 1;
-  history.length = 0;
+  pagesBefore.length = 0;
   refreshInstances();
 });
 document.getElementById('filter').addEventListener('input', refreshInstances);
+document.getElementById('mutations-filter').addEventListener('input', showMutations);
+// A meeting's or an instance's view has an address of its own: #meeting=m-1, #instance=i-….
+const linked = /^#(meeting|instance)=(.+)$/.exec(location.hash);
+if (linked && linked[1] === 'meeting') showMeeting(decodeURIComponent(linked[2]));
+if (linked && linked[1] === 'instance') showDetail(decodeURIComponent(linked[2]));
 refresh();
 setInterval(refresh, REFRESH_MS);
