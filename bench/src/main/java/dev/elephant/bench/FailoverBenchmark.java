@@ -1,16 +1,12 @@
 package dev.elephant.bench;
 
 import dev.elephant.app.dev.DevStack;
-import dev.elephant.connector.ec2.ProjectFilter;
-import dev.elephant.events.Secret;
 import dev.elephant.standins.tcp.AcceptingPort;
-import dev.elephant.topology.common.TopologyConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,11 +38,7 @@ public final class FailoverBenchmark {
         int failures = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int passes = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         Duration timeout = interval.compareTo(Duration.ofSeconds(4)) > 0 ? Duration.ofSeconds(2) : interval.dividedBy(2);
-        DevStack.Options options = new DevStack.Options(Files.createTempDirectory("elephant-bench-failover"), null,
-                "127.0.0.1", IngestBenchmark.freePort(), IngestBenchmark.freePort(), 0, 0, 0, 0, "elephant.test",
-                "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
-                TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1),
-                Duration.ofHours(1), Duration.ofHours(1), null, null);
+        DevStack.Options options = BenchStack.options("failover", KEY);
         int port = AcceptingPort.freeOnAll("127.0.0.2", "127.0.0.3");
         AcceptingPort secondary = new AcceptingPort("127.0.0.3", port);
         AcceptingPort primary = new AcceptingPort("127.0.0.2", port);

@@ -2,15 +2,11 @@ package dev.elephant.bench;
 
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.app.runtime.ElephantSettings;
-import dev.elephant.connector.ec2.ProjectFilter;
-import dev.elephant.events.Secret;
 import dev.elephant.topology.common.MachinePolicy;
-import dev.elephant.topology.common.TopologyConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,11 +42,7 @@ public final class LaunchBurstBenchmark {
         int meetings = args.length > 0 ? Integer.parseInt(args[0]) : 1_500;
         int bucket = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         double refill = args.length > 2 ? Double.parseDouble(args[2]) : 2;
-        DevStack.Options options = new DevStack.Options(Files.createTempDirectory("elephant-bench-launch"), null,
-                "127.0.0.1", IngestBenchmark.freePort(), IngestBenchmark.freePort(), 0, 0, 0, 0, "elephant.test",
-                "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
-                TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1),
-                Duration.ofHours(1), Duration.ofHours(1), null, null)
+        DevStack.Options options = BenchStack.options("launch", KEY)
                 // Route 53: a Free Cloudflare zone holds 200 records, far from a class of 3,000.
                 .withProvider(ElephantSettings.DnsProviderKind.ROUTE53)
                 .withMachines(MachinePolicy.defaults().withLead(LEAD).withReapAfter(null))

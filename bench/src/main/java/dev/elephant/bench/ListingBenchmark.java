@@ -3,20 +3,15 @@ package dev.elephant.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.app.runtime.ElephantSettings;
-import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
-import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
-import dev.elephant.topology.common.TopologyConfig;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,11 +39,7 @@ public final class ListingBenchmark {
 
     public static void main(String[] args) throws Exception {
         int instances = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        DevStack.Options options = new DevStack.Options(Files.createTempDirectory("elephant-bench-listing"), null,
-                "127.0.0.1", IngestBenchmark.freePort(), IngestBenchmark.freePort(), 0, 0, 0, 0, "elephant.test",
-                "X-Elephant-Key", Secret.of(KEY), null, null, ProjectFilter.defaults(),
-                TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1),
-                Duration.ofHours(1), Duration.ofHours(1), null, null)
+        DevStack.Options options = BenchStack.options("listing", KEY)
                 .withProvider(ElephantSettings.DnsProviderKind.ROUTE53);
         try (DevStack stack = DevStack.start(options)) {
             URI ops = stack.opsUrl();

@@ -1,0 +1,28 @@
+package dev.elephant.bench;
+
+import dev.elephant.app.dev.DevStack;
+import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.Secret;
+import dev.elephant.topology.common.TopologyConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/**
+ * The dev stack as the benchmarks run it: a fresh data directory, free Kafka ports, every other port chosen by the
+ * system, domain {@code elephant.test}, 3 partitions, EC2 transitions of 1 s, reconciliation and sweep hourly (so
+ * neither runs inside a measurement).
+ */
+final class BenchStack {
+
+    private BenchStack() {}
+
+    /** @param name names the data directory ({@code elephant-bench-NAME…}) */
+    static DevStack.Options options(String name, String ingestKey) throws IOException {
+        return new DevStack.Options(Files.createTempDirectory("elephant-bench-" + name), null, "127.0.0.1",
+                IngestBenchmark.freePort(), IngestBenchmark.freePort(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
+                Secret.of(ingestKey), null, null, ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
+                "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1), Duration.ofHours(1),
+                Duration.ofHours(1), null, null);
+    }
+}
