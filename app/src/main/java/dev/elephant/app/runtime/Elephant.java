@@ -100,17 +100,7 @@ public final class Elephant implements AutoCloseable {
         CertificatesWiring certs = certificates;
         ops.serveCertificates(certs == null ? null : certs::status);
         ops.serveRecent(s.kafka().properties(), s.topics().names(), clock);
-        OpsStatus status = new OpsStatus(metrics, () -> streams.streams().state().toString(), clock);
-        java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "elephant-ops-status");
-                    t.setDaemon(true);
-                    return t;
-                });
-        closer.register(sampler::shutdownNow);
-        sampler.scheduleAtFixedRate(status::sample, 0, OpsStatus.EVERY.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
-        ops.serveStatus(status::now);
+        ops.serveStatus(OpsStatus.start(metrics, () -> streams.streams().state().toString(), clock, closer)::now);
         checks.add(FailoverWiring.start(s, ops.instanceAddresses(), queries, clock, metrics, closer));
         http.servePublic(connector.eventBridge(), connector.meetings(), connector.failover(), ops,
                 this::readinessProblems);

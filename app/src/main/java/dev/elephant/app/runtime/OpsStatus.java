@@ -14,7 +14,11 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code GET /v1/status} answers and the operations page's health panel shows: the numbers behind health — Kafka
@@ -39,6 +43,26 @@ public final class OpsStatus {
     /** One point of the last hour; the rates are per sample interval (changes applied, events taken, waits asked). */
     public record Sample(Instant time, double sinkLag, double openIntents, double budgetUsed, double applied,
                          double ingested, double rateLimited) {}
+
+    /** Samples every {@link #EVERY} from now until the closer stops it. */
+    static OpsStatus start(MeterRegistry registry, Supplier<String> streamsState, Clock clock, Closer closer) {
+        OpsStatus status = new OpsStatus(registry, streamsState, clock);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "elephant-ops-status");
+            t.setDaemon(true);
+            return t;
+        });
+        closer.register(sampler::shutdownNow);
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                status.sample();
+            } catch (RuntimeException e) {
+                // a meter that failed to read: this sample is missing, the next one is taken
+                LoggerFactory.getLogger(OpsStatus.class).warn("status sample skipped: {}", e.toString());
+            }
+        }, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return status;
+    }
 
     OpsStatus(MeterRegistry registry, Supplier<String> streamsState, Clock clock) {
         this.registry = registry;
