@@ -212,6 +212,14 @@ public final class AwsStandIn implements AutoCloseable {
         fleet.launchResources(capacity, refillPerSecond);
     }
 
+    /**
+     * EC2's request token buckets, per action, for this stand-in's account ({@link Ec2RequestLimits#documented()}:
+     * EC2's defaults); null: none. {@code elephant dev} and the benchmarks run with EC2's defaults.
+     */
+    public void requestLimits(Ec2RequestLimits limits) {
+        ec2.requestLimits(limits);
+    }
+
     /** How many calls of an EC2 action were answered {@code RequestLimitExceeded}. */
     public long ec2Throttled(String action) {
         return ec2.throttled(action);

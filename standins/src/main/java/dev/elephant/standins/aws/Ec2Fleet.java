@@ -176,6 +176,20 @@ final class Ec2Fleet {
      */
     private volatile TokenBucket launchResources = TokenBucket.of(1000, 2);
 
+    /**
+     * The other actions' resource buckets, one token per instance named, as documented beside RunInstances':
+     * TerminateInstances 1,000 refilled at 20 per second, StartInstances 1,000 at 2, StopInstances 1,000 at 20.
+     */
+    private final TokenBucket terminateResources = TokenBucket.of(1000, 20);
+    private final TokenBucket startResources = TokenBucket.of(1000, 2);
+    private final TokenBucket stopResources = TokenBucket.of(1000, 20);
+
+    private static void takeResources(TokenBucket bucket, List<String> ids) {
+        if (!bucket.tryTake(Math.max(1, ids.size()))) {
+            throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
+        }
+    }
+
     synchronized void launchResources(int capacity, double refillPerSecond) {
         this.launchResources = TokenBucket.of(capacity, refillPerSecond);
     }
@@ -195,6 +209,7 @@ final class Ec2Fleet {
 
     /** Returns each instance's state before the change, for the response's previousState. */
     synchronized List<Ec2Instance[]> stop(List<String> ids) {
+        takeResources(stopResources, ids);
         return change(ids, i -> switch (i.state()) {
             case RUNNING, PENDING -> Ec2State.STOPPING;
             case STOPPING, STOPPED -> null;
@@ -204,6 +219,7 @@ final class Ec2Fleet {
     }
 
     synchronized List<Ec2Instance[]> start(List<String> ids) {
+        takeResources(startResources, ids);
         return change(ids, i -> switch (i.state()) {
             case STOPPED -> Ec2State.PENDING;
             case PENDING, RUNNING -> null;
@@ -213,6 +229,7 @@ final class Ec2Fleet {
     }
 
     synchronized List<Ec2Instance[]> terminate(List<String> ids) {
+        takeResources(terminateResources, ids);
         return change(ids, i -> switch (i.state()) {
             case SHUTTING_DOWN, TERMINATED -> null;
             default -> Ec2State.SHUTTING_DOWN;

@@ -3,6 +3,7 @@ package dev.elephant.standins.aws;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.elephant.standins.http.Exchanges;
+import dev.elephant.standins.http.TokenBucket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,6 +39,29 @@ final class Ec2QueryApi implements HttpHandler {
     }
 
     private final Map<String, AtomicInteger> throttles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** EC2's request buckets, or null for none; the buckets by name, made as requests first need them. */
+    private volatile Ec2RequestLimits requestLimits;
+    private final Map<String, TokenBucket> requestBuckets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Enforces {@code limits} from now on, every bucket full (null: no request limits). */
+    void requestLimits(Ec2RequestLimits limits) {
+        requestBuckets.clear();
+        this.requestLimits = limits;
+    }
+
+    /** Whether the request finds a token in its action's bucket (and takes it). */
+    private boolean withinRequestLimits(String action, Map<String, String> params) {
+        Ec2RequestLimits limits = requestLimits;
+        if (limits == null) {
+            return true;
+        }
+        boolean filteredOrPaginated = params.containsKey("MaxResults") || params.containsKey("NextToken")
+                || params.keySet().stream().anyMatch(k -> FILTER_NAME.matcher(k).matches());
+        String name = Ec2RequestLimits.bucketOf(action, filteredOrPaginated);
+        Ec2RequestLimits.Bucket b = limits.limitsOf(name);
+        return requestBuckets.computeIfAbsent(name, n -> TokenBucket.of(b.capacity(), b.refillPerSecond())).tryTake(1);
+    }
 
     private final Map<String, java.util.concurrent.atomic.AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -87,6 +111,9 @@ final class Ec2QueryApi implements HttpHandler {
             action = params.getOrDefault("Action", "");
             calls.computeIfAbsent(action, a -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
             AtomicInteger throttled = throttles.get(action);
+            if (!withinRequestLimits(action, params)) {
+                throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
+            }
             if (throttled != null && throttled.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 // EC2's throttling answer: HTTP 503, RequestLimitExceeded; the SDK backs off and retries it.
                 throw new Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.");
