@@ -84,44 +84,41 @@ final class QueryForwarder {
      * @throws IOException when it did not answer 200
      */
     byte[] fetch(HostInfo peer, String pathAndQuery) throws IOException {
-        Request request = new Request.Builder().url(scheme + "://" + peer.host() + ":" + peer.port() + pathAndQuery)
-                .get().header(FORWARDED_HEADER, self).build();
-        try (Response response = client.newCall(request).execute()) {
-            byte[] body;
-            try (InputStream in = response.body().byteStream()) {
-                body = in.readNBytes(MAX_BODY + 1);
-            }
-            metrics.counter("elephant.query.forwarded", "outcome", String.valueOf(response.code())).increment();
-            if (response.code() != 200 || body.length > MAX_BODY) {
-                throw new IOException(peer.host() + ":" + peer.port() + " answered " + response.code()
-                        + (body.length > MAX_BODY ? " with over " + MAX_BODY + " bytes" : ""));
-            }
-            return body;
-        } catch (IOException e) {
-            metrics.counter("elephant.query.forwarded", "outcome", "unreachable").increment();
-            throw e;
+        byte[] body = fetchIfFound(peer, pathAndQuery);
+        if (body == null) {
+            throw new IOException(peer.host() + ":" + peer.port() + " answered 404");
         }
+        return body;
     }
 
     /**
      * What {@code peer} answers to a GET of {@code pathAndQuery}, or null when it answers 404 (it holds no such key).
      *
-     * @throws IOException when it answered anything else but 200
+     * @throws IOException when it answered anything else but 200, or more than {@value #MAX_BODY} bytes
      */
     byte[] fetchIfFound(HostInfo peer, String pathAndQuery) throws IOException {
         Request request = new Request.Builder().url(scheme + "://" + peer.host() + ":" + peer.port() + pathAndQuery)
                 .get().header(FORWARDED_HEADER, self).build();
+        int status;
+        byte[] body;
         try (Response response = client.newCall(request).execute()) {
-            if (response.code() == 404) {
-                return null;
-            }
-            if (response.code() != 200) {
-                throw new IOException(peer.host() + ":" + peer.port() + " answered " + response.code());
-            }
             try (InputStream in = response.body().byteStream()) {
-                return in.readNBytes(MAX_BODY);
+                body = in.readNBytes(MAX_BODY + 1);
             }
+            status = response.code();
+        } catch (IOException e) {
+            metrics.counter("elephant.query.forwarded", "outcome", "unreachable").increment();
+            throw e;
         }
+        metrics.counter("elephant.query.forwarded", "outcome", String.valueOf(status)).increment();
+        if (status == 404) {
+            return null;
+        }
+        if (status != 200 || body.length > MAX_BODY) {
+            throw new IOException(peer.host() + ":" + peer.port() + " answered " + status
+                    + (body.length > MAX_BODY ? " with over " + MAX_BODY + " bytes" : ""));
+        }
+        return body;
     }
 
     /** Answers {@code exchange} with what {@code owner} answers to the same GET. */
