@@ -56,6 +56,8 @@ public final class HttpApi implements AutoCloseable {
     /** The query handler of the operations listener; the public listener's {@code join} goes through it too. */
     private QueryHandler query;
     private InstanceAddresses instanceAddresses;
+    /** The paths of this listener's resources. */
+    private final List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpApi(HttpServer server, QueryForwarder.TlsPeers tlsPeers, String name) {
@@ -124,17 +126,8 @@ public final class HttpApi implements AutoCloseable {
                 failover.remove().handle(exchange);
             }
         });
-        context("/v1/instances/", HttpApi::onTheOperationsListener);
-        context("/v1/health", HttpApi::onTheOperationsListener);
-        context("/v1/status", HttpApi::onTheOperationsListener);
-        context("/v1/certificates", HttpApi::onTheOperationsListener);
-        context("/v1/records", HttpApi::onTheOperationsListener);
-        context("/v1/mutations", HttpApi::onTheOperationsListener);
-        context("/v1/dead-letters", HttpApi::onTheOperationsListener);
-        context("/v1/instances", HttpApi::onTheOperationsListener);
-        context(OpsPage.PATH, HttpApi::onTheOperationsListener);
-        context("/metrics", HttpApi::onTheOperationsListener);
-        probes(readiness);
+        // Everything else the operations listener serves is answered here by saying where it is served.
+        probes(readiness, ops);
         start();
     }
 
@@ -185,7 +178,7 @@ public final class HttpApi implements AutoCloseable {
                 Responses.text(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
             }
         });
-        probes(readiness);
+        probes(readiness, null);
         start();
     }
 
@@ -240,7 +233,11 @@ public final class HttpApi implements AutoCloseable {
         });
     }
 
-    private void probes(Supplier<Map<String, String>> readiness) {
+    /**
+     * @param elsewhere the listener that serves what this one does not (the operations listener, for the public one):
+     *                  a path it serves is answered {@code not-here}, naming it; null: {@code not-found}
+     */
+    private void probes(Supplier<Map<String, String>> readiness, HttpApi elsewhere) {
         context("/healthz", exchange -> {
             try (exchange) {
                 Responses.text(exchange, 200, "text/plain", "ok\n");
@@ -256,6 +253,10 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         context("/", exchange -> {
+            if (elsewhere != null && elsewhere.serves(exchange.getRequestURI().getPath())) {
+                onTheOperationsListener(exchange);
+                return;
+            }
             try (exchange) {
                 Responses.error(exchange, 404, "not-found", "no such resource");
             }
@@ -275,6 +276,7 @@ public final class HttpApi implements AutoCloseable {
      * all, and nobody learns why).
      */
     private void context(String path, com.sun.net.httpserver.HttpHandler handler) {
+        paths.add(path);
         server.createContext(path, exchange -> {
             HeldExchange held = new HeldExchange(exchange);
             try {
@@ -292,6 +294,11 @@ public final class HttpApi implements AutoCloseable {
                 held.release();
             }
         });
+    }
+
+    /** Whether a request for {@code path} reaches one of this listener's resources (as the server matches: by prefix). */
+    private boolean serves(String path) {
+        return paths.stream().anyMatch(p -> !p.equals("/") && path.startsWith(p));
     }
 
     private void start() {
