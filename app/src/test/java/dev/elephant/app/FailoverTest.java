@@ -51,15 +51,11 @@ class FailoverTest {
     @TempDir
     Path dir;
     private RunFixture run;
-    private Elephant second;
     private final List<AcceptingPort> listeners = new ArrayList<>();
 
     @AfterEach
     void stop() {
         listeners.forEach(AcceptingPort::close);
-        if (second != null) {
-            second.close();
-        }
         if (run != null) {
             run.close();
         }
@@ -106,7 +102,7 @@ class FailoverTest {
                 """.formatted(port));
         RunFixture.Peer peer = run.peer(config);
         run.elephant = Elephant.start(RunConfig.load(config, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
+        run.second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
         URI a = URI.create("http://127.0.0.1:" + run.opsPort);
         URI b = URI.create("http://127.0.0.1:" + peer.opsPort());
 

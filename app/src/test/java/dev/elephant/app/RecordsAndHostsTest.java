@@ -41,13 +41,9 @@ class RecordsAndHostsTest {
     @TempDir
     Path dir;
     private RunFixture run;
-    private Elephant second;
 
     @AfterEach
     void stop() {
-        if (second != null) {
-            second.close();
-        }
         if (run != null) {
             run.close();
         }
@@ -91,7 +87,7 @@ class RecordsAndHostsTest {
         Path configA = run.config(Files.createDirectories(dir.resolve("a")), "");
         RunFixture.Peer peer = run.peer(configA);
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
+        run.second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
         URI a = URI.create("http://127.0.0.1:" + run.opsPort);
         URI b = URI.create("http://127.0.0.1:" + peer.opsPort());
 
@@ -143,8 +139,8 @@ class RecordsAndHostsTest {
         String written = Files.readString(hostsFile);
 
         // Elephant unreachable: the file stays as it was, and the command says why.
-        second.close();
-        second = null;
+        run.second.close();
+        run.second = null;
         run.elephant.close();
         run.elephant = null;
         assertThat(hosts("--out", hostsFile.toString(), "--address", "private")).isEqualTo(1);

@@ -30,6 +30,8 @@ final class RunFixture implements AutoCloseable {
     /** The provider Elephant writes to in this run. */
     final ProviderSide provider;
     Elephant elephant;
+    /** A second instance of the same deployment, closed before the first. */
+    Elephant second;
 
     /** @param cloudflareToken the token the Cloudflare stand-in accepts */
     RunFixture(String name, String cloudflareToken, String ingestKey) throws IOException {
@@ -129,6 +131,9 @@ final class RunFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (second != null) {
+            second.close();
+        }
         if (elephant != null) {
             elephant.close();
         }

@@ -42,15 +42,11 @@ class ScaleOutQueryTest {
     @TempDir
     Path dir;
     private RunFixture run;
-    private Elephant second;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     @AfterEach
     void stop() {
-        if (second != null) {
-            second.close();
-        }
         if (run != null) {
             run.close();
         }
@@ -64,7 +60,7 @@ class ScaleOutQueryTest {
         Path configB = peer.config();
         int opsPortB = peer.opsPort();
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
+        run.second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
         // Queries are on the operations listeners, which the instances also forward to.
         URI a = URI.create("http://127.0.0.1:" + run.opsPort);
         URI b = URI.create("http://127.0.0.1:" + opsPortB);
@@ -117,10 +113,10 @@ class ScaleOutQueryTest {
             }
         }, "scale-out-querier");
         querier.start();
-        second.close();
-        second = null;
+        run.second.close();
+        run.second = null;
         await().atMost(Duration.ofSeconds(60)).until(() -> allAnswer(a, ids));
-        second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
+        run.second = Elephant.start(RunConfig.load(configB, ENV, new SecretsManagerReader()));
         await().atMost(Duration.ofSeconds(60)).until(() -> allAnswer(a, ids) && allAnswer(b, ids));
         churning.set(false);
         querier.join();

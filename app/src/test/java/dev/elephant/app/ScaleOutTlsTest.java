@@ -41,13 +41,9 @@ class ScaleOutTlsTest {
     @TempDir
     Path dir;
     private RunFixture run;
-    private Elephant second;
 
     @AfterEach
     void stop() {
-        if (second != null) {
-            second.close();
-        }
         if (run != null) {
             run.close();
         }
@@ -63,7 +59,7 @@ class ScaleOutTlsTest {
         RunFixture.Peer peer = run.peer(configA);
         int opsPortB = peer.opsPort();
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
+        run.second = Elephant.start(RunConfig.load(peer.config(), ENV, new SecretsManagerReader()));
 
         List<String> ids;
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {

@@ -35,13 +35,9 @@ class SweepOwnershipTest {
     @TempDir
     Path dir;
     private RunFixture run;
-    private Elephant second;
 
     @AfterEach
     void stop() {
-        if (second != null) {
-            second.close();
-        }
         if (run != null) {
             run.close();
         }
@@ -52,7 +48,7 @@ class SweepOwnershipTest {
         run = new RunFixture("sweep-owner", TOKEN, KEY); // EC2 events reach the first instance only
         Path configA = run.config(Files.createDirectories(dir.resolve("a")), "");
         run.elephant = Elephant.start(RunConfig.load(configA, ENV, new SecretsManagerReader()));
-        second = Elephant.start(RunConfig.load(run.peer(configA).config(), ENV, new SecretsManagerReader()));
+        run.second = Elephant.start(RunConfig.load(run.peer(configA).config(), ENV, new SecretsManagerReader()));
 
         List<String> ids = new ArrayList<>();
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {
@@ -71,7 +67,7 @@ class SweepOwnershipTest {
         AtomicInteger written = new AtomicInteger();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
             int first = run.elephant.sweepNow();
-            int other = second.sweepNow();
+            int other = run.second.sweepNow();
             written.addAndGet(first + other);
             assertThat(first + other).isZero(); // until both sweep and nothing is left to repair
         });
