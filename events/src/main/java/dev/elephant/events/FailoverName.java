@@ -105,6 +105,11 @@ public record FailoverName(
         }
     }
 
+    /** Whether {@code name} can be a failover name's label (the grammar only: not whether it is an instance id). */
+    public static boolean isLabel(String name) {
+        return name != null && LABEL.matcher(name).matches();
+    }
+
     public Duration intervalDuration() {
         return Duration.parse(interval);
     }
@@ -177,7 +182,7 @@ public record FailoverName(
         }
         if (label == null) {
             problems.add("name is missing (one label under the domain, such as db)");
-        } else if (!LABEL.matcher(label).matches()) {
+        } else if (!isLabel(label)) {
             problems.add("name " + Printable.of(label) + " must be one DNS label: 1 to 63 lower-case letters, digits or"
                     + " '-', not starting or ending with '-'");
         } else if (InstanceIds.isValid(label)) {

@@ -178,8 +178,13 @@ final class ListingHandler implements HttpHandler {
                             s.meetingId(config), s.role(config), s.recordName(), s.recordContent(), status);
             out.add(Json.mapper().valueToTree(item));
         }
-        out.sort(Comparator.comparing(this::orderOf));
-        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+        return firstInOrder(out, limit);
+    }
+
+    /** The first {@code limit} of {@code items} in the listing's order. */
+    private List<JsonNode> firstInOrder(List<JsonNode> items, int limit) {
+        items.sort(Comparator.comparing(this::orderOf));
+        return items.size() > limit ? new ArrayList<>(items.subList(0, limit)) : items;
     }
 
     /**
@@ -207,7 +212,6 @@ final class ListingHandler implements HttpHandler {
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             Json.mapper().readTree(peers.fetch(host, query)).path(kind.field).forEach(all::add);
         }
-        all.sort(Comparator.comparing(this::orderOf));
-        return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
+        return firstInOrder(all, limit);
     }
 }

@@ -79,30 +79,36 @@ final class FailoverWiring implements HealthCheck {
             throw new IOException("cannot read " + topic + " to write the run config's failover names: "
                     + e.getMessage(), e);
         }
-        List<String> written = new ArrayList<>();
-        try (KafkaEventLog events = new KafkaEventLog(s.kafka().properties())) {
-            for (FailoverName d : s.failover()) {
-                FailoverName current = onTopic.get(d.name());
-                if (current != null && current.declaresSameAs(d) && FailoverName.SOURCE_CONFIG.equals(current.source())) {
-                    continue;
-                }
-                FailoverName fresh = d.withId(UUID.randomUUID().toString(), clock.instant());
-                events.append(topic, d.name(), Json.toBytes(fresh), WRITE_TIMEOUT);
-                written.add(d.name());
+        // What must change, decided first: most starts change nothing and need no producer.
+        Map<String, FailoverName> changes = new java.util.LinkedHashMap<>(); // a null value removes the name
+        for (FailoverName d : s.failover()) {
+            FailoverName current = onTopic.get(d.name());
+            if (current == null || !current.declaresSameAs(d) || !FailoverName.SOURCE_CONFIG.equals(current.source())) {
+                changes.put(d.name(), d.withId(UUID.randomUUID().toString(), clock.instant()));
             }
-            for (FailoverName current : onTopic.values()) {
-                boolean stillDeclared = s.failover().stream().anyMatch(d -> d.name().equals(current.name()));
-                if (FailoverName.SOURCE_CONFIG.equals(current.source()) && !stillDeclared) {
-                    events.append(topic, current.name(), null,
+        }
+        for (FailoverName current : onTopic.values()) {
+            boolean stillDeclared = s.failover().stream().anyMatch(d -> d.name().equals(current.name()));
+            if (FailoverName.SOURCE_CONFIG.equals(current.source()) && !stillDeclared) {
+                changes.put(current.name(), null);
+            }
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (KafkaEventLog events = new KafkaEventLog(s.kafka().properties())) {
+            for (var change : changes.entrySet()) {
+                if (change.getValue() != null) {
+                    events.append(topic, change.getKey(), Json.toBytes(change.getValue()), WRITE_TIMEOUT);
+                    log.info("failover name {} of the run config written", change.getKey());
+                } else {
+                    events.append(topic, change.getKey(), null,
                             Map.of(DesiredRecord.CAUSE_HEADER, "config-removed-" + UUID.randomUUID()), WRITE_TIMEOUT);
-                    log.info("failover name {} is no longer in the run config: removed", current.name());
+                    log.info("failover name {} is no longer in the run config: removed", change.getKey());
                 }
             }
         } catch (EventLog.EventLogUnavailable e) {
             throw new IOException("cannot write the run config's failover names to " + topic + ": " + e.getMessage(), e);
-        }
-        if (!written.isEmpty()) {
-            log.info("failover names of the run config written: {}", written);
         }
     }
 

@@ -80,7 +80,7 @@ public final class OpsStatus {
         sink.put("openIntents", number(gauge("elephant.dns.intents.open")));
         sink.put("reconciliationAgeSeconds", number(gauge("elephant.dns.reconciliation.age")));
         sink.put("repairedLastReconciliation", number(gauge("elephant.dns.reconciliation.repaired")));
-        sink.put("applied", number(counter(registry.find("elephant.dns.mutations").tag("outcome", "applied"))));
+        sink.put("applied", number(applied()));
         body.put("dnsSink", sink);
         Map<String, Object> provider = new LinkedHashMap<>();
         Gauge limit = registry.find("elephant.provider.budget.limit").gauge();
@@ -88,18 +88,18 @@ public final class OpsStatus {
         provider.put("budgetLimit", number(gauge("elephant.provider.budget.limit")));
         provider.put("budgetUsed", number(gauge("elephant.provider.budget.used")));
         provider.put("requests", number(counter(registry.find("elephant.provider.requests"))));
-        provider.put("rateLimited", number(counter(registry.find("elephant.provider.rate.limited"))));
+        provider.put("rateLimited", number(rateLimited()));
         body.put("provider", provider);
-        body.put("ingested", number(counter(registry.find("elephant.ingest.events").tag("outcome", "accepted"))));
+        body.put("ingested", number(ingested()));
         body.put("history", new ArrayList<>(history));
         return body;
     }
 
     /** Takes one sample (every {@link #EVERY}); the oldest goes once there are {@link #SAMPLES}. */
     synchronized void sample() {
-        double applied = counter(registry.find("elephant.dns.mutations").tag("outcome", "applied"));
-        double ingested = counter(registry.find("elephant.ingest.events").tag("outcome", "accepted"));
-        double limited = counter(registry.find("elephant.provider.rate.limited"));
+        double applied = applied();
+        double ingested = ingested();
+        double limited = rateLimited();
         history.addLast(new Sample(clock.instant(), orZero(gauge("elephant.dns.sink.lag")),
                 orZero(gauge("elephant.dns.intents.open")), orZero(gauge("elephant.provider.budget.used")),
                 delta(applied, lastApplied), delta(ingested, lastIngested), delta(limited, lastLimited)));
@@ -115,6 +115,21 @@ public final class OpsStatus {
         synchronized (this) {
             return new ArrayList<>(history);
         }
+    }
+
+    /** DNS changes applied since start. */
+    private double applied() {
+        return counter(registry.find("elephant.dns.mutations").tag("outcome", "applied"));
+    }
+
+    /** Events taken (both ingest endpoints) since start. */
+    private double ingested() {
+        return counter(registry.find("elephant.ingest.events").tag("outcome", "accepted"));
+    }
+
+    /** Times the DNS provider said to wait since start. */
+    private double rateLimited() {
+        return counter(registry.find("elephant.provider.rate.limited"));
     }
 
     private double gauge(String name) {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/failover} (a declaration, checked whole, written to {@code failover-names} under its name) and
@@ -29,7 +28,6 @@ public final class FailoverIngest {
 
     public static final String SOURCE = "failover-api";
     public static final String PATH = "/v1/failover";
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     private final EventLog log;
     private final DeadLetters deadLetters;
@@ -87,7 +85,7 @@ public final class FailoverIngest {
 
     public IngestResult remove(String path, byte[] body) {
         String name = path.startsWith(PATH + "/") ? path.substring(PATH.length() + 1) : "";
-        if (!LABEL.matcher(name).matches()) {
+        if (!FailoverName.isLabel(name)) {
             return IngestResult.rejected(IngestReason.INVALID_FIELD, "DELETE " + PATH + "/{name} takes a name such as "
                     + "db, not " + Printable.of(name));
         }
