@@ -7,6 +7,7 @@ import dev.elephant.events.Secret;
 import dev.elephant.events.Topics;
 import dev.elephant.sinks.certificates.CertificateSettings;
 import dev.elephant.sinks.certificates.KeyType;
+import dev.elephant.standins.aws.Ec2RequestLimits;
 import dev.elephant.topology.common.MachinePolicy;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
@@ -106,6 +107,12 @@ final class DevCommand implements Callable<Integer> {
             description = "The DNS provider Elephant writes to: cloudflare or route53, both local stand-ins (default: ${DEFAULT-VALUE}).")
     String provider;
 
+    @Option(names = "--ec2-request-limits", defaultValue = "documented", description = "EC2's request rate limits "
+            + "the EC2 stand-in enforces, per account as EC2 does: documented (the developer guide's token buckets: "
+            + "Describe* 100 refilled at 20/s, RunInstances 5 at 2/s, …, answered RequestLimitExceeded) or off "
+            + "(default: ${DEFAULT-VALUE}).")
+    String ec2RequestLimits;
+
     @Option(names = "--launch-lead", defaultValue = "${env:ELEPHANT_LAUNCH_LEAD:-PT5M}", description = "How long before a meeting's start Elephant launches its instances (meetings scheduled with \"launch\"), ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration launchLead;
 
@@ -187,6 +194,12 @@ final class DevCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--provider must be cloudflare or route53, not '" + provider + "'");
         };
+        Ec2RequestLimits limits = switch (ec2RequestLimits) {
+            case "documented" -> Ec2RequestLimits.documented();
+            case "off" -> null;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--ec2-request-limits must be documented or off, not '" + ec2RequestLimits + "'");
+        };
         boolean defaultKey = ingestKey == null;
         DevStack.Options options = new DevStack.Options(dataDir, kafkaBootstrap, bind, kafkaPort, controllerPort, awsPort,
                 cloudflarePort, dnsPort, httpPort, domain, ingestKeyHeader, Secret.of(defaultKey ? DEV_INGEST_KEY : ingestKey),
@@ -195,7 +208,7 @@ final class DevCommand implements Callable<Integer> {
                 Topics.DEFAULT_PREFIX, "elephant", 3, transitionDelay, reconcileInterval, sweepInterval, tlsCert, tlsKey,
                 addressKind, opsPort, providerKind).withMachines(MachinePolicy.defaults().withLead(positive(launchLead,
                 "--launch-lead")).withReapAfter("off".equals(reapAfter) ? null : positive(duration(reapAfter,
-                "--reap-after"), "--reap-after"))).withCertificates(certificates());
+                "--reap-after"), "--reap-after"))).withCertificates(certificates()).withEc2RequestLimits(limits);
         out.println("Starting Elephant dev (data in " + dataDir.toAbsolutePath() + ") …");
         out.flush();
         DevStack stack = DevStack.start(options);

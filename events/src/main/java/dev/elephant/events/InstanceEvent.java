@@ -10,8 +10,9 @@ import java.util.Map;
  * @param eventId  the EventBridge event id (duplicates from EventBridge repeat it)
  * @param causeId  the id of the event that caused this one; for EventBridge events, the event itself
  * @param found    false when the lookup no longer knew the instance (or the ECS task's network
- *                 interface), or when the inventory sweep found it no longer tagged for the project: the
- *                 addresses and tags are then absent, so no record is wanted, and the state is not final
+ *                 interface), when the inventory sweep found it no longer tagged for the project, or when EC2
+ *                 throttled the lookup of a state that wants no record (anything but running): the addresses and
+ *                 tags are then absent, so no record is wanted, and the tags the table knows are kept
  * @param state    EC2: the instance state ({@link Ec2State}); ECS: the task's lastStatus ({@link EcsStatus})
  * @param version  ECS only: the task's {@code detail.version}, which grows with every change; null for EC2
  * @param desiredStatus ECS only: the task's desiredStatus; null for EC2

@@ -12,6 +12,7 @@ import dev.elephant.events.Topics;
 import dev.elephant.sinks.certificates.CertificateSettings;
 import dev.elephant.sinks.dns.cloudflare.CloudflareToken;
 import dev.elephant.standins.aws.AwsStandIn;
+import dev.elephant.standins.aws.Ec2RequestLimits;
 import dev.elephant.standins.aws.route53.Route53;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
@@ -58,6 +59,9 @@ public final class DevStack implements AutoCloseable {
      *                          DNS port)
      * @param machines          when meetings' machines are launched and leftovers reaped
      * @param certificates      the certificate to obtain by ACME, or null for none
+     * @param ec2RequestLimits  EC2's request buckets the stand-in enforces (by default the documented ones, as the
+     *                          account Elephant runs in would; null: none)
+     * @param cloudflarePaidPlan the Cloudflare stand-in's zone is on a paid plan (3,500 records), not the Free plan
      */
     public record Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort, int awsPort,
                           int cloudflarePort, int dnsPort, int httpPort, String domain, String ingestKeyHeader,
@@ -65,7 +69,8 @@ public final class DevStack implements AutoCloseable {
                           String topicPrefix, String applicationId, int partitions, Duration transitionDelay,
                           Duration reconcileInterval, Duration sweepInterval, Path tlsCertificate, Path tlsKey,
                           TopologyConfig.AddressKind address, int opsPort, ElephantSettings.DnsProviderKind provider,
-                          MachinePolicy machines, ElephantSettings.Launch launch, CertificateSettings certificates) {
+                          MachinePolicy machines, ElephantSettings.Launch launch, CertificateSettings certificates,
+                          Ec2RequestLimits ec2RequestLimits, boolean cloudflarePaidPlan) {
 
         /** Launching and reaping as by default. */
         public Options(Path dataDir, String externalBootstrap, String bind, int kafkaPort, int controllerPort,
@@ -79,7 +84,7 @@ public final class DevStack implements AutoCloseable {
                     httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter, linkTemplate,
                     ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval, sweepInterval,
                     tlsCertificate, tlsKey, address, opsPort, provider, MachinePolicy.defaults(),
-                    ElephantSettings.Launch.defaults(), null);
+                    ElephantSettings.Launch.defaults(), null, Ec2RequestLimits.documented(), false);
         }
 
         /** On Cloudflare. */
@@ -100,7 +105,8 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines, launch, certificates);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, other, machines, launch, certificates, ec2RequestLimits,
+                    cloudflarePaidPlan);
         }
 
         /** The same, launching and reaping by {@code policy}. */
@@ -108,7 +114,8 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy, launch, certificates);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, policy, launch, certificates, ec2RequestLimits,
+                    cloudflarePaidPlan);
         }
 
         /** The same, with the machine executor's cost guard, concurrency and tick interval as {@code settings}. */
@@ -116,7 +123,8 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, settings, certificates);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, settings, certificates, ec2RequestLimits,
+                    cloudflarePaidPlan);
         }
 
         /** The same, obtaining the certificate as {@code settings} say (null: no certificate). */
@@ -124,7 +132,26 @@ public final class DevStack implements AutoCloseable {
             return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
                     dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
                     linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
-                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, launch, settings);
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, launch, settings, ec2RequestLimits,
+                    cloudflarePaidPlan);
+        }
+
+        /** The same, the EC2 stand-in throttling by {@code limits} (null: not at all). */
+        public Options withEc2RequestLimits(Ec2RequestLimits limits) {
+            return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
+                    dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
+                    linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, launch, certificates,
+                    limits, cloudflarePaidPlan);
+        }
+
+        /** The same, the Cloudflare stand-in's zone on a paid plan (3,500 records) instead of the Free plan's 200. */
+        public Options withCloudflarePaidPlan() {
+            return new Options(dataDir, externalBootstrap, bind, kafkaPort, controllerPort, awsPort, cloudflarePort,
+                    dnsPort, httpPort, domain, ingestKeyHeader, ingestKey, basicUser, basicPassword, projectFilter,
+                    linkTemplate, ownerId, topicPrefix, applicationId, partitions, transitionDelay, reconcileInterval,
+                    sweepInterval, tlsCertificate, tlsKey, address, opsPort, provider, machines, launch, certificates,
+                    ec2RequestLimits, true);
         }
 
         /** Records point at public addresses; the operations listener on any free port. */
@@ -171,9 +198,12 @@ public final class DevStack implements AutoCloseable {
         Secret cloudflareToken = Secret.of(UUID.randomUUID().toString());
         boolean onRoute53 = o.provider() == ElephantSettings.DnsProviderKind.ROUTE53;
         // The DNS port answers for the zone Elephant writes to; the other stand-in's DNS gets any free port.
-        cloudflare = bind("--cloudflare-port/--dns-port", () -> CloudflareStandIn.start(CloudflareStandIn.Settings.freePlan(
-                o.bind(), o.cloudflarePort(), onRoute53 ? 0 : o.dnsPort(), zoneId, o.domain(), cloudflareToken.reveal(),
-                o.dataDir().resolve("cloudflare/zone.json"))));
+        CloudflareStandIn.Settings zone = o.cloudflarePaidPlan()
+                ? CloudflareStandIn.Settings.paidPlan(o.bind(), o.cloudflarePort(), onRoute53 ? 0 : o.dnsPort(), zoneId,
+                        o.domain(), cloudflareToken.reveal(), o.dataDir().resolve("cloudflare/zone.json"))
+                : CloudflareStandIn.Settings.freePlan(o.bind(), o.cloudflarePort(), onRoute53 ? 0 : o.dnsPort(), zoneId,
+                        o.domain(), cloudflareToken.reveal(), o.dataDir().resolve("cloudflare/zone.json"));
+        cloudflare = bind("--cloudflare-port/--dns-port", () -> CloudflareStandIn.start(zone));
         started.register(cloudflare);
         int httpPort = o.httpPort() == 0 ? FreePort.find() : o.httpPort();
         boolean tls = o.tlsCertificate() != null;
@@ -183,6 +213,7 @@ public final class DevStack implements AutoCloseable {
                 URI.create((tls ? "https" : "http") + "://localhost:" + httpPort + "/v1/eventbridge"), trust,
                 o.ingestKeyHeader(), o.ingestKey().reveal(), o.transitionDelay(), o.dataDir().resolve("aws/ec2.json"))));
         started.register(aws);
+        aws.requestLimits(o.ec2RequestLimits());
         // `elephant aws install` against this stand-in reuses the key it finds in Secrets Manager: dev keeps
         // its own there, so the connection install makes sends the key dev checks (a generated one would make
         // every delivery a 401, which EventBridge does not retry).

@@ -35,8 +35,21 @@ public interface InstanceLookup {
     java.util.List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable;
 
     final class LookupUnavailable extends Exception {
+        private final boolean throttled;
+
         public LookupUnavailable(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        /** @param throttled EC2 refused for its request rate ({@code RequestLimitExceeded}), not for a fault */
+        public LookupUnavailable(String message, Throwable cause, boolean throttled) {
             super(message, cause);
+            this.throttled = throttled;
+        }
+
+        /** Whether EC2's request rate, rather than a fault, kept the answer away. */
+        public boolean throttled() {
+            return throttled;
         }
     }
 }

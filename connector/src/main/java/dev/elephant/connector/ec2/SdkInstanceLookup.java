@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -27,29 +28,12 @@ public final class SdkInstanceLookup implements InstanceLookup {
 
     @Override
     public Optional<InstanceFacts> describe(String instanceId) throws LookupUnavailable {
-        try {
-            Optional<Instance> found = ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
-                    .flatMap(r -> r.instances().stream())
-                    .filter(i -> instanceId.equals(i.instanceId()))
-                    .findFirst();
-            return found.map(SdkInstanceLookup::facts);
-        } catch (Ec2Exception e) {
-            if (e.awsErrorDetails() != null && "InvalidInstanceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
-                return Optional.empty();
-            }
-            throw new LookupUnavailable("EC2 DescribeInstances failed: " + errorCode(e), e);
-        } catch (SdkException e) {
-            throw new LookupUnavailable("EC2 DescribeInstances failed: " + e.getClass().getSimpleName(), e);
-        }
+        return describeAll(List.of(instanceId)).get(instanceId);
     }
 
     @Override
     public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds)
             throws LookupUnavailable {
-        if (instanceIds.size() == 1) {
-            String id = instanceIds.iterator().next();
-            return Map.of(id, describe(id));
-        }
         Map<String, Optional<InstanceFacts>> found = new HashMap<>();
         List<String> ids = List.copyOf(instanceIds);
         for (int from = 0; from < ids.size(); from += MAX_FILTER_VALUES) {
@@ -61,10 +45,12 @@ public final class SdkInstanceLookup implements InstanceLookup {
 
     private void describeInto(List<String> ids, Map<String, Optional<InstanceFacts>> found) throws LookupUnavailable {
         try {
-            // By the instance-id filter, not by InstanceIds: asked by id, one id EC2 does not know (yet, just
-            // after a launch; any more, an hour after termination) fails the whole call with
-            // InvalidInstanceID.NotFound, while a filter answers with what exists. The paginator follows
-            // nextToken should the answer come in pages.
+            // By the instance-id filter, not by InstanceIds, even for one id: asked by id, one id EC2 does not
+            // know (yet, just after a launch; any more, an hour after termination) fails the whole call with
+            // InvalidInstanceID.NotFound, while a filter answers with what exists; and a filtered call takes its
+            // token from the account's Describe bucket (100, 20 a second), where an unfiltered, unpaginated one
+            // takes it from the smaller bucket of 50 at 10 ("Request throttling for the Amazon EC2 API"). The
+            // paginator follows nextToken should the answer come in pages.
             ec2.describeInstancesPaginator(r -> r.filters(Filter.builder().name("instance-id").values(ids).build()))
                     .reservations().stream()
                     .flatMap(r -> r.instances().stream())
@@ -72,7 +58,8 @@ public final class SdkInstanceLookup implements InstanceLookup {
                     .forEach(i -> found.put(i.instanceId(), Optional.of(facts(i))));
         } catch (SdkException e) {
             throw new LookupUnavailable("EC2 DescribeInstances failed: "
-                    + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e);
+                    + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e,
+                    e instanceof SdkServiceException service && service.isThrottlingException());
         }
     }
 

@@ -121,7 +121,15 @@ public final class EventBridgeIngest {
         try {
             facts = lookup.describe(change.instanceId());
         } catch (InstanceLookup.LookupUnavailable e) {
-            return IngestResult.rejected(IngestReason.AWS_UNAVAILABLE, e.getMessage());
+            if (e.throttled() && factsCanWait(change.state())) {
+                // EC2's request rate kept the facts away, and this state wants no record whatever they say: the
+                // change is written without them (found=false keeps the tags the table knows) rather than answered
+                // 503, which would put it behind EventBridge's backoff and add to the calls that are throttled.
+                metrics.counter("elephant.ingest.facts.deferred", "state", change.state()).increment();
+                facts = Optional.empty();
+            } else {
+                return IngestResult.rejected(IngestReason.AWS_UNAVAILABLE, e.getMessage());
+            }
         }
         if (facts.isPresent() && !projectFilter.matches(facts.get().tags())) {
             return IngestResult.rejected(IngestReason.OTHER_PROJECT,
@@ -132,6 +140,15 @@ public final class EventBridgeIngest {
                 facts.map(InstanceFacts::publicIp).orElse(null), facts.map(InstanceFacts::privateIp).orElse(null),
                 facts.map(InstanceFacts::tags).orElse(null), facts.isPresent(), null, null, false);
         return append(change.instanceId(), event);
+    }
+
+    /**
+     * Whether an EC2 state needs no facts now: every state but {@code running} wants no record (pending has no
+     * address to publish yet; stopping, stopped, shutting-down and terminated end the record), so the addresses do not
+     * matter, and the tags the table already holds keep the instance in its meeting.
+     */
+    static boolean factsCanWait(String state) {
+        return !Ec2State.RUNNING.wireName().equals(state);
     }
 
     private IngestResult append(String key, InstanceEvent event) {

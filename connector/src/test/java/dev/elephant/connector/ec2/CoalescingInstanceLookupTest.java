@@ -114,4 +114,103 @@ class CoalescingInstanceLookupTest {
                     .hasMessageContaining("RequestLimitExceeded");
         }
     }
+
+    /** EC2 answering at once, throttling the calls it is told to, and remembering each call's ids. */
+    private static final class ThrottlingEc2 implements InstanceLookup {
+        final AtomicInteger throttleNext = new AtomicInteger();
+        final List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile boolean alwaysThrottled;
+
+        @Override
+        public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> ids) throws LookupUnavailable {
+            sizes.add(ids.size());
+            if (alwaysThrottled || throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new LookupUnavailable("EC2 DescribeInstances failed: RequestLimitExceeded", null, true);
+            }
+            Map<String, Optional<InstanceFacts>> found = new HashMap<>();
+            ids.forEach(id -> found.put(id, Optional.of(new InstanceFacts("192.0.2.1", null, Map.of("Name", id)))));
+            return found;
+        }
+
+        @Override
+        public Optional<InstanceFacts> describe(String id) throws LookupUnavailable {
+            return describeAll(List.of(id)).get(id);
+        }
+
+        @Override
+        public Optional<InstanceFacts> describeNetworkInterface(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<InstanceSummary> listProject(ProjectFilter project) {
+            return List.of();
+        }
+    }
+
+    private static List<Future<Optional<InstanceFacts>>> lookUp(ExecutorService requests, CoalescingInstanceLookup lookup,
+                                                               int count) {
+        List<Future<Optional<InstanceFacts>>> answers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "i-" + i;
+            answers.add(requests.submit(() -> lookup.describe(id)));
+        }
+        return answers;
+    }
+
+    @Test
+    void aBurstBeyondTheBudgetWaitsForTokensAndSharesFullerCallsInsteadOfBeingThrottled() throws Exception {
+        ThrottlingEc2 ec2 = new ThrottlingEc2();
+        ExecutorService requests = Executors.newFixedThreadPool(100);
+        // A budget of 2 calls, then 5 a second: 300 lookups arriving at once cannot have a call each.
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2,
+                dev.elephant.events.TokenBudget.of(2, 5), java.time.Duration.ofSeconds(20), System::nanoTime)) {
+            List<Future<Optional<InstanceFacts>>> answers = lookUp(requests, lookup, 300);
+            for (int i = 0; i < 300; i++) {
+                assertThat(answers.get(i).get(20, TimeUnit.SECONDS)).get()
+                        .extracting(f -> f.tags().get("Name")).isEqualTo("i-" + i);
+            }
+            assertThat(lookup.throttledCalls()).isZero();
+            assertThat(ec2.sizes.size()).as("calls for 300 lookups, batch sizes " + ec2.sizes).isLessThan(30);
+            assertThat(ec2.sizes).allSatisfy(n -> assertThat(n).isBetween(1, CoalescingInstanceLookup.MAX_IDS));
+        } finally {
+            requests.shutdownNow();
+        }
+    }
+
+    @Test
+    void aThrottledCallIsAskedAgainAfterABackoffAndItsRequestsAreAnswered() throws Exception {
+        ThrottlingEc2 ec2 = new ThrottlingEc2();
+        ec2.throttleNext.set(2);
+        ExecutorService requests = Executors.newFixedThreadPool(20);
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2,
+                dev.elephant.events.TokenBudget.of(50, 10), java.time.Duration.ofSeconds(10), System::nanoTime)) {
+            List<Future<Optional<InstanceFacts>>> answers = lookUp(requests, lookup, 20);
+            for (int i = 0; i < 20; i++) {
+                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).as("no sender hears of the throttling").isPresent();
+            }
+            assertThat(lookup.throttledCalls()).isEqualTo(2);
+            assertThat(lookup.expired()).isZero();
+        } finally {
+            requests.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRequestThatWaitedItsWholeWaitIsToldEc2ThrottledItWithinThatWait() throws Exception {
+        ThrottlingEc2 ec2 = new ThrottlingEc2();
+        ec2.alwaysThrottled = true;
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2,
+                dev.elephant.events.TokenBudget.of(50, 10), java.time.Duration.ofMillis(400), System::nanoTime)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> lookup.describe("i-1")).isInstanceOfSatisfying(InstanceLookup.LookupUnavailable.class,
+                    e -> {
+                        assertThat(e.throttled()).isTrue();
+                        assertThat(e).hasMessageContaining("request rate");
+                    });
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(400L, 5_000L);
+            assertThat(ec2.sizes.size()).as("asked again with a backoff, not in a loop").isBetween(2, 8);
+            assertThat(lookup.expired()).isEqualTo(1);
+        }
+    }
 }

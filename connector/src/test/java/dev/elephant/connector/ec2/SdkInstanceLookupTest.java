@@ -76,4 +76,33 @@ class SdkInstanceLookupTest {
         assertThat(found).hasSize(151);
         assertThat(found.get(a)).isPresent();
     }
+
+    @Test
+    void aSingleLookupIsAFilteredCallSoItTakesTheLargerDescribeBucketAndAThrottledOneSaysSo() throws Exception {
+        String a = launch();
+        aws.requestLimits(dev.elephant.standins.aws.Ec2RequestLimits.documented());
+        try (Ec2Client once = Ec2Client.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(o -> o.retryStrategy(
+                        software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            SdkInstanceLookup lookup = new SdkInstanceLookup(once);
+            // 60 at once: more than the unfiltered bucket's 50, within the filtered Describe bucket's 100.
+            for (int i = 0; i < 60; i++) {
+                assertThat(lookup.describe(a)).isPresent();
+            }
+            assertThat(aws.ec2Throttled("DescribeInstances")).isZero();
+            InstanceLookup.LookupUnavailable refused = null;
+            for (int i = 0; i < 100 && refused == null; i++) {
+                try {
+                    lookup.describe(a);
+                } catch (InstanceLookup.LookupUnavailable e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).as("the bucket of 100 runs out").isNotNull();
+            assertThat(refused.throttled()).isTrue();
+            assertThat(refused).hasMessageContaining("RequestLimitExceeded");
+        }
+    }
 }

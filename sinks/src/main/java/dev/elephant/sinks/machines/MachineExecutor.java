@@ -5,6 +5,7 @@ import dev.elephant.events.Json;
 import dev.elephant.events.JsonSerde;
 import dev.elephant.events.MachineAction;
 import dev.elephant.events.MachineCommand;
+import dev.elephant.events.TokenBudget;
 import dev.elephant.sinks.Backoff;
 import dev.elephant.sinks.ConsumerLoop;
 import dev.elephant.sinks.TopicSnapshot;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       carried out again with the very same call: RunInstances with the same client token answers the instance
  *       the first call launched, if it did, and TerminateInstances is idempotent. Its outcome says so.</li>
  *   <li><b>Paced to EC2's bucket.</b> Launches wait for RunInstances' resource bucket on Elephant's side
- *       ({@link LaunchBudget}) rather than being throttled by EC2.</li>
+ *       ({@link TokenBudget}) rather than being throttled by EC2.</li>
  *   <li><b>Throttling waits in place</b> (the same call, after a backoff, a few times); capacity, quota and server
  *       errors end the attempt {@code failed} and retryable, and the topology tries the seat again as its next
  *       attempt; a request that can never succeed ends {@code failed} for good.</li>
@@ -83,7 +84,7 @@ public final class MachineExecutor extends ConsumerLoop {
     private final Ec2Machines ec2;
     private final String ownerId;
     private final LaunchGuard guard;
-    private final LaunchBudget budget;
+    private final TokenBudget budget;
     private final AuditTrail<MachineAction> audit;
     private final MeterRegistry metrics;
     private final JsonSerde<MachineCommand> commands = JsonSerde.of(MachineCommand.class);
@@ -103,7 +104,7 @@ public final class MachineExecutor extends ConsumerLoop {
         this.ec2 = ec2;
         this.ownerId = ownerId;
         this.guard = new LaunchGuard(ec2, ownerId, maxRunning, Duration.ofMinutes(1), clock);
-        this.budget = LaunchBudget.of(settings.launchBucket(), settings.launchRefillPerSecond());
+        this.budget = TokenBudget.of(settings.launchBucket(), settings.launchRefillPerSecond());
         this.audit = audit;
         this.metrics = metrics;
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {

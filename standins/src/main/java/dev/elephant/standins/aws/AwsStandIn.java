@@ -139,6 +139,19 @@ public final class AwsStandIn implements AutoCloseable {
         return ec2.calls(action);
     }
 
+    /**
+     * Up to {@code deliveries} EventBridge deliveries on their way at once from now on (by default one, in the order
+     * the events were made; EventBridge delivers many at once and in no promised order).
+     */
+    public void deliveryConcurrency(int deliveries) {
+        delivery.concurrency(deliveries);
+    }
+
+    /** How many EventBridge deliveries (retries included) the target answered with {@code status}. */
+    public long deliveriesAnswered(int status) {
+        return delivery.answered(status);
+    }
+
     /** EventBridge deliveries not ended yet: a test waits for 0 before it checks what arrived. */
     public int deliveriesPending() {
         return delivery.pending();

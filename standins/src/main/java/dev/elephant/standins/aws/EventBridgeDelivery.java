@@ -7,8 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -32,13 +30,17 @@ final class EventBridgeDelivery implements AutoCloseable {
     private final String keyHeader;
     private final String key;
     private final HttpClient client;
-    // One thread: events leave in the order the stand-in made them; EventBridge does not promise that,
-    // and Elephant does not rely on it, but a predictable stand-in makes clearer tests.
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "standin-eventbridge");
-        t.setDaemon(true);
-        return t;
-    });
+    // One thread by default: events leave in the order the stand-in made them; EventBridge does not promise
+    // that, and Elephant does not rely on it, but a predictable stand-in makes clearer tests. EventBridge itself
+    // delivers many at once (an API destination's invocation rate is 300 a second by default): concurrency(n).
+    private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "standin-eventbridge");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> answers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Queue<String> acceptedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -89,6 +91,26 @@ final class EventBridgeDelivery implements AutoCloseable {
         });
     }
 
+    /** Up to {@code deliveries} events on their way at once from now on. */
+    void concurrency(int deliveries) {
+        if (deliveries < 1) {
+            throw new IllegalArgumentException("at least one delivery at a time");
+        }
+        if (deliveries >= sender.getMaximumPoolSize()) {
+            sender.setMaximumPoolSize(deliveries);
+            sender.setCorePoolSize(deliveries);
+        } else {
+            sender.setCorePoolSize(deliveries);
+            sender.setMaximumPoolSize(deliveries);
+        }
+    }
+
+    /** How many POSTs the targets answered with {@code status}, retries included. */
+    long answered(int status) {
+        java.util.concurrent.atomic.AtomicLong n = answers.get(status);
+        return n == null ? 0 : n.get();
+    }
+
     /** Deliveries made or retrying that have not ended yet (accepted, or refused for good). */
     int pending() {
         return pending.get();
@@ -124,6 +146,7 @@ final class EventBridgeDelivery implements AutoCloseable {
                 attempts.incrementAndGet();
                 attemptsById.merge(eventId(eventJson), 1L, Long::sum);
                 int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                answers.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
                 if (status < 300) {
                     acceptedIds.add(eventId(eventJson));
                     return;

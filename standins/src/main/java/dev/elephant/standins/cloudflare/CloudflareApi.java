@@ -90,8 +90,23 @@ final class CloudflareApi implements HttpHandler {
         }
     }
 
+    private volatile long latencyMillis;
+
+    /** Every request is answered {@code millis} later than it would be: a provider farther away than localhost. */
+    void latency(long millis) {
+        this.latencyMillis = millis;
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        long latency = latencyMillis;
+        if (latency > 0) {
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         int status;

@@ -140,6 +140,11 @@ public final class CloudflareStandIn implements AutoCloseable {
         return api.requestLog().size();
     }
 
+    /** Every request answered {@code latency} later from now on (zero: as fast as it can), before it is handled. */
+    public void latency(java.time.Duration latency) {
+        api.latency(latency.toMillis());
+    }
+
     /** Random faults on every request from now on (null stops them). */
     public void faults(FaultPlan plan) {
         api.faults(plan);
