@@ -25,4 +25,18 @@ final class BenchStack {
                 "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1), Duration.ofHours(1),
                 Duration.ofHours(1), null, null);
     }
+
+    /** Prints the lines of Elephant's {@code /metrics} whose meter starts with one of {@code prefixes}. */
+    static void printMeters(DevStack stack, String... prefixes) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(stack.opsUrl().resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (String line : metrics.body().split("\n")) {
+            for (String prefix : prefixes) {
+                if (line.startsWith(prefix)) {
+                    System.out.println("  " + line);
+                }
+            }
+        }
+    }
 }

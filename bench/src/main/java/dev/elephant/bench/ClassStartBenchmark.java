@@ -96,6 +96,8 @@ public final class ClassStartBenchmark {
             System.out.printf("Elephant: %d instances launched in %.1f s%n", meetings * ROLES.length,
                     Duration.between(start, Instant.now()).toMillis() / 1000.0);
             watcher.join(Duration.ofMinutes(15).toMillis());
+            BenchStack.printMeters(stack, "elephant_ingest_events_total", "elephant_ingest_facts_deferred",
+                    "elephant_provider_requests_total", "elephant_provider_ratelimit_wait_seconds");
             return new Phase("Elephant", running, recorded, ready, aws.ec2Calls("DescribeInstances"),
                     aws.ec2Throttled("DescribeInstances"), stack.cloudflare().requestCount(),
                     stack.cloudflare().requestsAnswered(429), aws.deliveriesAnswered(503), aws.deliveryAttempts(),
@@ -223,7 +225,7 @@ public final class ClassStartBenchmark {
                     JsonNode v = Json.mapper().readTree(r.value());
                     if (r.topic().endsWith("instance-events") && "running".equals(v.path("state").asText())) {
                         running.putIfAbsent(v.path("instanceId").asText(), Instant.parse(v.path("time").asText()));
-                    } else if (r.topic().endsWith("dns-mutations") && "APPLIED".equals(v.path("phase").asText())
+                    } else if (r.topic().endsWith("dns-mutations") && "applied".equals(v.path("phase").asText())
                             && !v.path("instanceId").isMissingNode() && !v.path("instanceId").isNull()) {
                         recorded.putIfAbsent(v.path("instanceId").asText(), Instant.parse(v.path("time").asText()));
                     }

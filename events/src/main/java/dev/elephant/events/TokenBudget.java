@@ -67,6 +67,12 @@ public final class TokenBudget {
         return Math.max(1, (long) Math.ceil((1 - tokens) / refillPerNano));
     }
 
+    /** Nanoseconds until a token is there (0: one is there now); nothing taken. */
+    public synchronized long nanosUntilAvailable() {
+        refill();
+        return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / refillPerNano));
+    }
+
     /** A token taken for a call that did not happen (refused before it did anything). */
     public synchronized void giveBack() {
         tokens = Math.min(capacity, tokens + 1);

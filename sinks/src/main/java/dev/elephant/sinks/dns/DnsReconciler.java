@@ -77,6 +77,11 @@ public final class DnsReconciler {
         apply(names, DnsMutation.Phase.DRIFT_REPAIRED);
     }
 
+    /** How long until the provider's request budget allows the next request (zero: now). */
+    public java.time.Duration untilNextRequest() {
+        return provider.untilNextRequest();
+    }
+
     /**
      * Gives the writes of changes now in effect everywhere (Route 53: INSYNC) their outcomes, then plans what was
      * deferred behind them.

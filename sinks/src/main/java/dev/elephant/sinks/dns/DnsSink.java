@@ -33,6 +33,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class DnsSink extends ConsumerLoop {
 
+    private static final Duration MAX_WAIT_FOR_BUDGET = Duration.ofSeconds(1);
+    private static final int MAX_GATHERED = 20_000;
+
     // A request every few seconds while the provider fails is far inside the rate budget, and converges
     // soon after it recovers; the budget, not the backoff, is what keeps Elephant under the limit.
     static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -115,15 +118,40 @@ public final class DnsSink extends ConsumerLoop {
         });
     }
 
+    /**
+     * What arrived on the topic until the provider's budget lets the next request leave: the batching window is the
+     * budget. The sink keeps polling while it waits (a fetch returns what reached the broker before it was answered;
+     * what arrives later needs the next fetch), so every change that arrives before the request leaves goes in it,
+     * rather than each waiting behind the request before it. Only a short wait (the pace between requests) is waited
+     * here; a long pause (a 429's Retry-After) is waited where the request is made, as before.
+     *
+     * @return the records, those of partitions taken away meanwhile left out
+     */
+    private List<ConsumerRecord<String, byte[]>> gather() {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        Duration wait = records.isEmpty() ? Duration.ZERO : reconciler.untilNextRequest();
+        if (wait.compareTo(MAX_WAIT_FOR_BUDGET) <= 0) {
+            long until = System.nanoTime() + wait.toNanos();
+            long left;
+            while (records.size() < MAX_GATHERED && (left = until - System.nanoTime()) > 0) {
+                consumer.poll(Duration.ofNanos(left)).forEach(records::add);
+            }
+        }
+        Set<TopicPartition> owned = consumer.assignment();
+        records.removeIf(r -> !owned.contains(new TopicPartition(r.topic(), r.partition())));
+        return records;
+    }
+
     /** One poll and what it brought applied and committed; false when the sink is stopping. */
     @Override
     protected boolean pollOnce() {
-        var records = consumer.poll(Duration.ofMillis(500));
+        List<ConsumerRecord<String, byte[]>> records = gather();
         if (!untilDone("confirming changes in sync", reconciler::confirmSynced) || !reconcileZoneWhenDue()) {
             return false;
         }
         caughtUp = records.isEmpty();
-        lagRecords = records.count() + Math.max(0, remaining());
+        lagRecords = records.size() + Math.max(0, remaining());
         // A compacted topic: within a batch only the last value per name matters.
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {

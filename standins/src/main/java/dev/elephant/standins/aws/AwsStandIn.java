@@ -147,6 +147,11 @@ public final class AwsStandIn implements AutoCloseable {
         delivery.concurrency(deliveries);
     }
 
+    /** Per event id, when EventBridge first POSTed it to its target. */
+    public java.util.Map<String, java.time.Instant> deliveryFirstAttempts() {
+        return delivery.firstAttempts();
+    }
+
     /** How many EventBridge deliveries (retries included) the target answered with {@code status}. */
     public long deliveriesAnswered(int status) {
         return delivery.answered(status);
@@ -306,5 +311,6 @@ public final class AwsStandIn implements AutoCloseable {
         httpThreads.shutdownNow();
         scheduler.shutdownNow();
         delivery.close();
+        fleet.close();
     }
 }

@@ -129,6 +129,8 @@ final class Ec2QueryApi implements HttpHandler {
                         fleet.terminate(instanceIds(params)), requestId);
                 default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
             };
+            // What EC2 answered it keeps, whatever happens to the stand-in after the answer.
+            fleet.awaitSaved();
             Runnable hook = beforeAnswering.get(action);
             if (hook != null) {
                 hook.run();

@@ -46,6 +46,7 @@ final class EventBridgeDelivery implements AutoCloseable {
     private final java.util.Queue<String> acceptedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Map<String, Long> attemptsById = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.time.Instant> firstAttempts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EventBridgeRules rules;
 
@@ -126,6 +127,11 @@ final class EventBridgeDelivery implements AutoCloseable {
         return attempts.get();
     }
 
+    /** Per event id, when it was first POSTed: when it reached its target, for a benchmark's clock. */
+    java.util.Map<String, java.time.Instant> firstAttempts() {
+        return java.util.Map.copyOf(firstAttempts);
+    }
+
     /** Per event id, how many times it was POSTed (a crash can keep a write whose answer it never sent). */
     java.util.Map<String, Long> attemptsById() {
         return java.util.Map.copyOf(attemptsById);
@@ -144,7 +150,10 @@ final class EventBridgeDelivery implements AutoCloseable {
                     request.header(keyHeader, key);
                 }
                 attempts.incrementAndGet();
-                attemptsById.merge(eventId(eventJson), 1L, Long::sum);
+                String id = eventId(eventJson);
+                if (attemptsById.merge(id, 1L, Long::sum) == 1L) {
+                    firstAttempts.put(id, java.time.Instant.now());
+                }
                 int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 answers.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
                 if (status < 300) {

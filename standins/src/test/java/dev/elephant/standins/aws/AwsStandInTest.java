@@ -36,6 +36,11 @@ class AwsStandInTest {
     private final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
     private final List<String> keys = new CopyOnWriteArrayList<>();
     private HttpServer target;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<String> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long holdMillis;
+    private volatile boolean refuseFirstAttempts;
     private AwsStandIn aws;
     private Ec2Client ec2;
 
@@ -43,11 +48,26 @@ class AwsStandInTest {
     void start() throws IOException {
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         target.createContext("/v1/eventbridge", exchange -> {
-            delivered.add(Json.mapper().readTree(exchange.getRequestBody()));
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            JsonNode event = Json.mapper().readTree(exchange.getRequestBody());
+            try {
+                Thread.sleep(holdMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            if (refuseFirstAttempts && refusedOnce.add(event.path("id").asText())) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            delivered.add(event);
             keys.add(exchange.getRequestHeaders().getFirst("X-Elephant-Key"));
             exchange.sendResponseHeaders(202, -1);
             exchange.close();
         });
+        target.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
         target.start();
         aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1",
                 URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/v1/eventbridge"), null,
@@ -108,6 +128,27 @@ class AwsStandInTest {
         assertThat(running.get("detail").get("state").asText()).isEqualTo("running");
         assertThat(running.get("detail").has("tags")).as("EC2 events carry no tags").isFalse();
         assertThat(keys).containsOnly("k-123");
+    }
+
+    @Test
+    void deliveriesGoOneAtATimeByDefaultAndManyAtOnceWhenAskedWithEveryAnswerCounted() {
+        holdMillis = 200;
+        refuseFirstAttempts = true;
+        for (int i = 0; i < 4; i++) {
+            launch("Project", "Elephant");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> delivered.size() == 8);
+        assertThat(maxInFlight.get()).as("in the order they were made").isEqualTo(1);
+
+        maxInFlight.set(0);
+        aws.deliveryConcurrency(8);
+        for (int i = 0; i < 4; i++) {
+            launch("Project", "Elephant");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> delivered.size() == 16);
+        assertThat(maxInFlight.get()).as("EventBridge sends many at once").isGreaterThan(1);
+        assertThat(aws.deliveriesAnswered(503)).as("each event refused once, then retried").isEqualTo(16);
+        assertThat(aws.deliveriesAnswered(202)).isEqualTo(16);
     }
 
     @Test

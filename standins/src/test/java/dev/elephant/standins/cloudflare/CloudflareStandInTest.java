@@ -85,6 +85,15 @@ class CloudflareStandInTest {
     }
 
     @Test
+    void aLatencyHoldsEveryAnswerThatLong() throws Exception {
+        cf.latency(java.time.Duration.ofMillis(300));
+        long start = System.nanoTime();
+        assertThat(call("GET", "/dns_records", null, TOKEN).status()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+        cf.latency(java.time.Duration.ZERO);
+    }
+
+    @Test
     void identicalRecordIsRefusedWith81058() throws Exception {
         create("a.elephant.test", "198.18.0.1");
         Answer again = create("a.elephant.test", "198.18.0.1");

@@ -44,6 +44,7 @@ public final class CloudflareProvider implements DnsProvider {
     private static final int CODE_AUTH = 10000;
     private static final int CODE_AUTH_HEADER = 9109;
 
+    private final RequestBudget budget;
     private final OkHttpClient http;
     private final HttpUrl records;
     private final CloudflareToken token;
@@ -70,6 +71,7 @@ public final class CloudflareProvider implements DnsProvider {
                               RequestBudget budget, List<String> recordTags) {
         this.recordTags = List.copyOf(recordTags);
         this.pageSize = pageSize;
+        this.budget = budget;
         HttpUrl base = HttpUrl.parse(apiBaseUrl);
         if (base == null) {
             throw new IllegalArgumentException("Cloudflare API base URL is not a URL: " + apiBaseUrl);
@@ -86,6 +88,11 @@ public final class CloudflareProvider implements DnsProvider {
                 .callTimeout(Duration.ofSeconds(15))
                 .retryOnConnectionFailure(false) // retries are the executor's decision, with backoff
                 .build();
+    }
+
+    @Override
+    public Duration untilNextRequest() {
+        return budget == null ? Duration.ZERO : budget.untilNextGrant();
     }
 
     @Override

@@ -31,4 +31,12 @@ public interface DnsProvider {
     default boolean inSync(String change) throws ProviderException {
         return true;
     }
+
+    /**
+     * How long until Elephant's request budget for this provider allows the next request (zero: now). The sink waits
+     * this long before it gathers its next batch, so the changes that arrive meanwhile go in it.
+     */
+    default java.time.Duration untilNextRequest() {
+        return java.time.Duration.ZERO;
+    }
 }

@@ -93,4 +93,9 @@ public final class HealthTrackingProvider implements DnsProvider {
     public boolean inSync(String change) throws ProviderException {
         return tracked(() -> delegate.inSync(change));
     }
+
+    @Override
+    public java.time.Duration untilNextRequest() {
+        return delegate.untilNextRequest();
+    }
 }

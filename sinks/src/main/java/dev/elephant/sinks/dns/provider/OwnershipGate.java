@@ -56,6 +56,11 @@ public final class OwnershipGate implements DnsProvider {
         return delegate.inSync(change);
     }
 
+    @Override
+    public java.time.Duration untilNextRequest() {
+        return delegate.untilNextRequest();
+    }
+
     private void requireMarked(String recordMark, String action, String name, String type) throws ProviderException {
         if (recordMark == null || !recordMark.toLowerCase(Locale.ROOT).equals(mark)) {
             throw new ProviderException(ProviderException.Kind.PERMANENT, "refused to " + action + " " + type + " "

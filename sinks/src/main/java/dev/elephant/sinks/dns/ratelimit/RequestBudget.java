@@ -1,5 +1,6 @@
 package dev.elephant.sinks.dns.ratelimit;
 
+import dev.elephant.events.TokenBudget;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,6 +18,12 @@ import java.util.function.LongSupplier;
  * header can: when what remains of the token's window is no more than the part left to others
  * (quota − Elephant's share), the budget pauses until the window resets, so Elephant never spends
  * their part and never runs the token into the provider's block.
+ *
+ * <p>A long window can also be spread ({@link #spread}): a burst of requests at once, the rest of the
+ * limit paced evenly over the window ({@link TokenBudget}). Spent as fast as the sink can, a 5-minute
+ * window of 1,000 requests is gone in a couple of minutes under a steady flow, and every change waits
+ * for the rest of the window; paced, the sink waits a few hundred milliseconds between requests instead
+ * and each request carries what gathered meanwhile.
  */
 public final class RequestBudget {
 
@@ -29,6 +36,7 @@ public final class RequestBudget {
     private long pausedUntil = Long.MIN_VALUE;
     private long rateLimited;
     private long spent;
+    private final TokenBudget pace;
 
     /** How the budget waits; tests pass one that advances a fake clock. */
     public interface Sleeper {
@@ -36,9 +44,21 @@ public final class RequestBudget {
     }
 
     public RequestBudget(int limit, Duration window, LongSupplier nanoClock, Sleeper sleeper, Consumer<Duration> onWait) {
+        this(limit, window, 0, nanoClock, sleeper, onWait);
+    }
+
+    /** @param burst requests allowed at once before the rest of the window's limit is paced (0: not paced) */
+    public RequestBudget(int limit, Duration window, int burst, LongSupplier nanoClock, Sleeper sleeper,
+                         Consumer<Duration> onWait) {
         if (limit < 1) {
             throw new IllegalArgumentException("rate limit must allow at least 1 request per window");
         }
+        if (burst < 0 || burst >= limit) {
+            throw new IllegalArgumentException("the burst must be below the window's limit");
+        }
+        // burst at once, then (limit − burst) over the window: in any window at most the limit.
+        this.pace = burst == 0 ? null : new TokenBudget(burst, (limit - burst) / (window.toNanos() / 1e9), nanoClock,
+                n -> sleeper.sleep(n));
         this.limit = limit;
         this.windowNanos = window.toNanos();
         this.nanoClock = nanoClock;
@@ -49,6 +69,12 @@ public final class RequestBudget {
     public static RequestBudget perWindow(int limit, Duration window, Consumer<Duration> onWait) {
         return new RequestBudget(limit, window, System::nanoTime, n -> Thread.sleep(n / 1_000_000, (int) (n % 1_000_000)),
                 onWait);
+    }
+
+    /** {@code burst} requests at once, the rest of {@code limit} paced evenly over {@code window}. */
+    public static RequestBudget spread(int limit, Duration window, int burst, Consumer<Duration> onWait) {
+        return new RequestBudget(limit, window, burst, System::nanoTime,
+                n -> Thread.sleep(n / 1_000_000, (int) (n % 1_000_000)), onWait);
     }
 
     /** Blocks until one more request fits in the budget, then counts it. */
@@ -64,6 +90,8 @@ public final class RequestBudget {
                 wait = pausedUntil - now;
             } else if (granted.size() >= limit) {
                 wait = granted.peekFirst() + windowNanos - now;
+            } else if (pace != null) {
+                wait = pace.takeOrWait();
             }
             if (wait <= 0) {
                 granted.addLast(now);
@@ -76,6 +104,26 @@ public final class RequestBudget {
             sleeper.sleep(wait);
             waited += wait;
         }
+    }
+
+    /**
+     * How long until the budget would grant a request (zero: now), nothing granted: a caller that gathers work into
+     * requests waits this long first, so what arrives meanwhile joins the request instead of waiting behind it.
+     */
+    public synchronized Duration untilNextGrant() {
+        long now = nanoClock.getAsLong();
+        while (!granted.isEmpty() && granted.peekFirst() <= now - windowNanos) {
+            granted.pollFirst();
+        }
+        long wait = 0;
+        if (now < pausedUntil) {
+            wait = pausedUntil - now;
+        } else if (granted.size() >= limit) {
+            wait = granted.peekFirst() + windowNanos - now;
+        } else if (pace != null) {
+            wait = pace.nanosUntilAvailable();
+        }
+        return Duration.ofNanos(Math.max(0, wait));
     }
 
     /** The provider said to wait: nothing is sent before {@code retryAfter} has passed. */

@@ -101,4 +101,41 @@ class RequestBudgetTest {
         assertThat(registry.get("elephant.provider.requests").functionCounter().count()).isEqualTo(3);
         assertThat(registry.get("elephant.provider.rate.limited").functionCounter().count()).isEqualTo(1);
     }
+
+    @Test
+    void aSpreadBudgetAllowsItsBurstThenPacesTheRestEvenlySoTheWindowIsNeverSpentEarly() throws InterruptedException {
+        long[] clock = {0};
+        RequestBudget spread = new RequestBudget(100, Duration.ofSeconds(100), 20, () -> clock[0],
+                nanos -> clock[0] += nanos, w -> { });
+        for (int i = 0; i < 20; i++) {
+            spread.acquire();
+        }
+        assertThat(clock[0]).as("the burst at once").isZero();
+        spread.acquire();
+        // the other 80 over 100 s: one every 1.25 s
+        assertThat(clock[0]).isEqualTo(Duration.ofMillis(1250).toNanos());
+        for (int i = 0; i < 79; i++) {
+            spread.acquire();
+        }
+        assertThat(clock[0]).as("the whole limit within the window, none of it early")
+                .isEqualTo(Duration.ofMillis(100_000).toNanos());
+        assertThat(spread.used()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void untilNextGrantSaysHowLongTheNextRequestWaitsWithoutGrantingOne() throws InterruptedException {
+        long[] clock = {0};
+        RequestBudget spread = new RequestBudget(100, Duration.ofSeconds(100), 20, () -> clock[0],
+                nanos -> clock[0] += nanos, w -> { });
+        assertThat(spread.untilNextGrant()).isZero();
+        for (int i = 0; i < 20; i++) {
+            spread.acquire();
+        }
+        assertThat(spread.untilNextGrant()).isEqualTo(Duration.ofMillis(1250));
+        assertThat(spread.untilNextGrant()).as("asking grants nothing").isEqualTo(Duration.ofMillis(1250));
+        clock[0] += Duration.ofMillis(1000).toNanos();
+        assertThat(spread.untilNextGrant()).isEqualTo(Duration.ofMillis(250));
+        spread.pause(Duration.ofSeconds(5));
+        assertThat(spread.untilNextGrant()).as("a 429's Retry-After").isEqualTo(Duration.ofSeconds(5));
+    }
 }
