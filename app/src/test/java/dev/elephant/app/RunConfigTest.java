@@ -77,6 +77,27 @@ class RunConfigTest {
     }
 
     @Test
+    void elephantsShareOfTheDescribeBucketIsHalfEc2sUnlessToldAndABadOneIsNamed() throws Exception {
+        Map<String, String> env = Map.of("ELEPHANT_INGEST_KEY", "k-1", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token");
+        ElephantSettings defaults = RunConfig.load(yaml(COMPLETE), env, NO_SECRETS);
+        assertThat(defaults.aws().describeBucket()).isEqualTo(50);
+        assertThat(defaults.aws().describeRefillPerSecond()).isEqualTo(10.0);
+
+        ElephantSettings raised = RunConfig.load(yaml(COMPLETE), new java.util.HashMap<>(Map.of(
+                "ELEPHANT_INGEST_KEY", "k-1", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token",
+                "ELEPHANT_AWS_DESCRIBE_BUCKET", "100", "ELEPHANT_AWS_DESCRIBE_REFILL_PER_SECOND", "20")), NO_SECRETS);
+        assertThat(raised.aws().describeBucket()).isEqualTo(100);
+        assertThat(raised.aws().describeRefillPerSecond()).isEqualTo(20.0);
+
+        assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "k-1",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token", "ELEPHANT_AWS_DESCRIBE_BUCKET", "0",
+                "ELEPHANT_AWS_DESCRIBE_REFILL_PER_SECOND", "-1"), NO_SECRETS))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("aws.describeBucket (ELEPHANT_AWS_DESCRIBE_BUCKET): 0 must be 1.."))
+                        .anyMatch(p -> p.startsWith("aws.describeRefillPerSecond (ELEPHANT_AWS_DESCRIBE_REFILL_PER_SECOND)")));
+    }
+
+    @Test
     void aValueThatLooksLikeANumberKeepsTheTextTheUserWrote() throws Exception {
         ElephantSettings s = RunConfig.load(yaml(COMPLETE.replace("023e105f4ecef8ad9ca31a8372d0c353",
                 "00000000000000000000000000000001") + """

@@ -67,6 +67,7 @@ public final class ClassStartBenchmark {
         print(meetings, spread, List.of(elephant));
         Phase seed = seed(meetings, spread, baselineCap);
         print(meetings, spread, List.of(elephant, seed));
+        System.exit(0); // the clients' and stand-ins' pools may linger; the table is out
     }
 
     /** EC2's documented request buckets, RunInstances' raised so the benchmark can launch its class in time. */

@@ -51,6 +51,7 @@ final class ConnectorAlone {
         List<IngestBenchmark.Row> rows = new ArrayList<>();
         String cpuTable;
         long calls;
+        long throttled;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-alone"),
                 IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90));
              AwsStandIn aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1", null, null,
@@ -60,6 +61,8 @@ final class ConnectorAlone {
                         new NewTopic(topics.deadLetter(), 3, (short) 1))).all().get();
             }
             List<String> instances = IngestBenchmark.launch(aws.endpoint(), 50);
+            // EC2's documented request buckets from here on, as in dev: the lookups are paced to Elephant's share.
+            aws.requestLimits(dev.elephant.standins.aws.Ec2RequestLimits.documented());
             Ec2Client ec2 = Ec2Client.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("b", "b")))
                     .httpClientBuilder(ApacheHttpClient.builder())
@@ -85,6 +88,7 @@ final class ConnectorAlone {
                 cpuTable = cpu.table("keep-alive", rows.get(0).seconds(), 10);
                 rows.add(IngestBenchmark.run(url, instances, Math.max(1, events / 4), clients, false));
                 calls = aws.ec2Calls("DescribeInstances") - before;
+                throttled = aws.ec2Throttled("DescribeInstances");
             } finally {
                 http.stop(0);
                 threads.shutdownNow();
@@ -95,8 +99,8 @@ final class ConnectorAlone {
         }
         IngestBenchmark.print("The connector alone (no topology, no DNS sink), " + clients + " concurrent clients, "
                 + "acks=all, each event enriched by DescribeInstances", rows);
-        System.out.printf("%n%d events enriched with %d DescribeInstances calls%n",
-                rows.stream().mapToInt(IngestBenchmark.Row::events).sum(), calls);
+        System.out.printf("%n%d events enriched with %d DescribeInstances calls (EC2's documented request buckets: "
+                + "%d throttled)%n", rows.stream().mapToInt(IngestBenchmark.Row::events).sum(), calls, throttled);
         IngestBenchmark.printCpu(cpuTable, rows.get(0));
     }
 }

@@ -59,7 +59,7 @@ public final class ReplayBenchmark {
             Path config = dir.resolve("elephant.yaml");
             Files.writeString(config, """
                     kafka:
-                      bootstrap.servers: %s
+                      bootstrap.servers: %s%s
                     applicationId: %sapp
                     stateDir: %s
                     topics:
@@ -77,7 +77,7 @@ public final class ReplayBenchmark {
                     cloudflare:
                       apiBaseUrl: %s
                       zoneId: %s
-                    """.formatted(broker.bootstrapServers(), PREFIX, dir.resolve("state"), PREFIX, DOMAIN, freePort(),
+                    """.formatted(broker.bootstrapServers(), streamThreads(), PREFIX, dir.resolve("state"), PREFIX, DOMAIN, freePort(),
                     aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
             ElephantSettings settings = RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-bench-replay",
                     "ELEPHANT_CLOUDFLARE_TOKEN", "cf-bench-replay"), (id, region, endpoint) -> null);
@@ -166,6 +166,12 @@ public final class ReplayBenchmark {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** {@code -Dnum.stream.threads=N}: the topology's stream threads for an experiment (Elephant's default: 2). */
+    private static String streamThreads() {
+        String n = System.getProperty("num.stream.threads");
+        return n == null ? "" : "\n  num.stream.threads: " + Integer.parseInt(n);
     }
 
     private static int freePort() throws java.io.IOException {

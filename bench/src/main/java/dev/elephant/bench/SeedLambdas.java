@@ -50,7 +50,11 @@ final class SeedLambdas implements AutoCloseable {
         SeedLambdas seed = new SeedLambdas(server, cloudflareApi, zoneId, token);
         server.createContext("/", seed::handle);
         // As many at once as EventBridge sends: each invocation is a function instance of its own.
-        server.setExecutor(Executors.newFixedThreadPool(128));
+        server.setExecutor(Executors.newFixedThreadPool(128, r -> {
+            Thread t = new Thread(r, "seed-lambda");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
         return seed;
     }

@@ -92,8 +92,11 @@ public final class TopologyBenchmark {
             String passThroughTopic = prefix + "passthrough";
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 List<NewTopic> created = new ArrayList<>();
-                for (String t : List.of(topics.instanceEvents(), topics.meetingEvents(), topics.dnsDesired(),
-                        topics.dnsMutations(), topics.meetingReady(), topics.deadLetter(), passThroughTopic)) {
+                // Every topic the topology reads or writes, as Elephant creates them (a missing source topic stops it).
+                List<String> all = new ArrayList<>(topics.retained());
+                all.addAll(topics.compacted());
+                all.add(passThroughTopic);
+                for (String t : all) {
                     // Kept as Elephant keeps its logs: the events are weeks old by their timestamps.
                     created.add(new NewTopic(t, 3, (short) 1).configs(Map.of("retention.ms", "-1")));
                 }

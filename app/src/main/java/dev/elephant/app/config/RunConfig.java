@@ -69,6 +69,8 @@ public final class RunConfig {
         KEYS.put("ingest.basicPassword", "");
         KEYS.put("aws.region", "");
         KEYS.put("aws.endpoint", "");
+        KEYS.put("aws.describeBucket", String.valueOf(ElephantSettings.Aws.DEFAULT_DESCRIBE_BUCKET));
+        KEYS.put("aws.describeRefillPerSecond", "10");
         KEYS.put("cloudflare.apiBaseUrl", ElephantSettings.Cloudflare.DEFAULT_API_BASE_URL);
         KEYS.put("cloudflare.zoneId", "");
         KEYS.put("cloudflare.token", "");
@@ -263,6 +265,12 @@ public final class RunConfig {
             int concurrency = intIn("launch.concurrency", 1, 64);
             Duration tickInterval = duration("launch.tickInterval");
             int launchBucket = intIn("launch.bucket", 1, 1_000_000);
+            int describeBucket = intIn("aws.describeBucket", 1, 100_000);
+            Double describeRefill = parsed("aws.describeRefillPerSecond", Double::parseDouble, "a number of calls per second");
+            if (describeRefill != null && !(describeRefill > 0)) {
+                problems.add("aws.describeRefillPerSecond (" + FlatConfig.envName("aws.describeRefillPerSecond")
+                        + "): must be positive");
+            }
             Double refill = parsed("launch.refillPerSecond", Double::parseDouble, "a number of launches per second");
             if (refill != null && !(refill > 0)) {
                 problems.add("launch.refillPerSecond (" + FlatConfig.envName("launch.refillPerSecond") + "): must be positive");
@@ -347,7 +355,7 @@ public final class RunConfig {
                     new ElephantSettings.Ops(value("ops.host"), opsPort, value("ops.advertisedHost"), opsCert, opsKey),
                     new ElephantSettings.Ingest(value("ingest.keyHeader"), Secret.of(ingestKey), basicUser,
                             basicPassword == null ? null : Secret.of(basicPassword)),
-                    new ElephantSettings.Aws(region, awsEndpoint, false),
+                    new ElephantSettings.Aws(region, awsEndpoint, false, describeBucket, describeRefill),
                     onCloudflare ? new ElephantSettings.Cloudflare(value("cloudflare.apiBaseUrl"), zoneId, token, share,
                             maxBatch, Boolean.TRUE.equals(ownershipTags)) : null,
                     new ElephantSettings.Route53(value("route53.hostedZoneId"), route53Share, route53Batch),

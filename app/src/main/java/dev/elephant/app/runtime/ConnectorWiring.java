@@ -20,6 +20,7 @@ import dev.elephant.connector.ingest.KafkaEventLog;
 import dev.elephant.connector.ingest.RefusedCallers;
 import dev.elephant.connector.meetings.MeetingIngest;
 import dev.elephant.connector.sweep.KnownInstances;
+import dev.elephant.events.TokenBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +68,9 @@ final class ConnectorWiring implements HealthCheck {
         Ec2Client ec2 = closer.register(AwsClients.build(Ec2Client.builder(), s.aws(), AWS_CALL_TIMEOUT));
         KafkaEventLog eventLog = closer.register(new KafkaEventLog(s.kafka().properties()));
         DeadLetters deadLetters = new DeadLetters(eventLog, topics.deadLetter(), clock, WRITE_TIMEOUT);
-        CoalescingInstanceLookup lookup = closer.register(new CoalescingInstanceLookup(new SdkInstanceLookup(ec2)));
+        CoalescingInstanceLookup lookup = closer.register(new CoalescingInstanceLookup(new SdkInstanceLookup(ec2),
+                TokenBudget.of(s.aws().describeBucket(), s.aws().describeRefillPerSecond()),
+                CoalescingInstanceLookup.DEFAULT_MAX_WAIT, System::nanoTime));
         TaskTags taskTags = null;
         TaskInventory taskInventory = null;
         if (s.ecs().tagsFrom() == EcsTagSource.TASK || !s.ecs().clusters().isEmpty()) {

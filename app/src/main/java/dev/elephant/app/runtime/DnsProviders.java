@@ -80,7 +80,8 @@ public final class DnsProviders {
         budget.bindMetrics(metrics, Route53Provider.NAME);
         // Route 53 is a global service: its endpoint and signing region are aws-global, whatever the instances' region.
         ElephantSettings.Aws aws = s.aws().endpoint() == null
-                ? new ElephantSettings.Aws(Region.AWS_GLOBAL.id(), null, s.aws().local()) : s.aws();
+                ? new ElephantSettings.Aws(Region.AWS_GLOBAL.id(), null, s.aws().local(), s.aws().describeBucket(),
+                        s.aws().describeRefillPerSecond()) : s.aws();
         Route53Client client = closer.register(AwsClients.build(Route53Client.builder(), aws, ROUTE53_CALL_TIMEOUT,
                 o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(new Route53Budget(budget))));
         boolean privateZone = s.topology().address() == TopologyConfig.AddressKind.PRIVATE;

@@ -189,9 +189,27 @@ public record ElephantSettings(
      * @param endpoint endpoint override (the local stand-in, a proxy), or null for AWS itself
      * @param local    use fixed dummy credentials (the local stand-in accepts any); else the SDK's default chain
      */
-    public record Aws(String region, URI endpoint, boolean local) {
+    /**
+     * {@code aws.*}.
+     *
+     * @param describeBucket          Elephant's share of the account's {@code Describe*} request bucket (EC2's: 100)
+     * @param describeRefillPerSecond how fast that share refills (EC2's bucket: 20 a second)
+     */
+    public record Aws(String region, URI endpoint, boolean local, int describeBucket, double describeRefillPerSecond) {
+        /** Half of EC2's documented {@code Describe*} bucket: the rest is the account's other users'. */
+        public static final int DEFAULT_DESCRIBE_BUCKET = 50;
+        public static final double DEFAULT_DESCRIBE_REFILL_PER_SECOND = 10;
+
         public Aws {
             Objects.requireNonNull(region, "AWS region");
+            if (describeBucket < 1 || !(describeRefillPerSecond > 0)) {
+                throw new IllegalArgumentException("aws.describeBucket must be at least 1 and aws.describeRefillPerSecond "
+                        + "positive");
+            }
+        }
+
+        public Aws(String region, URI endpoint, boolean local) {
+            this(region, endpoint, local, DEFAULT_DESCRIBE_BUCKET, DEFAULT_DESCRIBE_REFILL_PER_SECOND);
         }
     }
 

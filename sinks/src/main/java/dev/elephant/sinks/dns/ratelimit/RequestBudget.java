@@ -82,17 +82,7 @@ public final class RequestBudget {
         long waited = 0;
         while (true) {
             long now = nanoClock.getAsLong();
-            while (!granted.isEmpty() && granted.peekFirst() <= now - windowNanos) {
-                granted.pollFirst();
-            }
-            long wait = 0;
-            if (now < pausedUntil) {
-                wait = pausedUntil - now;
-            } else if (granted.size() >= limit) {
-                wait = granted.peekFirst() + windowNanos - now;
-            } else if (pace != null) {
-                wait = pace.takeOrWait();
-            }
+            long wait = waitAt(now, true);
             if (wait <= 0) {
                 granted.addLast(now);
                 spent++;
@@ -111,19 +101,26 @@ public final class RequestBudget {
      * requests waits this long first, so what arrives meanwhile joins the request instead of waiting behind it.
      */
     public synchronized Duration untilNextGrant() {
-        long now = nanoClock.getAsLong();
-        while (!granted.isEmpty() && granted.peekFirst() <= now - windowNanos) {
-            granted.pollFirst();
-        }
-        long wait = 0;
+        return Duration.ofNanos(Math.max(0, waitAt(nanoClock.getAsLong(), false)));
+    }
+
+    /**
+     * Nanoseconds a request made at {@code now} waits: a pause, a full window, or the pace.
+     *
+     * @param take take the pace's token when one is there (the request is granted)
+     */
+    private long waitAt(long now, boolean take) {
+        forgetOutside(now);
         if (now < pausedUntil) {
-            wait = pausedUntil - now;
-        } else if (granted.size() >= limit) {
-            wait = granted.peekFirst() + windowNanos - now;
-        } else if (pace != null) {
-            wait = pace.nanosUntilAvailable();
+            return pausedUntil - now;
         }
-        return Duration.ofNanos(Math.max(0, wait));
+        if (granted.size() >= limit) {
+            return granted.peekFirst() + windowNanos - now;
+        }
+        if (pace == null) {
+            return 0;
+        }
+        return take ? pace.takeOrWait() : pace.nanosUntilAvailable();
     }
 
     /** The provider said to wait: nothing is sent before {@code retryAfter} has passed. */
@@ -150,11 +147,15 @@ public final class RequestBudget {
 
     /** Requests granted in the current window: how much of the budget is spent now. */
     public synchronized int used() {
-        long now = nanoClock.getAsLong();
+        forgetOutside(nanoClock.getAsLong());
+        return granted.size();
+    }
+
+    /** Forgets the requests granted before the window that ends {@code now}. */
+    private void forgetOutside(long now) {
         while (!granted.isEmpty() && granted.peekFirst() <= now - windowNanos) {
             granted.pollFirst();
         }
-        return granted.size();
     }
 
     public Duration window() {
