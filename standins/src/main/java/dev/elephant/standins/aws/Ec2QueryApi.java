@@ -33,6 +33,9 @@ final class Ec2QueryApi implements HttpHandler {
     private static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8,17}");
 
     private final Ec2Fleet fleet;
+    /** The actions whose changes go to the store file before they are answered. */
+    private static final java.util.Set<String> CHANGES_STATE = java.util.Set.of("RunInstances", "StopInstances",
+            "StartInstances", "TerminateInstances");
 
     Ec2QueryApi(Ec2Fleet fleet) {
         this.fleet = fleet;
@@ -129,8 +132,11 @@ final class Ec2QueryApi implements HttpHandler {
                         fleet.terminate(instanceIds(params)), requestId);
                 default -> throw new Ec2Error("InvalidAction", "The action " + action + " is not valid for this web service.");
             };
-            // What EC2 answered it keeps, whatever happens to the stand-in after the answer.
-            fleet.awaitSaved();
+            // What EC2 answered it keeps, whatever happens to the stand-in after the answer; a read changed nothing
+            // and does not wait for the writer.
+            if (CHANGES_STATE.contains(action)) {
+                fleet.awaitSaved();
+            }
             Runnable hook = beforeAnswering.get(action);
             if (hook != null) {
                 hook.run();
