@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,7 +79,10 @@ class OpsPageTest {
                 "ELEPHANT_CLOUDFLARE_TOKEN", TOKEN), new SecretsManagerReader()));
         browser = headlessChromium(Files.createDirectories(dir.resolve("chromium")));
         browser.get(run.ops("/ui/").toString());
+        // The page re-renders its tables every 2 s: an element found just before a refresh is stale by the time it is
+        // read, so every wait finds it again rather than failing on it.
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
         wait.until(d -> d.findElement(By.id("updated")).getText().startsWith("Updated"));
         assertThat(browser.getTitle()).isEqualTo("Elephant operations");
         assertThat(browser.findElement(By.id("certificate")).getText()).contains("no certificate");
@@ -86,7 +91,7 @@ class OpsPageTest {
         String id = Ec2Launcher.launch(run.aws, "Project", "Elephant", "MeetingId", "m-ops", "Role", "teacher");
         wait.until(d -> d.findElement(By.cssSelector("#instances tbody")).getText().contains(id));
         wait.until(d -> rowOf(d, id).getText().contains(id + "." + RunFixture.DOMAIN + " →"));
-        String row = rowOf(browser, id).getText();
+        String row = wait.until(d -> rowOf(d, id).getText());
         assertThat(row).contains("running").contains("m-ops").contains("teacher");
 
         // Its meeting scheduled: the meeting turns ready with the teacher's link, without a reload.
@@ -98,12 +103,18 @@ class OpsPageTest {
         assertThat(scheduled.statusCode()).as(scheduled.body()).isEqualTo(202);
         wait.until(d -> d.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops']")).getText()
                 .contains("ready"));
-        WebElement link = browser.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops'] a"));
-        assertThat(link.getText()).isEqualTo("teacher");
-        assertThat(link.getAttribute("href")).isEqualTo("https://" + id + "." + RunFixture.DOMAIN + ":8443/");
+        List<String> link = wait.until(d -> {
+            WebElement a = d.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops'] a"));
+            return List.of(a.getText(), a.getAttribute("href"));
+        });
+        assertThat(link.get(0)).isEqualTo("teacher");
+        assertThat(link.get(1)).isEqualTo("https://" + id + "." + RunFixture.DOMAIN + ":8443/");
 
         // The meeting's own page: when it became ready, and its instances' DNS changes with their causes in words.
-        browser.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops']")).click();
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#meetings tr[data-meeting-id='m-ops']")).click();
+            return true;
+        });
         wait.until(d -> d.findElement(By.id("meeting-summary")).getText().contains("s from scheduled to ready"));
         wait.until(d -> d.findElement(By.cssSelector("#meeting-timeline tbody")).getText().contains("EC2 running at"));
         assertThat(browser.getCurrentUrl()).as("the meeting's view has an address of its own").endsWith("#meeting=m-ops");
@@ -129,7 +140,10 @@ class OpsPageTest {
         }
 
         // Keyboard: focus the row, Enter shows the instance and its record's history.
-        rowOf(browser, id).sendKeys(Keys.ENTER);
+        wait.until(d -> {
+            rowOf(d, id).sendKeys(Keys.ENTER);
+            return true;
+        });
         wait.until(d -> d.findElement(By.id("detail")).getText().contains("\"instanceId\": \"" + id + "\""));
         wait.until(d -> d.findElement(By.cssSelector("#history tbody")).getText().contains("applied create"));
 
