@@ -1,5 +1,6 @@
 package dev.elephant.app.runtime;
 
+import dev.elephant.connector.ec2.CoalescingInstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ecs.EcsTagSource;
 import dev.elephant.events.FailoverName;
@@ -197,8 +198,8 @@ public record ElephantSettings(
      */
     public record Aws(String region, URI endpoint, boolean local, int describeBucket, double describeRefillPerSecond) {
         /** Half of EC2's documented {@code Describe*} bucket: the rest is the account's other users'. */
-        public static final int DEFAULT_DESCRIBE_BUCKET = 50;
-        public static final double DEFAULT_DESCRIBE_REFILL_PER_SECOND = 10;
+        public static final int DEFAULT_DESCRIBE_BUCKET = CoalescingInstanceLookup.DEFAULT_BUCKET;
+        public static final double DEFAULT_DESCRIBE_REFILL_PER_SECOND = CoalescingInstanceLookup.DEFAULT_REFILL_PER_SECOND;
 
         public Aws {
             Objects.requireNonNull(region, "AWS region");

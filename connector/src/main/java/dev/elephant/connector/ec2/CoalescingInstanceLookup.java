@@ -38,7 +38,7 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
     static final int MAX_IDS = 100;
     static final int MAX_CALLS = 4;
     /** Half of EC2's Describe bucket (100, 20 a second): the other half is left to the account's other users. */
-    public static final double DEFAULT_BUCKET = 50;
+    public static final int DEFAULT_BUCKET = 50;
     public static final double DEFAULT_REFILL_PER_SECOND = 10;
     /** Below EventBridge's 5-second timeout for an API destination, with room for the write to Kafka after it. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(3);
@@ -59,7 +59,6 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong calls = new AtomicLong();
     private final AtomicLong throttledCalls = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
     private int calling;
@@ -107,11 +106,6 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         return queued.size();
     }
 
-    /** DescribeInstances calls made (throttled ones included). */
-    public long calls() {
-        return calls.get();
-    }
-
     /** Calls EC2 answered RequestLimitExceeded. */
     public long throttledCalls() {
         return throttledCalls.get();
@@ -145,7 +139,6 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
                     budget.giveBack();
                     continue;
                 }
-                calls.incrementAndGet();
                 try {
                     Map<String, Optional<InstanceFacts>> found = lookup.describeAll(batch.keySet());
                     batch.forEach((id, waiting) -> waiting.forEach(
