@@ -77,6 +77,9 @@ final class RunFixture implements AutoCloseable {
     /** Writes the configuration, with {@code cloudflareExtra} (indented YAML lines) under {@code cloudflare:}. */
     Path config(Path dir, String cloudflareExtra) throws IOException {
         Path config = dir.resolve("elephant.yaml");
+        // The fixture's EC2 stand-in enforces no request rate (a test that wants EC2's buckets sets them), so
+        // Elephant's share of it is as large as the settings allow: paced at the default 10 lookups a second, the
+        // stand-in's one-at-a-time EventBridge delivery of a crash test's burst took minutes.
         Files.writeString(config, """
                 kafka:
                   bootstrap.servers: %s
@@ -97,6 +100,8 @@ final class RunFixture implements AutoCloseable {
                 aws:
                   region: us-east-1
                   endpoint: %s
+                  describeBucket: 100000
+                  describeRefillPerSecond: 100000
                 %scloudflare:
                   apiBaseUrl: %s
                   zoneId: %s
