@@ -11,6 +11,7 @@ import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.events.Json;
 import dev.elephant.events.MachineAction;
 import dev.elephant.standins.aws.Ec2Instance;
+import dev.elephant.standins.aws.Ec2RequestLimits;
 import dev.elephant.topology.common.ClientTokens;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +125,34 @@ class MeetingMachinesTest {
     }
 
     @Test
+    void launchesArePacedToRunInstancesRequestBucketSoEc2ThrottlesNone() throws Exception {
+        start("""
+                launch:
+                  lead: PT5S
+                  tickInterval: PT1S
+                  requestBucket: 2
+                  requestRefillPerSecond: 2
+                """);
+        // RunInstances' request bucket as Elephant was told it (the others unbounded, as the fixture's Describe share
+        // is): eight launches at once (launch.concurrency 8) would meet it.
+        Ec2RequestLimits.Bucket unbounded = new Ec2RequestLimits.Bucket(1_000_000, 1_000_000);
+        run.aws.requestLimits(new Ec2RequestLimits(Map.of("RunInstances", new Ec2RequestLimits.Bucket(2, 2)), unbounded,
+                unbounded, unbounded));
+        Instant startsAt = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (int m = 1; m <= 4; m++) {
+            post("""
+                    {"type":"scheduled","meetingId":"p-%d","roles":["teacher","student"],"startsAt":"%s",
+                     "endsAt":"%s","launch":%s}""".formatted(m, startsAt, startsAt.plusSeconds(3600), LAUNCH));
+        }
+        for (int m = 1; m <= 4; m++) {
+            String id = "p-" + m;
+            await().atMost(WITHIN).until(() -> "ready".equals(meeting(id).path("status").asText()));
+        }
+        assertThat(run.aws.ec2Throttled("RunInstances")).as("RunInstances answered RequestLimitExceeded").isZero();
+        assertThat(run.aws.ec2Calls("RunInstances")).as("one call per seat").isEqualTo(8);
+    }
+
+    @Test
     void aFailedLaunchShowsOnItsSeatAndIsTriedAgainAsTheNextAttempt() throws Exception {
         start("""
                 launch:
@@ -144,23 +174,30 @@ class MeetingMachinesTest {
     }
 
     @Test
-    void theSafetyNetTerminatesAnIdleInstanceOfTheProjectButNeverOneTaggedKeep() throws Exception {
+    void theSafetyNetTerminatesAnIdleInstanceOfTheProjectOnEveryPartitionButNeverOneTaggedKeep() throws Exception {
         start("""
                 launch:
                   tickInterval: PT1S
                 reap:
                   after: PT5S
                 """);
-        String idle;
+        // Idle instances on each of the three partitions: the time reaches every task of the instance side.
+        Map<Integer, String> idleByPartition = new TreeMap<>();
         String kept;
         try (Ec2Client ec2 = Ec2Launcher.client(run.aws)) {
-            idle = Ec2Launcher.launch(ec2, "Project", "Elephant");
+            for (int i = 0; i < 40 && idleByPartition.size() < 3; i++) {
+                String id = Ec2Launcher.launch(ec2, "Project", "Elephant");
+                idleByPartition.putIfAbsent(partitionOf(id, 3), id);
+            }
             kept = Ec2Launcher.launch(ec2, "Project", "Elephant", "elephant:keep", "true");
         }
-        await().atMost(WITHIN).until(() -> state(idle).equals("terminated"));
+        assertThat(idleByPartition).hasSize(3);
+        for (String idle : idleByPartition.values()) {
+            await().atMost(WITHIN).until(() -> state(idle).equals("terminated"));
+            await().atMost(WITHIN).until(() -> actions().stream().anyMatch(a -> a.phase() == MachineAction.Phase.APPLIED
+                    && a.instanceIds().contains(idle) && "no-meeting".equals(a.reason())));
+        }
         assertThat(state(kept)).isEqualTo("running");
-        await().atMost(WITHIN).until(() -> actions().stream().anyMatch(a -> a.phase() == MachineAction.Phase.APPLIED
-                && a.instanceIds().contains(idle) && "no-meeting".equals(a.reason())));
         Thread.sleep(6_000);
         assertThat(state(kept)).isEqualTo("running");
     }
@@ -188,6 +225,12 @@ class MeetingMachinesTest {
         String role = refused.role();
         assertThat(seat("m-3", role).get("launch").asText()).isEqualTo("refused");
         assertThat(seat("m-3", role).get("error").asText()).isEqualTo("max-running");
+    }
+
+    /** The partition the connector's producer writes an instance's events to (Kafka's default: murmur2 of the key). */
+    private static int partitionOf(String instanceId, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
 
     private void post(String body) throws Exception {

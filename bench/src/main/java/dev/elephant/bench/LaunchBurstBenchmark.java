@@ -2,6 +2,7 @@ package dev.elephant.bench;
 
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.standins.aws.Ec2RequestLimits;
 import dev.elephant.topology.common.MachinePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +43,9 @@ public final class LaunchBurstBenchmark {
         int meetings = args.length > 0 ? Integer.parseInt(args[0]) : 1_500;
         int bucket = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         double refill = args.length > 2 ? Double.parseDouble(args[2]) : 2;
+        int requestBucket = args.length > 3 ? Integer.parseInt(args[3]) : ElephantSettings.Launch.DEFAULT_REQUEST_BUCKET;
+        double requestRefill = args.length > 4 ? Double.parseDouble(args[4])
+                : ElephantSettings.Launch.DEFAULT_REQUEST_REFILL_PER_SECOND;
         DevStack.Options options = BenchStack.options("launch", KEY)
                 // Route 53: a Free Cloudflare zone holds 200 records, far from a class of 3,000.
                 .withProvider(ElephantSettings.DnsProviderKind.ROUTE53)
@@ -49,7 +53,10 @@ public final class LaunchBurstBenchmark {
                 // The cost guard above the class's 3,000 instances: the limit measured is EC2's, not Elephant's.
                 // Elephant told the account's bucket, as an operator with a raised limit would tell it.
                 .withLaunch(new ElephantSettings.Launch(2 * meetings + 100, ElephantSettings.Launch.DEFAULT_CONCURRENCY,
-                        ElephantSettings.Launch.DEFAULT_TICK_INTERVAL, bucket, refill));
+                        ElephantSettings.Launch.DEFAULT_TICK_INTERVAL, bucket, refill, requestBucket, requestRefill))
+                // EC2's documented request buckets, RunInstances' as given (the account's, and Elephant told it).
+                .withEc2RequestLimits(Ec2RequestLimits.documented().withAction("RunInstances",
+                        new Ec2RequestLimits.Bucket(requestBucket, requestRefill)));
         try (DevStack stack = DevStack.start(options)) {
             stack.aws().launchResources(bucket, refill);
             Instant startsAt = Instant.now().plus(LEAD).plusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
@@ -66,7 +73,8 @@ public final class LaunchBurstBenchmark {
             long route53 = stack.aws().route53Api().calls("ChangeResourceRecordSets");
             System.out.println();
             System.out.printf("Class starts at ten, launched by Elephant: %d meetings × 2 roles, RunInstances resource "
-                    + "bucket %d + %.1f/s, launch.concurrency 8, ticks every 5 s%n", meetings, bucket, refill);
+                    + "bucket %d + %.1f/s, request bucket %d + %.1f/s, launch.concurrency 8, ticks every 5 s%n", meetings,
+                    bucket, refill, requestBucket, requestRefill);
             System.out.println("| meetings | ready | due → first ready | p50 | p99 | max (last ready) | RunInstances calls "
                     + "| throttled | instances | Route 53 change batches |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

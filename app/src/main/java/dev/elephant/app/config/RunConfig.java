@@ -100,6 +100,8 @@ public final class RunConfig {
         KEYS.put("launch.tickInterval", ElephantSettings.Launch.DEFAULT_TICK_INTERVAL.toString());
         KEYS.put("launch.bucket", String.valueOf(ElephantSettings.Launch.DEFAULT_BUCKET));
         KEYS.put("launch.refillPerSecond", "2");
+        KEYS.put("launch.requestBucket", String.valueOf(ElephantSettings.Launch.DEFAULT_REQUEST_BUCKET));
+        KEYS.put("launch.requestRefillPerSecond", "2");
         KEYS.put("reap.after", MachinePolicy.DEFAULT_REAP_AFTER.toString());
         KEYS.put("reap.dryRun", "false");
         KEYS.put("reap.maxPerRun", String.valueOf(MachinePolicy.DEFAULT_REAP_MAX_PER_TICK));
@@ -265,6 +267,13 @@ public final class RunConfig {
             int concurrency = intIn("launch.concurrency", 1, 64);
             Duration tickInterval = duration("launch.tickInterval");
             int launchBucket = intIn("launch.bucket", 1, 1_000_000);
+            int launchRequestBucket = intIn("launch.requestBucket", 1, 100_000);
+            Double requestRefill = parsed("launch.requestRefillPerSecond", Double::parseDouble,
+                    "a number of calls per second");
+            if (requestRefill != null && !(requestRefill > 0)) {
+                problems.add("launch.requestRefillPerSecond (" + FlatConfig.envName("launch.requestRefillPerSecond")
+                        + "): must be positive");
+            }
             int describeBucket = intIn("aws.describeBucket", 1, 100_000);
             Double describeRefill = parsed("aws.describeRefillPerSecond", Double::parseDouble, "a number of calls per second");
             if (describeRefill != null && !(describeRefill > 0)) {
@@ -363,7 +372,9 @@ public final class RunConfig {
                     new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
                     new ElephantSettings.Launch(maxRunning, concurrency, tickInterval, launchBucket,
-                            refill != null && refill > 0 ? refill : ElephantSettings.Launch.DEFAULT_REFILL_PER_SECOND),
+                            refill != null && refill > 0 ? refill : ElephantSettings.Launch.DEFAULT_REFILL_PER_SECOND,
+                            launchRequestBucket, requestRefill != null && requestRefill > 0 ? requestRefill
+                                    : ElephantSettings.Launch.DEFAULT_REQUEST_REFILL_PER_SECOND),
                     new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)), certificates, failover);
         }
 

@@ -338,14 +338,21 @@ public record ElephantSettings(
      * @param tickInterval how often the time is written to {@code ticks}: the precision of every launch and reap
      * @param bucket       RunInstances' resource bucket as EC2 has it for the account (instances launched at once)
      * @param refillPerSecond how fast that bucket refills: launches past it are paced to this rate
+     * @param requestBucket RunInstances' request bucket as EC2 has it for the account (calls at once): each launch is
+     *                      a call of its own, since each seat has its own tags and client token
+     * @param requestRefillPerSecond how fast that bucket refills: launches past it are paced to this rate
      */
-    public record Launch(int maxRunning, int concurrency, Duration tickInterval, int bucket, double refillPerSecond) {
+    public record Launch(int maxRunning, int concurrency, Duration tickInterval, int bucket, double refillPerSecond,
+                         int requestBucket, double requestRefillPerSecond) {
         public static final int DEFAULT_MAX_RUNNING = 100;
         public static final int DEFAULT_CONCURRENCY = 8;
         public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(5);
         /** EC2's default RunInstances resource bucket ("Request throttling for the Amazon EC2 API"). */
         public static final int DEFAULT_BUCKET = 1000;
         public static final double DEFAULT_REFILL_PER_SECOND = 2;
+        /** EC2's default RunInstances request bucket: 5 calls, refilled at 2 a second (the same page). */
+        public static final int DEFAULT_REQUEST_BUCKET = 5;
+        public static final double DEFAULT_REQUEST_REFILL_PER_SECOND = 2;
 
         public Launch {
             if (maxRunning < 0) {
@@ -358,11 +365,15 @@ public record ElephantSettings(
             if (bucket < 1 || refillPerSecond <= 0) {
                 throw new IllegalArgumentException("launch.bucket must be at least 1 and launch.refillPerSecond positive");
             }
+            if (requestBucket < 1 || requestRefillPerSecond <= 0) {
+                throw new IllegalArgumentException(
+                        "launch.requestBucket must be at least 1 and launch.requestRefillPerSecond positive");
+            }
         }
 
         public static Launch defaults() {
             return new Launch(DEFAULT_MAX_RUNNING, DEFAULT_CONCURRENCY, DEFAULT_TICK_INTERVAL, DEFAULT_BUCKET,
-                    DEFAULT_REFILL_PER_SECOND);
+                    DEFAULT_REFILL_PER_SECOND, DEFAULT_REQUEST_BUCKET, DEFAULT_REQUEST_REFILL_PER_SECOND);
         }
     }
 

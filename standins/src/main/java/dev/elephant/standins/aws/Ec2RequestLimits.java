@@ -42,6 +42,13 @@ public record Ec2RequestLimits(Map<String, Bucket> byAction, Bucket nonMutating,
                 new Bucket(100, 20), new Bucket(50, 10), new Bucket(50, 5));
     }
 
+    /** The same limits with one action's bucket changed: an account whose limit AWS raised. */
+    public Ec2RequestLimits withAction(String action, Bucket bucket) {
+        Map<String, Bucket> changed = new java.util.HashMap<>(byAction);
+        changed.put(action, bucket);
+        return new Ec2RequestLimits(changed, nonMutating, unfiltered, mutating);
+    }
+
     /**
      * The bucket a request takes its token from, by name ({@code RunInstances}, {@code non-mutating},
      * {@code unfiltered:DescribeInstances}, {@code mutating}: each name is one bucket of the account).
