@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Lookups of many concurrent requests made as few {@code DescribeInstances} calls, within EC2's request budget.
+ * Lookups of many concurrent requests made as few {@code DescribeInstances} calls, and ECS tasks' network interfaces
+ * as few {@code DescribeNetworkInterfaces} calls, within EC2's request budget (one, shared by both).
  *
  * <ul>
  *   <li><b>Coalesced.</b> A request arriving while a call is on its way, or while the budget has no token, waits for
- *       the next call, which asks for every instance that queued up meanwhile (up to {@value #MAX_IDS} per call); a
+ *       the next call, which asks for every instance (interface) that queued up meanwhile (up to {@value #MAX_IDS} per call); a
  *       further call (up to {@value #MAX_CALLS} at once) starts only when a whole call's worth is waiting. A request
  *       on its own is looked up at once.</li>
  *   <li><b>Paced.</b> Every call takes a token from Elephant's share of the account's {@code Describe*} bucket first
@@ -49,19 +50,26 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
 
     private record Waiting(CompletableFuture<Optional<InstanceFacts>> answer, long deadline) {}
 
-    private final InstanceLookup lookup;
+    /** One call of EC2 for many ids: {@code DescribeInstances} or {@code DescribeNetworkInterfaces}. */
+    @FunctionalInterface
+    private interface BatchCall {
+        Map<String, Optional<InstanceFacts>> describe(Collection<String> ids) throws LookupUnavailable;
+    }
+
     private final TokenBudget budget;
     private final long maxWaitNanos;
     private final LongSupplier nanoClock;
-    private Map<String, List<Waiting>> queued = new LinkedHashMap<>();
-    private final ExecutorService callers = Executors.newFixedThreadPool(MAX_CALLS, r -> {
+    private final ExecutorService callers = Executors.newFixedThreadPool(2 * MAX_CALLS, r -> {
         Thread t = new Thread(r, "elephant-ec2-lookup");
         t.setDaemon(true);
         return t;
     });
     private final AtomicLong throttledCalls = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
-    private int calling;
+    private final InstanceLookup lookup;
+    /** Instances (EC2 events) and network interfaces (ECS tasks' addresses and tags): each gathers its own calls. */
+    private final Gathering instances;
+    private final Gathering interfaces;
 
     public CoalescingInstanceLookup(InstanceLookup lookup) {
         this(lookup, TokenBudget.of(DEFAULT_BUCKET, DEFAULT_REFILL_PER_SECOND), DEFAULT_MAX_WAIT, System::nanoTime);
@@ -72,38 +80,23 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         this.budget = budget;
         this.maxWaitNanos = maxWait.toNanos();
         this.nanoClock = nanoClock;
+        this.instances = new Gathering("DescribeInstances", lookup::describeAll);
+        this.interfaces = new Gathering("DescribeNetworkInterfaces", lookup::describeNetworkInterfaces);
     }
 
     @Override
     public Optional<InstanceFacts> describe(String instanceId) throws LookupUnavailable {
-        CompletableFuture<Optional<InstanceFacts>> answer = new CompletableFuture<>();
-        synchronized (this) {
-            queued.computeIfAbsent(instanceId, id -> new ArrayList<>())
-                    .add(new Waiting(answer, nanoClock.getAsLong() + maxWaitNanos));
-            // One call at a time gathers the most ids per call, which is what a call costs least per event
-            // with (its signing, HTTP and pipeline cost more than its XML); another starts only when a full
-            // call's worth of ids is waiting.
-            if (calling == 0 || (calling < MAX_CALLS && queued.size() >= MAX_IDS)) {
-                calling++;
-                callers.execute(this::callUntilNothingIsQueued);
-            }
-        }
-        try {
-            return answer.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LookupUnavailable("interrupted while EC2 was asked", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof LookupUnavailable u) {
-                throw new LookupUnavailable(u.getMessage(), u, u.throttled());
-            }
-            throw new LookupUnavailable("EC2 lookup failed: " + e.getCause(), e.getCause());
-        }
+        return instances.ask(instanceId);
+    }
+
+    @Override
+    public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable {
+        return interfaces.ask(networkInterfaceId);
     }
 
     /** Instances waiting for a call to ask for them. */
-    synchronized int queuedInstances() {
-        return queued.size();
+    int queuedInstances() {
+        return instances.queuedIds();
     }
 
     /** Calls EC2 answered RequestLimitExceeded. */
@@ -116,95 +109,146 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         return expired.get();
     }
 
-    /** Calls for everyone queued, then for whoever queued during that call, until none did. */
-    private void callUntilNothingIsQueued() {
-        long backoff = FIRST_BACKOFF_NANOS;
-        try {
-            while (true) {
-                synchronized (this) {
-                    expireOverdue(nanoClock.getAsLong());
-                    if (queued.isEmpty()) {
-                        calling--;
-                        return;
+    /** The requests of one kind of call waiting for it, and the callers making it. */
+    private final class Gathering {
+
+        private final String action;
+        private final BatchCall call;
+        private Map<String, List<Waiting>> queued = new LinkedHashMap<>();
+        private int calling;
+
+        Gathering(String action, BatchCall call) {
+            this.action = action;
+            this.call = call;
+        }
+
+        Optional<InstanceFacts> ask(String id) throws LookupUnavailable {
+            CompletableFuture<Optional<InstanceFacts>> answer = new CompletableFuture<>();
+            synchronized (this) {
+                queued.computeIfAbsent(id, k -> new ArrayList<>())
+                        .add(new Waiting(answer, nanoClock.getAsLong() + maxWaitNanos));
+                // One call at a time gathers the most ids per call, which is what a call costs least per event
+                // with (its signing, HTTP and pipeline cost more than its XML); another starts only when a full
+                // call's worth of ids is waiting.
+                if (calling == 0 || (calling < MAX_CALLS && queued.size() >= MAX_IDS)) {
+                    calling++;
+                    callers.execute(this::callUntilNothingIsQueued);
+                }
+            }
+            try {
+                return answer.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LookupUnavailable("interrupted while EC2 was asked", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof LookupUnavailable u) {
+                    throw new LookupUnavailable(u.getMessage(), u, u.throttled());
+                }
+                throw new LookupUnavailable("EC2 lookup failed: " + e.getCause(), e.getCause());
+            }
+        }
+
+        synchronized int queuedIds() {
+            return queued.size();
+        }
+
+        /** Calls for everyone queued, then for whoever queued during that call, until none did. */
+        private void callUntilNothingIsQueued() {
+            long backoff = FIRST_BACKOFF_NANOS;
+            try {
+                while (true) {
+                    synchronized (this) {
+                        expireOverdue(nanoClock.getAsLong());
+                        if (queued.isEmpty()) {
+                            calling--;
+                            return;
+                        }
                     }
-                }
-                long wait = budget.takeOrWait();
-                if (wait > 0) {
-                    // Whoever arrives meanwhile joins the call the next token pays for.
-                    nap(Math.min(wait, MAX_NAP_NANOS));
-                    continue;
-                }
-                Map<String, List<Waiting>> batch = nextBatch();
-                if (batch.isEmpty()) {
-                    budget.giveBack();
-                    continue;
-                }
-                try {
-                    Map<String, Optional<InstanceFacts>> found = lookup.describeAll(batch.keySet());
-                    batch.forEach((id, waiting) -> waiting.forEach(
-                            w -> w.answer().complete(found.getOrDefault(id, Optional.empty()))));
-                    backoff = FIRST_BACKOFF_NANOS;
-                } catch (LookupUnavailable e) {
-                    if (!e.throttled()) {
-                        fail(batch, e);
+                    long wait = budget.takeOrWait();
+                    if (wait > 0) {
+                        // Whoever arrives meanwhile joins the call the next token pays for.
+                        nap(Math.min(wait, MAX_NAP_NANOS));
                         continue;
                     }
-                    throttledCalls.incrementAndGet();
-                    budget.spend();
-                    requeueFirst(batch);
-                    nap(backoff);
-                    backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
-                } catch (RuntimeException e) {
-                    fail(batch, e);
+                    Map<String, List<Waiting>> batch = nextBatch();
+                    if (batch.isEmpty()) {
+                        budget.giveBack();
+                        continue;
+                    }
+                    try {
+                        Map<String, Optional<InstanceFacts>> found = call.describe(batch.keySet());
+                        batch.forEach((id, waiting) -> waiting.forEach(
+                                w -> w.answer().complete(found.getOrDefault(id, Optional.empty()))));
+                        backoff = FIRST_BACKOFF_NANOS;
+                    } catch (LookupUnavailable e) {
+                        if (!e.throttled()) {
+                            fail(batch, e);
+                            continue;
+                        }
+                        throttledCalls.incrementAndGet();
+                        budget.spend();
+                        requeueFirst(batch);
+                        nap(backoff);
+                        backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
+                    } catch (RuntimeException e) {
+                        fail(batch, e);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                synchronized (this) {
+                    calling--;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            synchronized (this) {
-                calling--;
-            }
         }
-    }
 
-    private synchronized Map<String, List<Waiting>> nextBatch() {
-        Map<String, List<Waiting>> batch = new LinkedHashMap<>();
-        var it = queued.entrySet().iterator();
-        while (it.hasNext() && batch.size() < MAX_IDS) {
-            var e = it.next();
-            batch.put(e.getKey(), e.getValue());
-            it.remove();
-        }
-        return batch;
-    }
-
-    /** A throttled call's instances are asked first again: they have waited longest. */
-    private synchronized void requeueFirst(Map<String, List<Waiting>> batch) {
-        Map<String, List<Waiting>> again = new LinkedHashMap<>(batch);
-        queued.forEach((id, waiting) -> again.merge(id, waiting, (a, b) -> {
-            List<Waiting> both = new ArrayList<>(a);
-            both.addAll(b);
-            return both;
-        }));
-        queued = again;
-    }
-
-    /** Tells whoever waited {@code maxWait} that EC2 is unavailable: their sender retries within its own timeout. */
-    private void expireOverdue(long now) {
-        var it = queued.values().iterator();
-        while (it.hasNext()) {
-            List<Waiting> waiting = it.next();
-            waiting.removeIf(w -> {
-                if (now - w.deadline() < 0) {
-                    return false;
-                }
-                expired.incrementAndGet();
-                w.answer().completeExceptionally(new LookupUnavailable("EC2's DescribeInstances request rate did not "
-                        + "allow a lookup within " + Duration.ofNanos(maxWaitNanos).toMillis() + " ms", null, true));
-                return true;
-            });
-            if (waiting.isEmpty()) {
+        private synchronized Map<String, List<Waiting>> nextBatch() {
+            Map<String, List<Waiting>> batch = new LinkedHashMap<>();
+            var it = queued.entrySet().iterator();
+            while (it.hasNext() && batch.size() < MAX_IDS) {
+                var e = it.next();
+                batch.put(e.getKey(), e.getValue());
                 it.remove();
             }
+            return batch;
+        }
+
+        /** A throttled call's ids are asked first again: they have waited longest. */
+        private synchronized void requeueFirst(Map<String, List<Waiting>> batch) {
+            Map<String, List<Waiting>> again = new LinkedHashMap<>(batch);
+            queued.forEach((id, waiting) -> again.merge(id, waiting, (a, b) -> {
+                List<Waiting> both = new ArrayList<>(a);
+                both.addAll(b);
+                return both;
+            }));
+            queued = again;
+        }
+
+        /** Tells whoever waited {@code maxWait} that EC2 is unavailable: their sender retries within its own timeout. */
+        private void expireOverdue(long now) {
+            var it = queued.values().iterator();
+            while (it.hasNext()) {
+                List<Waiting> waiting = it.next();
+                waiting.removeIf(w -> {
+                    if (now - w.deadline() < 0) {
+                        return false;
+                    }
+                    expired.incrementAndGet();
+                    w.answer().completeExceptionally(new LookupUnavailable("EC2's " + action + " request rate did not "
+                            + "allow a lookup within " + Duration.ofNanos(maxWaitNanos).toMillis() + " ms", null, true));
+                    return true;
+                });
+                if (waiting.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
+
+        /** Whoever still waits is told EC2 is unavailable (their sender retries). */
+        private synchronized void stop() {
+            LookupUnavailable stopping = new LookupUnavailable("Elephant is stopping", null);
+            queued.values().forEach(waiting -> waiting.forEach(w -> w.answer().completeExceptionally(stopping)));
+            queued.clear();
         }
     }
 
@@ -216,30 +260,59 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
         Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
     }
 
+    /** The sweep's lookups: each call of at most {@value #MAX_IDS} ids takes its token from the same budget first. */
     @Override
     public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds)
             throws LookupUnavailable {
-        return lookup.describeAll(instanceIds);
+        return inPacedCalls(instanceIds, lookup::describeAll);
     }
 
+    /** The same for network interfaces. */
     @Override
-    public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable {
-        return lookup.describeNetworkInterface(networkInterfaceId);
+    public Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(Collection<String> networkInterfaceIds)
+            throws LookupUnavailable {
+        return inPacedCalls(networkInterfaceIds, lookup::describeNetworkInterfaces);
     }
 
+    /** The sweep's listing, each page a call that takes its token first (a fleet of 100,000 is 100 pages). */
     @Override
     public List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable {
-        return lookup.listProject(project);
+        List<InstanceSummary> found = new ArrayList<>();
+        String token = null;
+        do {
+            takeToken();
+            Page page = lookup.listProjectPage(project, token);
+            found.addAll(page.instances());
+            token = page.nextToken();
+        } while (token != null);
+        return found;
+    }
+
+    private Map<String, Optional<InstanceFacts>> inPacedCalls(Collection<String> ids, BatchCall call)
+            throws LookupUnavailable {
+        List<String> all = List.copyOf(ids);
+        Map<String, Optional<InstanceFacts>> found = new java.util.HashMap<>();
+        for (int from = 0; from < all.size(); from += MAX_IDS) {
+            takeToken();
+            found.putAll(call.describe(all.subList(from, Math.min(from + MAX_IDS, all.size()))));
+        }
+        return found;
+    }
+
+    private void takeToken() throws LookupUnavailable {
+        try {
+            budget.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupUnavailable("interrupted while waiting for EC2's request budget", e);
+        }
     }
 
     /** Stops calling EC2; whoever still waits is told EC2 is unavailable (their sender retries). */
     @Override
     public void close() {
         callers.shutdownNow();
-        synchronized (this) {
-            LookupUnavailable stopping = new LookupUnavailable("Elephant is stopping", null);
-            queued.values().forEach(waiting -> waiting.forEach(w -> w.answer().completeExceptionally(stopping)));
-            queued.clear();
-        }
+        instances.stop();
+        interfaces.stop();
     }
 }

@@ -31,8 +31,32 @@ public interface InstanceLookup {
      */
     Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable;
 
+    /**
+     * Several network interfaces at once; an id EC2 no longer knows maps to empty. One call where the implementation
+     * can; one call per id otherwise.
+     */
+    default java.util.Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(
+            java.util.Collection<String> networkInterfaceIds) throws LookupUnavailable {
+        java.util.Map<String, Optional<InstanceFacts>> found = new java.util.HashMap<>();
+        for (String id : networkInterfaceIds) {
+            found.put(id, describeNetworkInterface(id));
+        }
+        return found;
+    }
+
     /** Every instance tagged for the project, in any state EC2 still reports, through every page. */
     java.util.List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable;
+
+    /** One page of a listing, and the token of the next (null after the last). */
+    record Page(java.util.List<InstanceSummary> instances, String nextToken) {}
+
+    /**
+     * One page of {@link #listProject}: the first with {@code nextToken} null, the next with the token the page before
+     * gave. One call each where the implementation pages; the whole listing as one page otherwise.
+     */
+    default Page listProjectPage(ProjectFilter project, String nextToken) throws LookupUnavailable {
+        return new Page(listProject(project), null);
+    }
 
     final class LookupUnavailable extends Exception {
         private final boolean throttled;

@@ -65,15 +65,30 @@ public final class SdkInstanceLookup implements InstanceLookup {
 
     @Override
     public List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable {
+        List<InstanceSummary> found = new ArrayList<>();
+        String token = null;
+        do {
+            Page page = listProjectPage(project, token);
+            found.addAll(page.instances());
+            token = page.nextToken();
+        } while (token != null);
+        return found;
+    }
+
+    @Override
+    public Page listProjectPage(ProjectFilter project, String nextToken) throws LookupUnavailable {
         try {
+            var answer = ec2.describeInstances(r -> r.filters(Filter.builder().name("tag:" + project.tagKey())
+                    .values(project.tagValue()).build()).maxResults(1000).nextToken(nextToken));
             List<InstanceSummary> found = new ArrayList<>();
-            ec2.describeInstancesPaginator(r -> r.filters(Filter.builder().name("tag:" + project.tagKey())
-                            .values(project.tagValue()).build()).maxResults(1000))
-                    .reservations().forEach(res -> res.instances().forEach(i -> found.add(new InstanceSummary(
-                            i.instanceId(), i.state().nameAsString(), facts(i)))));
-            return found;
+            answer.reservations().forEach(res -> res.instances().forEach(i -> found.add(new InstanceSummary(
+                    i.instanceId(), i.state().nameAsString(), facts(i)))));
+            String next = answer.nextToken();
+            return new Page(found, next == null || next.isEmpty() ? null : next);
         } catch (SdkException e) {
-            throw new LookupUnavailable("EC2 DescribeInstances (inventory) failed: " + e.getClass().getSimpleName(), e);
+            throw new LookupUnavailable("EC2 DescribeInstances (inventory) failed: "
+                    + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e,
+                    e instanceof SdkServiceException service && service.isThrottlingException());
         }
     }
 
@@ -87,27 +102,44 @@ public final class SdkInstanceLookup implements InstanceLookup {
 
     @Override
     public Optional<InstanceFacts> describeNetworkInterface(String networkInterfaceId) throws LookupUnavailable {
+        return describeNetworkInterfaces(List.of(networkInterfaceId)).get(networkInterfaceId);
+    }
+
+    @Override
+    public Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(Collection<String> networkInterfaceIds)
+            throws LookupUnavailable {
+        Map<String, Optional<InstanceFacts>> found = new HashMap<>();
+        List<String> ids = List.copyOf(networkInterfaceIds);
+        for (int from = 0; from < ids.size(); from += MAX_FILTER_VALUES) {
+            describeInterfacesInto(ids.subList(from, Math.min(from + MAX_FILTER_VALUES, ids.size())), found);
+        }
+        networkInterfaceIds.forEach(id -> found.putIfAbsent(id, Optional.empty()));
+        return found;
+    }
+
+    private void describeInterfacesInto(List<String> ids, Map<String, Optional<InstanceFacts>> found)
+            throws LookupUnavailable {
         try {
-            return ec2.describeNetworkInterfaces(r -> r.networkInterfaceIds(networkInterfaceId)).networkInterfaces()
-                    .stream()
-                    .filter(n -> networkInterfaceId.equals(n.networkInterfaceId()))
-                    .findFirst()
-                    .map(n -> {
+            // By the network-interface-id filter, as instances are asked by theirs: an interface EC2 no longer knows
+            // (its task stopped) is left out instead of failing the call for the others, and the filtered call takes
+            // its token from the larger Describe bucket.
+            ec2.describeNetworkInterfacesPaginator(r -> r.filters(Filter.builder().name("network-interface-id")
+                            .values(ids).build()))
+                    .networkInterfaces().stream()
+                    .filter(n -> ids.contains(n.networkInterfaceId()))
+                    .forEach(n -> {
                         Map<String, String> tags = new HashMap<>();
                         for (Tag t : n.tagSet()) {
                             tags.put(t.key(), t.value());
                         }
                         String publicIp = n.association() == null ? null : n.association().publicIp();
-                        return new InstanceFacts(publicIp, n.privateIpAddress(), tags);
+                        found.put(n.networkInterfaceId(), Optional.of(new InstanceFacts(publicIp, n.privateIpAddress(),
+                                tags)));
                     });
-        } catch (Ec2Exception e) {
-            if (e.awsErrorDetails() != null
-                    && "InvalidNetworkInterfaceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
-                return Optional.empty();
-            }
-            throw new LookupUnavailable("EC2 DescribeNetworkInterfaces failed: " + errorCode(e), e);
         } catch (SdkException e) {
-            throw new LookupUnavailable("EC2 DescribeNetworkInterfaces failed: " + e.getClass().getSimpleName(), e);
+            throw new LookupUnavailable("EC2 DescribeNetworkInterfaces failed: "
+                    + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e,
+                    e instanceof SdkServiceException service && service.isThrottlingException());
         }
     }
 

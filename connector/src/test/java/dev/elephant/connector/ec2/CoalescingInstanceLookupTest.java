@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CoalescingInstanceLookupTest {
@@ -116,9 +117,10 @@ class CoalescingInstanceLookupTest {
     }
 
     /** EC2 answering at once, throttling the calls it is told to, and remembering each call's ids. */
-    private static final class ThrottlingEc2 implements InstanceLookup {
+    private static class ThrottlingEc2 implements InstanceLookup {
         final AtomicInteger throttleNext = new AtomicInteger();
         final List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> interfaceSizes = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean alwaysThrottled;
 
         @Override
@@ -138,8 +140,16 @@ class CoalescingInstanceLookupTest {
         }
 
         @Override
-        public Optional<InstanceFacts> describeNetworkInterface(String id) {
-            return Optional.empty();
+        public Optional<InstanceFacts> describeNetworkInterface(String id) throws LookupUnavailable {
+            return describeNetworkInterfaces(List.of(id)).get(id);
+        }
+
+        @Override
+        public Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(Collection<String> ids) {
+            interfaceSizes.add(ids.size());
+            Map<String, Optional<InstanceFacts>> found = new HashMap<>();
+            ids.forEach(id -> found.put(id, Optional.of(new InstanceFacts("192.0.2.2", null, Map.of("Name", id)))));
+            return found;
         }
 
         @Override
@@ -176,6 +186,79 @@ class CoalescingInstanceLookupTest {
         } finally {
             requests.shutdownNow();
         }
+    }
+
+    @Test
+    void networkInterfaceLookupsAreGatheredIntoFewCallsPaidFromTheSameBudgetAsInstances() throws Exception {
+        ThrottlingEc2 ec2 = new ThrottlingEc2();
+        ExecutorService requests = Executors.newFixedThreadPool(200);
+        // The same budget as above, now asked by 300 instance lookups and 300 ECS tasks' interfaces at once.
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2,
+                dev.elephant.events.TokenBudget.of(2, 5), java.time.Duration.ofSeconds(20), System::nanoTime)) {
+            List<Future<Optional<InstanceFacts>>> instances = lookUp(requests, lookup, 300);
+            List<Future<Optional<InstanceFacts>>> interfaces = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String id = "eni-" + i;
+                interfaces.add(requests.submit(() -> lookup.describeNetworkInterface(id)));
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                assertThat(interfaces.get(i).get(20, TimeUnit.SECONDS)).get()
+                        .extracting(f -> f.tags().get("Name")).isEqualTo("eni-" + i);
+                assertThat(instances.get(i).get(20, TimeUnit.SECONDS)).isPresent();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(ec2.interfaceSizes.size()).as("calls for 300 interfaces, batch sizes " + ec2.interfaceSizes)
+                    .isLessThan(30);
+            assertThat(ec2.interfaceSizes).allSatisfy(n -> assertThat(n).isBetween(1, CoalescingInstanceLookup.MAX_IDS));
+            assertThat(ec2.sizes.size() + ec2.interfaceSizes.size()).as("calls of both kinds, within one budget")
+                    .isLessThanOrEqualTo(2 + (int) Math.ceil(5 * (seconds + 1)));
+        } finally {
+            requests.shutdownNow();
+        }
+    }
+
+    @Test
+    void theSweepsListingPagesAndBulkLookupsEachTakeATokenFromTheSameBudget() throws Exception {
+        /** EC2 listing the project in three pages and counting every call. */
+        final class PagedEc2 extends ThrottlingEc2 {
+            final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+
+            @Override
+            public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> ids) throws LookupUnavailable {
+                calls.add("describe " + ids.size());
+                return super.describeAll(ids);
+            }
+
+            @Override
+            public Page listProjectPage(ProjectFilter project, String nextToken) {
+                int page = nextToken == null ? 1 : Integer.parseInt(nextToken);
+                calls.add("list page " + page);
+                return new Page(List.of(new InstanceSummary("i-" + page, "running",
+                        new InstanceFacts("192.0.2.1", null, Map.of()))), page < 3 ? String.valueOf(page + 1) : null);
+            }
+        }
+        PagedEc2 ec2 = new PagedEc2();
+        // A budget of one call, refilled at 10 a second, on a clock that only the budget's waits move.
+        AtomicLong now = new AtomicLong();
+        AtomicLong slept = new AtomicLong();
+        dev.elephant.events.TokenBudget budget = new dev.elephant.events.TokenBudget(1, 10, now::get, nanos -> {
+            slept.addAndGet(nanos);
+            now.addAndGet(nanos);
+        });
+        try (CoalescingInstanceLookup lookup = new CoalescingInstanceLookup(ec2, budget,
+                java.time.Duration.ofSeconds(10), now::get)) {
+            assertThat(lookup.listProject(new ProjectFilter("Project", "Elephant"))).hasSize(3);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                ids.add("i-" + i);
+            }
+            assertThat(lookup.describeAll(ids)).hasSize(250);
+        }
+        assertThat(ec2.calls).containsExactly("list page 1", "list page 2", "list page 3", "describe 100",
+                "describe 100", "describe 50");
+        assertThat(slept.get()).as("five calls after the first, each waiting a tenth of a second for its token")
+                .isGreaterThanOrEqualTo(5 * 100_000_000L - 5);
     }
 
     @Test

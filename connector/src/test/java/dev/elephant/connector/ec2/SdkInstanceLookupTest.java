@@ -105,4 +105,25 @@ class SdkInstanceLookupTest {
             assertThat(refused).hasMessageContaining("RequestLimitExceeded");
         }
     }
+
+    @Test
+    void networkInterfacesAreAskedByFilterInOneCallAndOneThatIsGoneIsEmptyNotAFailure() throws Exception {
+        String a = aws.createTaskNetworkInterface(Map.of("MeetingId", "m-1")).id();
+        String b = aws.createTaskNetworkInterface(Map.of("MeetingId", "m-2")).id();
+        String gone = aws.createTaskNetworkInterface(Map.of()).id();
+        aws.deleteNetworkInterface(gone);
+        long before = aws.ec2Calls("DescribeNetworkInterfaces");
+
+        Map<String, Optional<InstanceFacts>> found = new SdkInstanceLookup(ec2).describeNetworkInterfaces(
+                List.of(a, gone, b));
+
+        assertThat(aws.ec2Calls("DescribeNetworkInterfaces") - before).as("one call, not one per interface").isEqualTo(1);
+        assertThat(found.get(a)).get().satisfies(f -> {
+            assertThat(f.tags()).containsEntry("MeetingId", "m-1");
+            assertThat(f.publicIp()).isNotBlank();
+        });
+        assertThat(found.get(b)).get().extracting(f -> f.tags().get("MeetingId")).isEqualTo("m-2");
+        assertThat(found.get(gone)).as("its task stopped: no facts, and the others still found").isEmpty();
+        assertThat(new SdkInstanceLookup(ec2).describeNetworkInterface(gone)).isEmpty();
+    }
 }

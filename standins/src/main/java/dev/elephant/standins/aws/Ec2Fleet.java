@@ -101,6 +101,11 @@ final class Ec2Fleet {
         save();
     }
 
+    /** The interface, or null when the fleet has none of that id. */
+    synchronized NetworkInterface networkInterfaceIfKnown(String id) {
+        return networkInterfaces.get(id);
+    }
+
     synchronized NetworkInterface networkInterface(String id) {
         NetworkInterface eni = networkInterfaces.get(id);
         if (eni == null) {

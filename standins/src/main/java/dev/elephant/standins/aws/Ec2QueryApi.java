@@ -320,11 +320,32 @@ final class Ec2QueryApi implements HttpHandler {
         }
     }
 
+    /**
+     * By {@code NetworkInterfaceId.N} (an unknown one fails the call with {@code InvalidNetworkInterfaceID.NotFound})
+     * or by the {@code network-interface-id} filter (unknown ones are left out), as the EC2 API Reference's
+     * DescribeNetworkInterfaces has them; the stand-in knows no other filter and says so.
+     */
     private String describeNetworkInterfaces(Map<String, String> p, String requestId) {
         List<NetworkInterface> found = new ArrayList<>();
         for (var e : p.entrySet()) {
             if (ENI_PARAM.matcher(e.getKey()).matches()) {
                 found.add(fleet.networkInterface(e.getValue()));
+            }
+        }
+        for (var e : p.entrySet()) {
+            Matcher m = FILTER_NAME.matcher(e.getKey());
+            if (!m.matches()) {
+                continue;
+            }
+            if (!e.getValue().equals("network-interface-id")) {
+                throw new Ec2Error("InvalidParameterValue", "The filter '" + e.getValue()
+                        + "' is not one this EC2 stand-in serves for DescribeNetworkInterfaces (network-interface-id)");
+            }
+            for (String id : values(p, "Filter." + m.group(1) + ".Value.")) {
+                NetworkInterface eni = fleet.networkInterfaceIfKnown(id);
+                if (eni != null && !found.contains(eni)) {
+                    found.add(eni);
+                }
             }
         }
         StringBuilder x = open("DescribeNetworkInterfacesResponse", requestId);
