@@ -34,12 +34,24 @@ public final class SdkInstanceLookup implements InstanceLookup {
     @Override
     public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds)
             throws LookupUnavailable {
+        return inCalls(instanceIds, this::describeInto);
+    }
+
+    /** One call of at most {@link #MAX_FILTER_VALUES} ids, putting what it found into the map. */
+    @FunctionalInterface
+    private interface FilteredCall {
+        void describeInto(List<String> ids, Map<String, Optional<InstanceFacts>> found) throws LookupUnavailable;
+    }
+
+    /** Every id asked in calls of at most {@link #MAX_FILTER_VALUES}; an id no call found maps to empty. */
+    private static Map<String, Optional<InstanceFacts>> inCalls(Collection<String> requested, FilteredCall call)
+            throws LookupUnavailable {
         Map<String, Optional<InstanceFacts>> found = new HashMap<>();
-        List<String> ids = List.copyOf(instanceIds);
+        List<String> ids = List.copyOf(requested);
         for (int from = 0; from < ids.size(); from += MAX_FILTER_VALUES) {
-            describeInto(ids.subList(from, Math.min(from + MAX_FILTER_VALUES, ids.size())), found);
+            call.describeInto(ids.subList(from, Math.min(from + MAX_FILTER_VALUES, ids.size())), found);
         }
-        instanceIds.forEach(id -> found.putIfAbsent(id, Optional.empty()));
+        requested.forEach(id -> found.putIfAbsent(id, Optional.empty()));
         return found;
     }
 
@@ -108,13 +120,7 @@ public final class SdkInstanceLookup implements InstanceLookup {
     @Override
     public Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(Collection<String> networkInterfaceIds)
             throws LookupUnavailable {
-        Map<String, Optional<InstanceFacts>> found = new HashMap<>();
-        List<String> ids = List.copyOf(networkInterfaceIds);
-        for (int from = 0; from < ids.size(); from += MAX_FILTER_VALUES) {
-            describeInterfacesInto(ids.subList(from, Math.min(from + MAX_FILTER_VALUES, ids.size())), found);
-        }
-        networkInterfaceIds.forEach(id -> found.putIfAbsent(id, Optional.empty()));
-        return found;
+        return inCalls(networkInterfaceIds, this::describeInterfacesInto);
     }
 
     private void describeInterfacesInto(List<String> ids, Map<String, Optional<InstanceFacts>> found)
