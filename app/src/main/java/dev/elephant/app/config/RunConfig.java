@@ -206,6 +206,15 @@ public final class RunConfig {
             return v == null ? min : v;
         }
 
+        /** A rate that must be positive; 1 when it is not (the problem is recorded, and nothing is built). */
+        private double positiveRate(String key, String expected) {
+            Double v = parsed(key, Double::parseDouble, expected);
+            if (v != null && !(v > 0)) {
+                problems.add(key + " (" + FlatConfig.envName(key) + "): must be positive");
+            }
+            return v == null || !(v > 0) ? 1 : v;
+        }
+
         private Duration duration(String key) {
             Duration d = parsed(key, s -> {
                 try {
@@ -268,22 +277,10 @@ public final class RunConfig {
             Duration tickInterval = duration("launch.tickInterval");
             int launchBucket = intIn("launch.bucket", 1, 1_000_000);
             int launchRequestBucket = intIn("launch.requestBucket", 1, 100_000);
-            Double requestRefill = parsed("launch.requestRefillPerSecond", Double::parseDouble,
-                    "a number of calls per second");
-            if (requestRefill != null && !(requestRefill > 0)) {
-                problems.add("launch.requestRefillPerSecond (" + FlatConfig.envName("launch.requestRefillPerSecond")
-                        + "): must be positive");
-            }
+            double requestRefill = positiveRate("launch.requestRefillPerSecond", "a number of calls per second");
             int describeBucket = intIn("aws.describeBucket", 1, 100_000);
-            Double describeRefill = parsed("aws.describeRefillPerSecond", Double::parseDouble, "a number of calls per second");
-            if (describeRefill != null && !(describeRefill > 0)) {
-                problems.add("aws.describeRefillPerSecond (" + FlatConfig.envName("aws.describeRefillPerSecond")
-                        + "): must be positive");
-            }
-            Double refill = parsed("launch.refillPerSecond", Double::parseDouble, "a number of launches per second");
-            if (refill != null && !(refill > 0)) {
-                problems.add("launch.refillPerSecond (" + FlatConfig.envName("launch.refillPerSecond") + "): must be positive");
-            }
+            double describeRefill = positiveRate("aws.describeRefillPerSecond", "a number of calls per second");
+            double refill = positiveRate("launch.refillPerSecond", "a number of launches per second");
             // "off": the safety net reaps nothing.
             Duration reapAfter = "off".equals(value("reap.after")) ? null : duration("reap.after");
             Boolean reapDryRun = flag("reap.dryRun");
@@ -372,9 +369,7 @@ public final class RunConfig {
                     new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
                     new ElephantSettings.Launch(maxRunning, concurrency, tickInterval, launchBucket,
-                            refill != null && refill > 0 ? refill : ElephantSettings.Launch.DEFAULT_REFILL_PER_SECOND,
-                            launchRequestBucket, requestRefill != null && requestRefill > 0 ? requestRefill
-                                    : ElephantSettings.Launch.DEFAULT_REQUEST_REFILL_PER_SECOND),
+                            refill, launchRequestBucket, requestRefill),
                     new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)), certificates, failover);
         }
 

@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li><b>Coalesced.</b> A request arriving while a call is on its way, or while the budget has no token, waits for
- *       the next call, which asks for every instance (interface) that queued up meanwhile (up to {@value #MAX_IDS} per call); a
- *       further call (up to {@value #MAX_CALLS} at once) starts only when a whole call's worth is waiting. A request
+ *       the next call, which asks for every instance (interface) that queued up meanwhile (up to {@value #MAX_IDS}
+ *       per call); a further call (up to {@value #MAX_CALLS} at once) starts only when a whole call's worth is waiting. A request
  *       on its own is looked up at once.</li>
  *   <li><b>Paced.</b> Every call takes a token from Elephant's share of the account's {@code Describe*} bucket first
  *       ({@link TokenBudget}; EC2's is 100 refilled at 20 a second, shared by every user of the account), so a burst of
@@ -49,12 +49,6 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
     private static final long MAX_NAP_NANOS = Duration.ofMillis(20).toNanos();
 
     private record Waiting(CompletableFuture<Optional<InstanceFacts>> answer, long deadline) {}
-
-    /** One call of EC2 for many ids: {@code DescribeInstances} or {@code DescribeNetworkInterfaces}. */
-    @FunctionalInterface
-    private interface BatchCall {
-        Map<String, Optional<InstanceFacts>> describe(Collection<String> ids) throws LookupUnavailable;
-    }
 
     private final TokenBudget budget;
     private final long maxWaitNanos;
@@ -113,11 +107,11 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
     private final class Gathering {
 
         private final String action;
-        private final BatchCall call;
+        private final LookupCalls.Call call;
         private Map<String, List<Waiting>> queued = new LinkedHashMap<>();
         private int calling;
 
-        Gathering(String action, BatchCall call) {
+        Gathering(String action, LookupCalls.Call call) {
             this.action = action;
             this.call = call;
         }
@@ -264,39 +258,31 @@ public final class CoalescingInstanceLookup implements InstanceLookup, AutoClose
     @Override
     public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds)
             throws LookupUnavailable {
-        return inPacedCalls(instanceIds, lookup::describeAll);
+        return LookupCalls.inCallsOf(MAX_IDS, instanceIds, paced(lookup::describeAll));
     }
 
     /** The same for network interfaces. */
     @Override
     public Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(Collection<String> networkInterfaceIds)
             throws LookupUnavailable {
-        return inPacedCalls(networkInterfaceIds, lookup::describeNetworkInterfaces);
+        return LookupCalls.inCallsOf(MAX_IDS, networkInterfaceIds, paced(lookup::describeNetworkInterfaces));
     }
 
     /** The sweep's listing, each page a call that takes its token first (a fleet of 100,000 is 100 pages). */
     @Override
     public List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable {
-        List<InstanceSummary> found = new ArrayList<>();
-        String token = null;
-        do {
+        return LookupCalls.everyPage(token -> {
             takeToken();
-            Page page = lookup.listProjectPage(project, token);
-            found.addAll(page.instances());
-            token = page.nextToken();
-        } while (token != null);
-        return found;
+            return lookup.listProjectPage(project, token);
+        });
     }
 
-    private Map<String, Optional<InstanceFacts>> inPacedCalls(Collection<String> ids, BatchCall call)
-            throws LookupUnavailable {
-        List<String> all = List.copyOf(ids);
-        Map<String, Optional<InstanceFacts>> found = new java.util.HashMap<>();
-        for (int from = 0; from < all.size(); from += MAX_IDS) {
+    /** The call, after it took its token. */
+    private LookupCalls.Call paced(LookupCalls.Call call) {
+        return ids -> {
             takeToken();
-            found.putAll(call.describe(all.subList(from, Math.min(from + MAX_IDS, all.size()))));
-        }
-        return found;
+            return call.describe(ids);
+        };
     }
 
     private void takeToken() throws LookupUnavailable {

@@ -34,28 +34,12 @@ public final class SdkInstanceLookup implements InstanceLookup {
     @Override
     public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds)
             throws LookupUnavailable {
-        return inCalls(instanceIds, this::describeInto);
+        return LookupCalls.inCallsOf(MAX_FILTER_VALUES, instanceIds, this::describeSome);
     }
 
-    /** One call of at most {@link #MAX_FILTER_VALUES} ids, putting what it found into the map. */
-    @FunctionalInterface
-    private interface FilteredCall {
-        void describeInto(List<String> ids, Map<String, Optional<InstanceFacts>> found) throws LookupUnavailable;
-    }
-
-    /** Every id asked in calls of at most {@link #MAX_FILTER_VALUES}; an id no call found maps to empty. */
-    private static Map<String, Optional<InstanceFacts>> inCalls(Collection<String> requested, FilteredCall call)
-            throws LookupUnavailable {
+    /** One call for at most {@link #MAX_FILTER_VALUES} instances: those EC2 knows. */
+    private Map<String, Optional<InstanceFacts>> describeSome(Collection<String> ids) throws LookupUnavailable {
         Map<String, Optional<InstanceFacts>> found = new HashMap<>();
-        List<String> ids = List.copyOf(requested);
-        for (int from = 0; from < ids.size(); from += MAX_FILTER_VALUES) {
-            call.describeInto(ids.subList(from, Math.min(from + MAX_FILTER_VALUES, ids.size())), found);
-        }
-        requested.forEach(id -> found.putIfAbsent(id, Optional.empty()));
-        return found;
-    }
-
-    private void describeInto(List<String> ids, Map<String, Optional<InstanceFacts>> found) throws LookupUnavailable {
         try {
             // By the instance-id filter, not by InstanceIds, even for one id: asked by id, one id EC2 does not
             // know (yet, just after a launch; any more, an hour after termination) fails the whole call with
@@ -68,6 +52,7 @@ public final class SdkInstanceLookup implements InstanceLookup {
                     .flatMap(r -> r.instances().stream())
                     .filter(i -> ids.contains(i.instanceId()))
                     .forEach(i -> found.put(i.instanceId(), Optional.of(facts(i))));
+            return found;
         } catch (SdkException e) {
             throw new LookupUnavailable("EC2 DescribeInstances failed: "
                     + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e,
@@ -77,14 +62,7 @@ public final class SdkInstanceLookup implements InstanceLookup {
 
     @Override
     public List<InstanceSummary> listProject(ProjectFilter project) throws LookupUnavailable {
-        List<InstanceSummary> found = new ArrayList<>();
-        String token = null;
-        do {
-            Page page = listProjectPage(project, token);
-            found.addAll(page.instances());
-            token = page.nextToken();
-        } while (token != null);
-        return found;
+        return LookupCalls.everyPage(token -> listProjectPage(project, token));
     }
 
     @Override
@@ -120,11 +98,13 @@ public final class SdkInstanceLookup implements InstanceLookup {
     @Override
     public Map<String, Optional<InstanceFacts>> describeNetworkInterfaces(Collection<String> networkInterfaceIds)
             throws LookupUnavailable {
-        return inCalls(networkInterfaceIds, this::describeInterfacesInto);
+        return LookupCalls.inCallsOf(MAX_FILTER_VALUES, networkInterfaceIds, this::describeSomeInterfaces);
     }
 
-    private void describeInterfacesInto(List<String> ids, Map<String, Optional<InstanceFacts>> found)
+    /** One call for at most {@link #MAX_FILTER_VALUES} network interfaces: those EC2 knows. */
+    private Map<String, Optional<InstanceFacts>> describeSomeInterfaces(Collection<String> ids)
             throws LookupUnavailable {
+        Map<String, Optional<InstanceFacts>> found = new HashMap<>();
         try {
             // By the network-interface-id filter, as instances are asked by theirs: an interface EC2 no longer knows
             // (its task stopped) is left out instead of failing the call for the others, and the filtered call takes
@@ -142,6 +122,7 @@ public final class SdkInstanceLookup implements InstanceLookup {
                         found.put(n.networkInterfaceId(), Optional.of(new InstanceFacts(publicIp, n.privateIpAddress(),
                                 tags)));
                     });
+            return found;
         } catch (SdkException e) {
             throw new LookupUnavailable("EC2 DescribeNetworkInterfaces failed: "
                     + (e instanceof Ec2Exception ec2e ? errorCode(ec2e) : e.getClass().getSimpleName()), e,
