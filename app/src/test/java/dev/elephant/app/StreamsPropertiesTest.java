@@ -22,6 +22,17 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void theStoresCacheHoldsSixtyFourMebibytesUnlessTheKafkaSettingsSayOtherwise() {
+        var defaults = StreamsProperties.of(Map.of("bootstrap.servers", "k:9092"), "elephant", Path.of("state"), 3,
+                "elephant.dead-letter");
+        assertThat(defaults.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(64L * 1024 * 1024);
+
+        var chosen = StreamsProperties.of(Map.of("bootstrap.servers", "k:9092", "statestore.cache.max.bytes", "1048576"),
+                "elephant", Path.of("state"), 3, "elephant.dead-letter");
+        assertThat(chosen.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo("1048576");
+    }
+
+    @Test
     void exactlyOnceAndTheDeadLetterTopicCannotBeSwitchedOffThroughTheKafkaSettings() {
         var p = StreamsProperties.of(Map.of("bootstrap.servers", "k:9092", "processing.guarantee", "at_least_once",
                 "application.id", "other"), "elephant", Path.of("state"), 3, "elephant.dead-letter");

@@ -72,7 +72,7 @@ public final class CheckedSerde<T> implements Serde<CheckedSerde.Checked<T>> {
             return new Checked<>(null, problems, bytes);
         }
         try {
-            return new Checked<>(Json.mapper().treeToValue(node, type), List.of(), bytes);
+            return new Checked<>(Json.reader(type).readValue(node), List.of(), bytes);
         } catch (IOException | RuntimeException e) {
             // The schema is the contract; a value it accepts that the record cannot hold is a defect of the schema.
             return new Checked<>(null, List.of("the value cannot be read as " + type.getSimpleName() + ": "

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -21,6 +23,22 @@ public final class Json {
     public static final int MAX_NESTING_DEPTH = 64;
 
     private static final ObjectMapper MAPPER = create();
+    /**
+     * A reader and a writer bound to each type once: {@code readValue(bytes, type)} resolved the type anew at every
+     * call, 2 % of the stream threads' time (docs/BENCHMARKS.md, "Replay").
+     */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return MAPPER.readerFor(type);
+        }
+    };
+    private static final ClassValue<ObjectWriter> WRITERS = new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+            return MAPPER.writerFor(type);
+        }
+    };
 
     private Json() {}
 
@@ -50,7 +68,7 @@ public final class Json {
 
     public static byte[] toBytes(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return WRITERS.get(value.getClass()).writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
@@ -64,9 +82,14 @@ public final class Json {
         }
     }
 
+    /** The reader bound to {@code type}, made once. */
+    public static ObjectReader reader(Class<?> type) {
+        return READERS.get(type);
+    }
+
     public static <T> T fromBytes(byte[] bytes, Class<T> type) {
         try {
-            return MAPPER.readValue(bytes, type);
+            return READERS.get(type).readValue(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

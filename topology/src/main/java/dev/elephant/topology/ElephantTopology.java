@@ -169,7 +169,7 @@ public final class ElephantTopology {
                     .filter((id, change) -> !Objects.equals(idle(change.before(), config), idle(change.after(), config)),
                             Named.as("idle-changed"))
                     .mapValues((id, change) -> IdleInput.of(id, idle(change.after(), config)), Named.as("idle-input"))
-                    .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(IdleInput.class))
+                    .repartition(Repartitioned.with(Serdes.String(), IdleInstances.inputSerde())
                             .withName("idle-instances"));
             IdleInstances.attach(builder, config.machines(),
                             idle.merge(ticks.mapValues(tick -> IdleInput.of(tick), Named.as("idle-tick-input")), Named.as("idle-inputs")))

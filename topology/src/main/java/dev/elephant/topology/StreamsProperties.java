@@ -20,12 +20,23 @@ public final class StreamsProperties {
      */
     public static final int DEFAULT_STREAM_THREADS = 2;
 
+    /**
+     * The stores' record cache, shared by a stream thread's stores (Kafka's default: 10 MiB for all threads),
+     * overridable with {@code kafka.statestore.cache.max.bytes}. When a thread's cache is full, a put evicts from
+     * the cache of the store written, not from the largest: the instance table's rows (each written a few times and
+     * then kept) filled the 10 MiB, and the idle-instances table, whose rows change four times in a burst in a
+     * replay, was left a few entries and wrote 2.6 changelog records per instance instead of 1 (docs/BENCHMARKS.md,
+     * "Topology"). With 64 MiB the instance table of 125,000 instances fits beside it.
+     */
+    public static final long DEFAULT_STATE_CACHE_BYTES = 64L << 20;
+
     private StreamsProperties() {}
 
     public static Properties of(Map<String, ?> kafka, String applicationId, Path stateDir, int replicationFactor,
                                 String deadLetterTopic) {
         Properties p = new Properties();
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DEFAULT_STATE_CACHE_BYTES);
         p.putAll(kafka);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

@@ -2,7 +2,6 @@ package dev.elephant.topology.instances;
 
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
-import dev.elephant.events.JsonSerde;
 import dev.elephant.topology.common.TopologyConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,7 +24,7 @@ public final class InstanceStates {
                                                          KStream<String, DnsMutation> outcomes) {
         String store = STORE;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                Serdes.String(), JsonSerde.of(InstanceState.class))
+                Serdes.String(), InstanceStateForm.SERDE)
                 // Puts of the same key within a commit interval reach RocksDB and the changelog once.
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
