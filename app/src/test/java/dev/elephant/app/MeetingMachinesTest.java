@@ -153,6 +153,43 @@ class MeetingMachinesTest {
     }
 
     @Test
+    void terminationsArePacedToTerminateInstancesRequestBucketSoEc2ThrottlesNone() throws Exception {
+        start("""
+                launch:
+                  lead: PT5S
+                  tickInterval: PT1S
+                  terminateRequestBucket: 2
+                  terminateRequestRefillPerSecond: 2
+                """);
+        // TerminateInstances' request bucket as Elephant was told it (the others unbounded): four meetings ending at
+        // once are four calls side by side (launch.concurrency 8), which would meet it.
+        Ec2RequestLimits.Bucket unbounded = new Ec2RequestLimits.Bucket(1_000_000, 1_000_000);
+        run.aws.requestLimits(new Ec2RequestLimits(Map.of("TerminateInstances", new Ec2RequestLimits.Bucket(2, 2)),
+                unbounded, unbounded, unbounded));
+        Instant startsAt = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (int m = 1; m <= 4; m++) {
+            post("""
+                    {"type":"scheduled","meetingId":"t-%d","roles":["teacher","student"],"startsAt":"%s",
+                     "endsAt":"%s","launch":%s}""".formatted(m, startsAt, startsAt.plusSeconds(3600), LAUNCH));
+        }
+        for (int m = 1; m <= 4; m++) {
+            String id = "t-" + m;
+            await().atMost(WITHIN).until(() -> "ready".equals(meeting(id).path("status").asText()));
+        }
+        for (int m = 1; m <= 4; m++) {
+            post("{\"type\":\"ended\",\"meetingId\":\"t-" + m + "\"}");
+        }
+        for (int m = 1; m <= 4; m++) {
+            String id = "t-" + m;
+            await().atMost(WITHIN).until(() -> ofMeeting(id).stream()
+                    .allMatch(i -> i.state().wireName().equals("terminated")));
+        }
+        assertThat(run.aws.ec2Throttled("TerminateInstances")).as("TerminateInstances answered RequestLimitExceeded")
+                .isZero();
+        assertThat(run.aws.ec2Calls("TerminateInstances")).as("one call per meeting").isEqualTo(4);
+    }
+
+    @Test
     void aFailedLaunchShowsOnItsSeatAndIsTriedAgainAsTheNextAttempt() throws Exception {
         start("""
                 launch:

@@ -77,6 +77,29 @@ class RunConfigTest {
     }
 
     @Test
+    void terminationsArePacedToEc2sDocumentedTerminateInstancesBucketsUnlessToldAndABadOneIsNamed() throws Exception {
+        Map<String, String> env = Map.of("ELEPHANT_INGEST_KEY", "k-1", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token");
+        ElephantSettings defaults = RunConfig.load(yaml(COMPLETE), env, NO_SECRETS);
+        assertThat(defaults.launch().terminateRequestBucket()).isEqualTo(100);
+        assertThat(defaults.launch().terminateRequestRefillPerSecond()).isEqualTo(5.0);
+        assertThat(defaults.launch().terminateBucket()).isEqualTo(1000);
+        assertThat(defaults.launch().terminateRefillPerSecond()).isEqualTo(20.0);
+
+        ElephantSettings raised = RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "k-1",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token", "ELEPHANT_LAUNCH_TERMINATE_REQUEST_BUCKET", "200",
+                "ELEPHANT_LAUNCH_TERMINATE_REQUEST_REFILL_PER_SECOND", "10"), NO_SECRETS);
+        assertThat(raised.launch().terminateRequestBucket()).isEqualTo(200);
+        assertThat(raised.launch().terminateRequestRefillPerSecond()).isEqualTo(10.0);
+
+        assertThatThrownBy(() -> RunConfig.load(yaml(COMPLETE), Map.of("ELEPHANT_INGEST_KEY", "k-1",
+                "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token", "ELEPHANT_LAUNCH_TERMINATE_BUCKET", "0",
+                "ELEPHANT_LAUNCH_TERMINATE_REFILL_PER_SECOND", "fast"), NO_SECRETS))
+                .isInstanceOfSatisfying(RunConfig.Invalid.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("launch.terminateBucket (ELEPHANT_LAUNCH_TERMINATE_BUCKET): 0 must be 1.."))
+                        .anyMatch(p -> p.startsWith("launch.terminateRefillPerSecond (ELEPHANT_LAUNCH_TERMINATE_REFILL_PER_SECOND)")));
+    }
+
+    @Test
     void elephantsShareOfTheDescribeBucketIsHalfEc2sUnlessToldAndABadOneIsNamed() throws Exception {
         Map<String, String> env = Map.of("ELEPHANT_INGEST_KEY", "k-1", "ELEPHANT_CLOUDFLARE_TOKEN", "cf-token");
         ElephantSettings defaults = RunConfig.load(yaml(COMPLETE), env, NO_SECRETS);

@@ -52,8 +52,8 @@ public final class LaunchBurstBenchmark {
                 .withMachines(MachinePolicy.defaults().withLead(LEAD).withReapAfter(null))
                 // The cost guard above the class's 3,000 instances: the limit measured is EC2's, not Elephant's.
                 // Elephant told the account's bucket, as an operator with a raised limit would tell it.
-                .withLaunch(new ElephantSettings.Launch(2 * meetings + 100, ElephantSettings.Launch.DEFAULT_CONCURRENCY,
-                        ElephantSettings.Launch.DEFAULT_TICK_INTERVAL, bucket, refill, requestBucket, requestRefill))
+                .withLaunch(ElephantSettings.Launch.defaults().withMaxRunning(2 * meetings + 100)
+                        .withLaunchBuckets(bucket, refill, requestBucket, requestRefill))
                 // EC2's documented request buckets, RunInstances' as given (the account's, and Elephant told it).
                 .withEc2RequestLimits(Ec2RequestLimits.documented().withAction("RunInstances",
                         new Ec2RequestLimits.Bucket(requestBucket, requestRefill)));

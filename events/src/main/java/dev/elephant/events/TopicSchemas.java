@@ -3,6 +3,7 @@ package dev.elephant.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
+import com.networknt.schema.ExecutionConfig;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -35,6 +36,8 @@ public final class TopicSchemas {
     /** Read once: the documents as published, and the validators built from them. */
     private static final Map<String, JsonNode> DOCUMENTS = documents();
     private static final Map<String, Schema> SCHEMAS = validators();
+    /** Built once, not per value: every value read is checked with it. */
+    private static final ExecutionConfig FORMATS_ASSERTED = ExecutionConfig.builder().formatAssertionsEnabled(true).build();
 
     private TopicSchemas() {}
 
@@ -56,8 +59,7 @@ public final class TopicSchemas {
         if (schema == null) {
             throw new IllegalArgumentException("no schema for topic " + topic + "; known: " + TOPICS);
         }
-        List<Error> errors = schema.validate(value, context -> context.executionConfig(c -> c
-                .formatAssertionsEnabled(true)));
+        List<Error> errors = schema.validate(value, context -> context.setExecutionConfig(FORMATS_ASSERTED));
         List<String> problems = new ArrayList<>(errors.size());
         for (Error e : errors) {
             problems.add(describe(e));

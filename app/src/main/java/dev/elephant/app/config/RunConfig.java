@@ -102,6 +102,11 @@ public final class RunConfig {
         KEYS.put("launch.refillPerSecond", "2");
         KEYS.put("launch.requestBucket", String.valueOf(ElephantSettings.Launch.DEFAULT_REQUEST_BUCKET));
         KEYS.put("launch.requestRefillPerSecond", "2");
+        KEYS.put("launch.terminateBucket", String.valueOf(ElephantSettings.Launch.DEFAULT_TERMINATE_BUCKET));
+        KEYS.put("launch.terminateRefillPerSecond", "20");
+        KEYS.put("launch.terminateRequestBucket",
+                String.valueOf(ElephantSettings.Launch.DEFAULT_TERMINATE_REQUEST_BUCKET));
+        KEYS.put("launch.terminateRequestRefillPerSecond", "5");
         KEYS.put("reap.after", MachinePolicy.DEFAULT_REAP_AFTER.toString());
         KEYS.put("reap.dryRun", "false");
         KEYS.put("reap.maxPerRun", String.valueOf(MachinePolicy.DEFAULT_REAP_MAX_PER_TICK));
@@ -278,6 +283,11 @@ public final class RunConfig {
             int launchBucket = intIn("launch.bucket", 1, 1_000_000);
             int launchRequestBucket = intIn("launch.requestBucket", 1, 100_000);
             double requestRefill = positiveRate("launch.requestRefillPerSecond", "a number of calls per second");
+            int terminateBucket = intIn("launch.terminateBucket", 1, 1_000_000);
+            double terminateRefill = positiveRate("launch.terminateRefillPerSecond", "a number of instances per second");
+            int terminateRequestBucket = intIn("launch.terminateRequestBucket", 1, 100_000);
+            double terminateRequestRefill = positiveRate("launch.terminateRequestRefillPerSecond",
+                    "a number of calls per second");
             int describeBucket = intIn("aws.describeBucket", 1, 100_000);
             double describeRefill = positiveRate("aws.describeRefillPerSecond", "a number of calls per second");
             double refill = positiveRate("launch.refillPerSecond", "a number of launches per second");
@@ -369,7 +379,8 @@ public final class RunConfig {
                     new ElephantSettings.Ecs(ecsTags, list("ecs.clusters")),
                     new ElephantSettings.MeetingLinks(value("meetingLinks.eventBus"), value("meetingLinks.source")),
                     new ElephantSettings.Launch(maxRunning, concurrency, tickInterval, launchBucket,
-                            refill, launchRequestBucket, requestRefill),
+                            refill, launchRequestBucket, requestRefill, terminateBucket, terminateRefill,
+                            terminateRequestBucket, terminateRequestRefill),
                     new ElephantSettings.Reap(Boolean.TRUE.equals(reapDryRun)), certificates, failover);
         }
 

@@ -341,9 +341,17 @@ public record ElephantSettings(
      * @param requestBucket RunInstances' request bucket as EC2 has it for the account (calls at once): each launch is
      *                      a call of its own, since each seat has its own tags and client token
      * @param requestRefillPerSecond how fast that bucket refills: launches past it are paced to this rate
+     * @param terminateBucket TerminateInstances' resource bucket as EC2 has it for the account (instances named at
+     *                        once): terminations are paced to it, one token per instance
+     * @param terminateRefillPerSecond how fast that bucket refills
+     * @param terminateRequestBucket TerminateInstances' request bucket as EC2 has it for the account (calls at once):
+     *                        a meeting's end or a reap is a call
+     * @param terminateRequestRefillPerSecond how fast that bucket refills: terminations past it are paced to this rate
      */
     public record Launch(int maxRunning, int concurrency, Duration tickInterval, int bucket, double refillPerSecond,
-                         int requestBucket, double requestRefillPerSecond) {
+                         int requestBucket, double requestRefillPerSecond, int terminateBucket,
+                         double terminateRefillPerSecond, int terminateRequestBucket,
+                         double terminateRequestRefillPerSecond) {
         public static final int DEFAULT_MAX_RUNNING = 100;
         public static final int DEFAULT_CONCURRENCY = 8;
         public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(5);
@@ -353,6 +361,12 @@ public record ElephantSettings(
         /** EC2's default RunInstances request bucket: 5 calls, refilled at 2 a second (the same page). */
         public static final int DEFAULT_REQUEST_BUCKET = 5;
         public static final double DEFAULT_REQUEST_REFILL_PER_SECOND = 2;
+        /** EC2's default TerminateInstances resource bucket: 1,000 instances, refilled at 20 a second (the same page). */
+        public static final int DEFAULT_TERMINATE_BUCKET = 1000;
+        public static final double DEFAULT_TERMINATE_REFILL_PER_SECOND = 20;
+        /** EC2's default TerminateInstances request bucket: 100 calls, refilled at 5 a second (the same page). */
+        public static final int DEFAULT_TERMINATE_REQUEST_BUCKET = 100;
+        public static final double DEFAULT_TERMINATE_REQUEST_REFILL_PER_SECOND = 5;
 
         public Launch {
             if (maxRunning < 0) {
@@ -369,11 +383,36 @@ public record ElephantSettings(
                 throw new IllegalArgumentException(
                         "launch.requestBucket must be at least 1 and launch.requestRefillPerSecond positive");
             }
+            if (terminateBucket < 1 || terminateRefillPerSecond <= 0) {
+                throw new IllegalArgumentException(
+                        "launch.terminateBucket must be at least 1 and launch.terminateRefillPerSecond positive");
+            }
+            if (terminateRequestBucket < 1 || terminateRequestRefillPerSecond <= 0) {
+                throw new IllegalArgumentException("launch.terminateRequestBucket must be at least 1 and "
+                        + "launch.terminateRequestRefillPerSecond positive");
+            }
+        }
+
+        /** The same with RunInstances' buckets changed: an account whose launch limits AWS raised. */
+        public Launch withLaunchBuckets(int bucket, double refillPerSecond, int requestBucket,
+                                        double requestRefillPerSecond) {
+            return new Launch(maxRunning, concurrency, tickInterval, bucket, refillPerSecond, requestBucket,
+                    requestRefillPerSecond, terminateBucket, terminateRefillPerSecond, terminateRequestBucket,
+                    terminateRequestRefillPerSecond);
+        }
+
+        /** The same with another cost guard. */
+        public Launch withMaxRunning(int maxRunning) {
+            return new Launch(maxRunning, concurrency, tickInterval, bucket, refillPerSecond, requestBucket,
+                    requestRefillPerSecond, terminateBucket, terminateRefillPerSecond, terminateRequestBucket,
+                    terminateRequestRefillPerSecond);
         }
 
         public static Launch defaults() {
             return new Launch(DEFAULT_MAX_RUNNING, DEFAULT_CONCURRENCY, DEFAULT_TICK_INTERVAL, DEFAULT_BUCKET,
-                    DEFAULT_REFILL_PER_SECOND, DEFAULT_REQUEST_BUCKET, DEFAULT_REQUEST_REFILL_PER_SECOND);
+                    DEFAULT_REFILL_PER_SECOND, DEFAULT_REQUEST_BUCKET, DEFAULT_REQUEST_REFILL_PER_SECOND,
+                    DEFAULT_TERMINATE_BUCKET, DEFAULT_TERMINATE_REFILL_PER_SECOND, DEFAULT_TERMINATE_REQUEST_BUCKET,
+                    DEFAULT_TERMINATE_REQUEST_REFILL_PER_SECOND);
         }
     }
 

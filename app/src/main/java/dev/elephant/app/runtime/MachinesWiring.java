@@ -38,7 +38,10 @@ final class MachinesWiring implements HealthCheck {
                         Map.of(s.project().tagKey(), s.project().tagValue()),
                         s.topology().meetingIdTag(), s.topology().roleTag(), s.reap().dryRun(),
                         s.launch().concurrency(), Duration.ofSeconds(60), s.launch().bucket(),
-                        s.launch().refillPerSecond(), s.launch().requestBucket(), s.launch().requestRefillPerSecond()),
+                        s.launch().refillPerSecond(), s.launch().requestBucket(), s.launch().requestRefillPerSecond(),
+                        new MachineExecutor.Buckets(s.launch().terminateRequestBucket(),
+                                s.launch().terminateRequestRefillPerSecond(), s.launch().terminateBucket(),
+                                s.launch().terminateRefillPerSecond())),
                 new SdkEc2Machines(ec2), s.ownerId(), s.launch().maxRunning(), audit, metrics, clock));
         executor.start();
         closer.register(new Ticker(s.kafka().properties(), topics.ticks(), clock).start(s.launch().tickInterval()));

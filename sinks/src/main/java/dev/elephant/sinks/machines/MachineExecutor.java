@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       carried out again with the very same call: RunInstances with the same client token answers the instance
  *       the first call launched, if it did, and TerminateInstances is idempotent. Its outcome says so.</li>
  *   <li><b>Paced to EC2's buckets.</b> Launches wait for RunInstances' request bucket (a call) and its resource
- *       bucket (an instance) on Elephant's side ({@link TokenBudget}) rather than being throttled by EC2.</li>
+ *       bucket (an instance) on Elephant's side ({@link TokenBudget}) rather than being throttled by EC2;
+ *       terminations for TerminateInstances' two buckets the same way.</li>
  *   <li><b>Throttling waits in place</b> (the same call, after a backoff, a few times); capacity, quota and server
  *       errors end the attempt {@code failed} and retryable, and the topology tries the seat again as its next
  *       attempt; a request that can never succeed ends {@code failed} for good.</li>
@@ -81,15 +82,24 @@ public final class MachineExecutor extends ConsumerLoop {
      * @param launchBucket    RunInstances' resource bucket as EC2 has it for the account: launches are paced to it
      * @param launchRequestBucket RunInstances' request bucket as EC2 has it for the account: launches are paced to it
      *                        too (one call per seat: EC2's default, 5 refilled at 2 a second, is the tighter)
+     * @param terminations    TerminateInstances' buckets as EC2 has them for the account: terminations are paced to
+     *                        them
      */
     public record Settings(String commandsTopic, String actionsTopic, String deadLetterTopic, String groupId,
                            Map<String, String> tags, String meetingIdTag, String roleTag, boolean dryRunReaps,
                            int concurrency, Duration auditReadTimeout, int launchBucket, double launchRefillPerSecond,
-                           int launchRequestBucket, double launchRequestRefillPerSecond) {
+                           int launchRequestBucket, double launchRequestRefillPerSecond, Buckets terminations) {
         public Settings {
             tags = Map.copyOf(tags);
         }
     }
+
+    /**
+     * An EC2 action's two buckets for the account: its calls ({@code requests} at once, refilled at {@code
+     * requestsPerSecond}) and the instances its calls name ({@code instances}, refilled at {@code
+     * instancesPerSecond}).
+     */
+    public record Buckets(int requests, double requestsPerSecond, int instances, double instancesPerSecond) {}
 
     private final Settings settings;
     private final Map<String, Object> clientProperties;
@@ -98,6 +108,8 @@ public final class MachineExecutor extends ConsumerLoop {
     private final LaunchGuard guard;
     private final TokenBudget budget;
     private final TokenBudget requests;
+    private final TokenBudget terminateRequests;
+    private final TokenBudget terminatedInstances;
     private final AuditTrail<MachineAction> audit;
     private final MeterRegistry metrics;
     private final JsonSerde<MachineCommand> commands = JsonSerde.of(MachineCommand.class);
@@ -119,6 +131,9 @@ public final class MachineExecutor extends ConsumerLoop {
         this.guard = new LaunchGuard(ec2, ownerId, maxRunning, Duration.ofMinutes(1), clock);
         this.budget = paced(settings.launchBucket(), settings.launchRefillPerSecond());
         this.requests = paced(settings.launchRequestBucket(), settings.launchRequestRefillPerSecond());
+        this.terminateRequests = paced(settings.terminations().requests(), settings.terminations().requestsPerSecond());
+        this.terminatedInstances = paced(settings.terminations().instances(),
+                settings.terminations().instancesPerSecond());
         this.audit = audit;
         this.metrics = metrics;
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -284,10 +299,7 @@ public final class MachineExecutor extends ConsumerLoop {
         }
         String note = settling ? "settled after a restart: terminated again (idempotent)" : null;
         try {
-            throttledInPlace(() -> {
-                ec2.terminate(c.instanceIds());
-                return null;
-            });
+            terminatePaced(c.instanceIds());
             return MachineAction.applied(c, c.instanceIds(), note, clock.instant());
         } catch (Ec2Failure e) {
             if (!e.code().startsWith("InvalidInstanceID") || c.instanceIds().size() < 2) {
@@ -303,10 +315,7 @@ public final class MachineExecutor extends ConsumerLoop {
         List<String> gone = new ArrayList<>();
         for (String id : c.instanceIds()) {
             try {
-                throttledInPlace(() -> {
-                    ec2.terminate(List.of(id));
-                    return null;
-                });
+                terminatePaced(List.of(id));
                 terminated.add(id);
             } catch (Ec2Failure e) {
                 if (!e.code().startsWith("InvalidInstanceID")) {
@@ -317,6 +326,31 @@ public final class MachineExecutor extends ConsumerLoop {
             }
         }
         return MachineAction.applied(c, terminated, "already gone: " + gone, clock.instant());
+    }
+
+    /**
+     * One TerminateInstances call, after its tokens: the call's from the request bucket (never given back: EC2 counts
+     * a call whatever it answers), one per instance from the resource bucket (given back when EC2 refused the call
+     * before it terminated anything, but not when it throttled it: that says EC2's bucket is emptier).
+     */
+    private void terminatePaced(List<String> ids) throws Ec2Failure, InterruptedException {
+        terminateRequests.acquire();
+        for (int i = 0; i < ids.size(); i++) {
+            terminatedInstances.acquire();
+        }
+        try {
+            throttledInPlace(() -> {
+                ec2.terminate(ids);
+                return null;
+            });
+        } catch (Ec2Failure e) {
+            if (!e.throttled()) {
+                for (int i = 0; i < ids.size(); i++) {
+                    terminatedInstances.giveBack();
+                }
+            }
+            throw e;
+        }
     }
 
     private interface Ec2Call<T> {

@@ -55,6 +55,17 @@ class StoredSerdeTest {
         return serde.deserializer().deserialize("t", b);
     }
 
+    /** A row in form 1 up to its map: its id, no instant, no count. */
+    private static ValueWriter startOfARow() {
+        ValueWriter out = new ValueWriter();
+        out.writeByte(StoredSerde.MARK);
+        out.writeByte(1);
+        out.writeString("i-1");
+        out.writeInstant(null);
+        out.writeNullableLong(null);
+        return out;
+    }
+
     @Test
     void aValueReadsBackExactlyAsItWasWrittenNullsFractionsAndTextIncluded() {
         assertThat(read(bytes(row))).isEqualTo(row);
@@ -102,12 +113,7 @@ class StoredSerdeTest {
 
     @Test
     void aCountBeyondWhatTheValueHoldsIsRefusedWithoutAllocatingIt() {
-        ValueWriter out = new ValueWriter();
-        out.writeByte(StoredSerde.MARK);
-        out.writeByte(1);
-        out.writeString("i-1");
-        out.writeInstant(null);
-        out.writeNullableLong(null);
+        ValueWriter out = startOfARow();
         out.writeVarInt(Integer.MAX_VALUE); // the map's count
         byte[] hostile = out.toByteArray();
         assertThatThrownBy(() -> read(hostile)).isInstanceOf(SerializationException.class)
@@ -116,12 +122,7 @@ class StoredSerdeTest {
 
     @Test
     void anUnknownConstantIsRefusedByName() {
-        ValueWriter out = new ValueWriter();
-        out.writeByte(StoredSerde.MARK);
-        out.writeByte(1);
-        out.writeString("i-1");
-        out.writeInstant(null);
-        out.writeNullableLong(null);
+        ValueWriter out = startOfARow();
         out.writeStringMap(Map.of());
         out.writeString("SOMEDAY");
         out.writeBoolean(false);
