@@ -135,19 +135,8 @@ class MeetingMachinesTest {
                 """);
         // RunInstances' request bucket as Elephant was told it (the others unbounded, as the fixture's Describe share
         // is): eight launches at once (launch.concurrency 8) would meet it.
-        Ec2RequestLimits.Bucket unbounded = new Ec2RequestLimits.Bucket(1_000_000, 1_000_000);
-        run.aws.requestLimits(new Ec2RequestLimits(Map.of("RunInstances", new Ec2RequestLimits.Bucket(2, 2)), unbounded,
-                unbounded, unbounded));
-        Instant startsAt = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        for (int m = 1; m <= 4; m++) {
-            post("""
-                    {"type":"scheduled","meetingId":"p-%d","roles":["teacher","student"],"startsAt":"%s",
-                     "endsAt":"%s","launch":%s}""".formatted(m, startsAt, startsAt.plusSeconds(3600), LAUNCH));
-        }
-        for (int m = 1; m <= 4; m++) {
-            String id = "p-" + m;
-            await().atMost(WITHIN).until(() -> "ready".equals(meeting(id).path("status").asText()));
-        }
+        onlyThisEc2BucketLimited("RunInstances", new Ec2RequestLimits.Bucket(2, 2));
+        launchFourMeetingsAndAwaitThemReady("p-");
         assertThat(run.aws.ec2Throttled("RunInstances")).as("RunInstances answered RequestLimitExceeded").isZero();
         assertThat(run.aws.ec2Calls("RunInstances")).as("one call per seat").isEqualTo(8);
     }
@@ -163,19 +152,8 @@ class MeetingMachinesTest {
                 """);
         // TerminateInstances' request bucket as Elephant was told it (the others unbounded): four meetings ending at
         // once are four calls side by side (launch.concurrency 8), which would meet it.
-        Ec2RequestLimits.Bucket unbounded = new Ec2RequestLimits.Bucket(1_000_000, 1_000_000);
-        run.aws.requestLimits(new Ec2RequestLimits(Map.of("TerminateInstances", new Ec2RequestLimits.Bucket(2, 2)),
-                unbounded, unbounded, unbounded));
-        Instant startsAt = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        for (int m = 1; m <= 4; m++) {
-            post("""
-                    {"type":"scheduled","meetingId":"t-%d","roles":["teacher","student"],"startsAt":"%s",
-                     "endsAt":"%s","launch":%s}""".formatted(m, startsAt, startsAt.plusSeconds(3600), LAUNCH));
-        }
-        for (int m = 1; m <= 4; m++) {
-            String id = "t-" + m;
-            await().atMost(WITHIN).until(() -> "ready".equals(meeting(id).path("status").asText()));
-        }
+        onlyThisEc2BucketLimited("TerminateInstances", new Ec2RequestLimits.Bucket(2, 2));
+        launchFourMeetingsAndAwaitThemReady("t-");
         for (int m = 1; m <= 4; m++) {
             post("{\"type\":\"ended\",\"meetingId\":\"t-" + m + "\"}");
         }
@@ -187,6 +165,26 @@ class MeetingMachinesTest {
         assertThat(run.aws.ec2Throttled("TerminateInstances")).as("TerminateInstances answered RequestLimitExceeded")
                 .isZero();
         assertThat(run.aws.ec2Calls("TerminateInstances")).as("one call per meeting").isEqualTo(4);
+    }
+
+    /** The stand-in limits {@code action} to {@code bucket} and nothing else (the fixture's Describe share is unbounded). */
+    private void onlyThisEc2BucketLimited(String action, Ec2RequestLimits.Bucket bucket) {
+        Ec2RequestLimits.Bucket unbounded = new Ec2RequestLimits.Bucket(1_000_000, 1_000_000);
+        run.aws.requestLimits(new Ec2RequestLimits(Map.of(action, bucket), unbounded, unbounded, unbounded));
+    }
+
+    /** Four meetings of two roles, launched by Elephant (eight launches side by side), each awaited ready. */
+    private void launchFourMeetingsAndAwaitThemReady(String prefix) throws Exception {
+        Instant startsAt = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (int m = 1; m <= 4; m++) {
+            post("""
+                    {"type":"scheduled","meetingId":"%s%d","roles":["teacher","student"],"startsAt":"%s",
+                     "endsAt":"%s","launch":%s}""".formatted(prefix, m, startsAt, startsAt.plusSeconds(3600), LAUNCH));
+        }
+        for (int m = 1; m <= 4; m++) {
+            String id = prefix + m;
+            await().atMost(WITHIN).until(() -> "ready".equals(meeting(id).path("status").asText()));
+        }
     }
 
     @Test
