@@ -79,16 +79,14 @@ public final class MachineExecutor extends ConsumerLoop {
      * @param meetingIdTag    the tag key naming the meeting
      * @param roleTag         the tag key naming the role
      * @param dryRunReaps     reaps are audited {@code dry-run} and nothing is terminated
-     * @param launchBucket    RunInstances' resource bucket as EC2 has it for the account: launches are paced to it
-     * @param launchRequestBucket RunInstances' request bucket as EC2 has it for the account: launches are paced to it
-     *                        too (one call per seat: EC2's default, 5 refilled at 2 a second, is the tighter)
+     * @param launches        RunInstances' buckets as EC2 has them for the account: launches are paced to both (one
+     *                        call per seat: EC2's default request bucket, 5 refilled at 2 a second, is the tighter)
      * @param terminations    TerminateInstances' buckets as EC2 has them for the account: terminations are paced to
      *                        them
      */
     public record Settings(String commandsTopic, String actionsTopic, String deadLetterTopic, String groupId,
                            Map<String, String> tags, String meetingIdTag, String roleTag, boolean dryRunReaps,
-                           int concurrency, Duration auditReadTimeout, int launchBucket, double launchRefillPerSecond,
-                           int launchRequestBucket, double launchRequestRefillPerSecond, Buckets terminations) {
+                           int concurrency, Duration auditReadTimeout, Buckets launches, Buckets terminations) {
         public Settings {
             tags = Map.copyOf(tags);
         }
@@ -106,10 +104,8 @@ public final class MachineExecutor extends ConsumerLoop {
     private final Ec2Machines ec2;
     private final String ownerId;
     private final LaunchGuard guard;
-    private final TokenBudget budget;
-    private final TokenBudget requests;
-    private final TokenBudget terminateRequests;
-    private final TokenBudget terminatedInstances;
+    private final Paced launches;
+    private final Paced terminations;
     private final AuditTrail<MachineAction> audit;
     private final MeterRegistry metrics;
     private final JsonSerde<MachineCommand> commands = JsonSerde.of(MachineCommand.class);
@@ -129,11 +125,8 @@ public final class MachineExecutor extends ConsumerLoop {
         this.ec2 = ec2;
         this.ownerId = ownerId;
         this.guard = new LaunchGuard(ec2, ownerId, maxRunning, Duration.ofMinutes(1), clock);
-        this.budget = paced(settings.launchBucket(), settings.launchRefillPerSecond());
-        this.requests = paced(settings.launchRequestBucket(), settings.launchRequestRefillPerSecond());
-        this.terminateRequests = paced(settings.terminations().requests(), settings.terminations().requestsPerSecond());
-        this.terminatedInstances = paced(settings.terminations().instances(),
-                settings.terminations().instancesPerSecond());
+        this.launches = new Paced(settings.launches());
+        this.terminations = new Paced(settings.terminations());
         this.audit = audit;
         this.metrics = metrics;
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -273,9 +266,7 @@ public final class MachineExecutor extends ConsumerLoop {
         tags.put(settings.meetingIdTag(), c.meetingId());
         tags.put(settings.roleTag(), c.role());
         tags.put(LaunchGuard.LAUNCHED_BY_TAG, ownerId);
-        // The call's token first: a call made is a call counted by EC2, whatever it answers, so it is never given back.
-        requests.acquire();
-        budget.acquire();
+        launches.acquire(1);
         try {
             List<String> ids = throttledInPlace(() -> ec2.launch(c.launch(), tags, c.clientToken()));
             return MachineAction.applied(c, ids, settling ? "settled after a restart: EC2 answered the client token's "
@@ -285,7 +276,7 @@ public final class MachineExecutor extends ConsumerLoop {
                 guard.release();
             }
             if (!e.throttled()) {
-                budget.giveBack(); // refused before anything launched; a throttled one says EC2's bucket is emptier
+                launches.refused(1);
             }
             return MachineAction.unsuccessful(c, MachineAction.Phase.FAILED, e.code(), bounded(e.getMessage()),
                     e.retryable(), clock.instant());
@@ -328,16 +319,9 @@ public final class MachineExecutor extends ConsumerLoop {
         return MachineAction.applied(c, terminated, "already gone: " + gone, clock.instant());
     }
 
-    /**
-     * One TerminateInstances call, after its tokens: the call's from the request bucket (never given back: EC2 counts
-     * a call whatever it answers), one per instance from the resource bucket (given back when EC2 refused the call
-     * before it terminated anything, but not when it throttled it: that says EC2's bucket is emptier).
-     */
+    /** One TerminateInstances call, after its tokens. */
     private void terminatePaced(List<String> ids) throws Ec2Failure, InterruptedException {
-        terminateRequests.acquire();
-        for (int i = 0; i < ids.size(); i++) {
-            terminatedInstances.acquire();
-        }
+        terminations.acquire(ids.size());
         try {
             throttledInPlace(() -> {
                 ec2.terminate(ids);
@@ -345,9 +329,7 @@ public final class MachineExecutor extends ConsumerLoop {
             });
         } catch (Ec2Failure e) {
             if (!e.throttled()) {
-                for (int i = 0; i < ids.size(); i++) {
-                    terminatedInstances.giveBack();
-                }
+                terminations.refused(ids.size());
             }
             throw e;
         }
@@ -357,8 +339,40 @@ public final class MachineExecutor extends ConsumerLoop {
         T call() throws Ec2Failure;
     }
 
-    private static TokenBudget paced(int bucket, double refillPerSecond) {
-        return TokenBudget.of(Math.max(1, bucket - 1), refillPerSecond * PACING_SHARE);
+    /**
+     * An action's two buckets kept on Elephant's side, each paced to {@link #PACING_SHARE} of its refill with one token
+     * kept: a token of the request bucket per call, taken first and never given back (EC2 counts a call whatever it
+     * answers), and one of the resource bucket per instance, given back when EC2 refused the call before it did
+     * anything, but not when it throttled it (that says EC2's bucket is emptier than this one thought).
+     */
+    private static final class Paced {
+
+        private final TokenBudget calls;
+        private final TokenBudget instances;
+
+        Paced(Buckets buckets) {
+            this.calls = paced(buckets.requests(), buckets.requestsPerSecond());
+            this.instances = paced(buckets.instances(), buckets.instancesPerSecond());
+        }
+
+        /** Waits for a call's token, then for one per instance it names. */
+        void acquire(int instanceCount) throws InterruptedException {
+            calls.acquire();
+            for (int i = 0; i < instanceCount; i++) {
+                instances.acquire();
+            }
+        }
+
+        /** The instances' tokens of a call EC2 refused before it did anything. */
+        void refused(int instanceCount) {
+            for (int i = 0; i < instanceCount; i++) {
+                instances.giveBack();
+            }
+        }
+
+        private static TokenBudget paced(int bucket, double refillPerSecond) {
+            return TokenBudget.of(Math.max(1, bucket - 1), refillPerSecond * PACING_SHARE);
+        }
     }
 
     /** EC2 throttling is waited out on the same call, doubling from a second, a few times. */
