@@ -72,18 +72,10 @@ public final class StoredSerde<T> implements Serde<T> {
         if (bytes.length == 0 || (bytes[0] & 0xFF) != MARK) {
             return json.deserialize(topic, bytes); // written before the binary form
         }
-        if (bytes.length < 2) {
-            throw corrupt(topic, "it ends after its first byte");
-        }
-        int version = bytes[1] & 0xFF;
-        if (version < 1 || version > codec.version()) {
-            throw corrupt(topic, "it is in form " + version + " and this Elephant reads forms 1 to " + codec.version()
-                    + " (written by a newer Elephant?)");
-        }
-        ValueReader in = new ValueReader(bytes, 2);
+        ValueReader in = new ValueReader(bytes, 1);
         T value;
         try {
-            value = codec.read(in, version);
+            value = codec.read(in, in.readVersion(codec.version()));
         } catch (ValueReader.CorruptValueException e) {
             throw corrupt(topic, e.getMessage());
         } catch (RuntimeException e) {

@@ -31,6 +31,16 @@ public final class ValueReader {
         return buf[pos++] & 0xFF;
     }
 
+    /** A form's version: 1 to {@code newest}, or the value is of a form this Elephant does not read. */
+    public int readVersion(int newest) {
+        int version = readByte();
+        if (version < 1 || version > newest) {
+            throw new CorruptValueException("it is in form " + version + " and this Elephant reads forms 1 to " + newest
+                    + " (written by a newer Elephant?)");
+        }
+        return version;
+    }
+
     public boolean readBoolean() {
         int b = readByte();
         if (b > 1) {
