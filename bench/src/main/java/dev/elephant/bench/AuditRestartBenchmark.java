@@ -15,9 +15,7 @@ import dev.elephant.sinks.dns.plan.OwnershipMark;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -56,7 +54,7 @@ public final class AuditRestartBenchmark {
         List<Row> rows = new ArrayList<>();
         long writeMillis;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
-                freePort(), freePort(), Duration.ofSeconds(90))) {
+                Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
             try (Admin admin = Admin.create(kafka)) {
                 admin.createTopics(List.of(
@@ -143,11 +141,6 @@ public final class AuditRestartBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void print(long n, long writeMillis, List<Row> rows) {
         System.out.printf(Locale.ROOT, "%nDNS sink start over %,d audit records on dns-mutations (%d partitions; written"

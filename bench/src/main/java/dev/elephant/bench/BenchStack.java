@@ -20,7 +20,7 @@ final class BenchStack {
     /** @param name names the data directory ({@code elephant-bench-NAME…}) */
     static DevStack.Options options(String name, String ingestKey) throws IOException {
         return new DevStack.Options(Files.createTempDirectory("elephant-bench-" + name), null, "127.0.0.1",
-                IngestBenchmark.freePort(), IngestBenchmark.freePort(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
+                Ports.free(), Ports.free(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
                 Secret.of(ingestKey), null, null, ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1), Duration.ofHours(1),
                 Duration.ofHours(1), null, null);

@@ -53,7 +53,7 @@ final class ConnectorAlone {
         long calls;
         long throttled;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-alone"),
-                IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90));
+                Ports.free(), Ports.free(), Duration.ofSeconds(90));
              AwsStandIn aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1", null, null,
                      "X-Elephant-Key", KEY, Duration.ofMillis(300), null))) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

@@ -55,7 +55,7 @@ public final class DnsBurstBenchmark {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         List<Row> rows = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
-                IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90))) {
+                Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             for (int batch : new int[] {200, 3500}) {
                 rows.addAll(elephant(broker.bootstrapServers(), n, batch));
             }

@@ -62,7 +62,7 @@ public final class IngestBenchmark {
         String cpuTable;
         long describeCalls;
         try (DevStack stack = DevStack.start(new DevStack.Options(Files.createTempDirectory("elephant-bench-ingest"),
-                null, "127.0.0.1", freePort(), freePort(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
+                null, "127.0.0.1", Ports.free(), Ports.free(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
                 Secret.of(KEY), null, null, ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench",
                 "elephant.", "elephant-bench", 3, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofHours(1),
                 null, null))) {
@@ -183,9 +183,4 @@ public final class IngestBenchmark {
                 + "\"detail\":{\"instance-id\":\"" + instanceId + "\",\"state\":\"running\"}}";
     }
 
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -7,7 +7,6 @@ import dev.elephant.app.runtime.ElephantSettings;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
-import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,7 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  * terminate; some are left running) is written to {@code instance-events}; {@code elephant run} builds
  * the tables and the zone from it (the first build); then, stopped, reset as {@code elephant replay}
  * does and started in replay mode, it rebuilds everything from the log against a provider that already
- * matches. Reports events/s of both and the provider writes of the replay (target: 0). Prints a table.
+ * matches. Reports events/s of both and the provider writes of the replay (target: 0), when the topology had read
+ * the whole log (the rest is the DNS sink finishing), and where the CPU went. The broker runs in a JVM of its own
+ * ({@link BrokerProcess}; {@code -Dbroker=in-process} for the benchmark's). Prints a table.
  */
 public final class ReplayBenchmark {
 
@@ -38,7 +39,13 @@ public final class ReplayBenchmark {
     private static final String DOMAIN = "bench.example.com";
     private static final String PREFIX = "replay.";
 
-    private record Phase(String name, long events, double seconds, long requests, long writes, long changes) {}
+    /**
+     * @param topologySeconds from the start until the topology's committed offsets reached the log's end; the rest
+     *                        of {@code seconds} is the DNS sink finishing (in a replay it starts only then)
+     * @param threads         where the process's CPU went in the phase, as {@link ThreadCpu} table rows
+     */
+    private record Phase(String name, long events, double seconds, double topologySeconds, long requests, long writes,
+                         long changes, double coresBusy, String threads) {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -48,8 +55,7 @@ public final class ReplayBenchmark {
         Path dir = Files.createTempDirectory("elephant-bench-replay");
         List<Phase> phases = new ArrayList<>();
         long produced;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), freePort(), freePort(),
-                Duration.ofSeconds(90));
+        try (BrokerProcess.Broker broker = BrokerProcess.forBenchmark(dir.resolve("kafka"));
              CloudflareStandIn cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0,
                      ZONE, DOMAIN, "cf-bench-replay", null));
              AwsStandIn aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1", null, null,
@@ -77,7 +83,7 @@ public final class ReplayBenchmark {
                     cloudflare:
                       apiBaseUrl: %s
                       zoneId: %s
-                    """.formatted(broker.bootstrapServers(), streamThreads(), PREFIX, dir.resolve("state"), PREFIX, DOMAIN, freePort(),
+                    """.formatted(broker.bootstrapServers(), streamThreads(), PREFIX, dir.resolve("state"), PREFIX, DOMAIN, Ports.free(),
                     aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
             ElephantSettings settings = RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-bench-replay",
                     "ELEPHANT_CLOUDFLARE_TOKEN", "cf-bench-replay"), (id, region, endpoint) -> null);
@@ -100,15 +106,23 @@ public final class ReplayBenchmark {
                     produced, left, true));
         }
         System.out.printf(Locale.ROOT, "%nReplay with the provider attached: %d events (%d instances, %d left running), "
-                + "real broker (KRaft, 1 node, 3 partitions, exactly_once_v2), Cloudflare stand-in (paid zone)%n%n",
-                produced, instances, left);
-        System.out.printf(Locale.ROOT, "| %-36s | %9s | %9s | %10s | %17s | %14s | %16s |%n", "phase", "events", "seconds",
-                "events/s", "provider requests", "write requests", "records changed");
+                + "real broker (KRaft, 1 node, 3 partitions, exactly_once_v2, %s), Cloudflare stand-in (paid zone)%n%n",
+                produced, instances, left, "in-process".equals(System.getProperty("broker")) ? "in this JVM"
+                        : "in a JVM of its own");
+        System.out.printf(Locale.ROOT, "| %-36s | %9s | %9s | %10s | %17s | %14s | %16s | %15s | %10s |%n", "phase",
+                "events", "seconds", "events/s", "provider requests", "write requests", "records changed",
+                "topology done s", "cores busy");
         System.out.println("|--------------------------------------|-----------|-----------|------------|-------------------|"
-                + "----------------|------------------|");
+                + "----------------|------------------|-----------------|------------|");
         for (Phase p : phases) {
-            System.out.printf(Locale.ROOT, "| %-36s | %9d | %9.1f | %10.0f | %17d | %14d | %16d |%n", p.name(),
-                    p.events(), p.seconds(), p.events() / p.seconds(), p.requests(), p.writes(), p.changes());
+            System.out.printf(Locale.ROOT, "| %-36s | %9d | %9.1f | %10.0f | %17d | %14d | %16d | %15.1f | %10.2f |%n",
+                    p.name(), p.events(), p.seconds(), p.events() / p.seconds(), p.requests(), p.writes(), p.changes(),
+                    p.topologySeconds(), p.coresBusy());
+        }
+        System.out.printf(Locale.ROOT, "%nWhere the CPU went (the broker, the stand-ins and Elephant share this JVM)%n%n");
+        System.out.println(ThreadCpu.header());
+        for (Phase p : phases) {
+            System.out.println(p.threads());
         }
     }
 
@@ -118,22 +132,32 @@ public final class ReplayBenchmark {
         long requests = cloudflare.requestCount();
         long writes = cloudflare.writeRequestCount();
         long changes = cloudflare.changesApplied();
+        ThreadCpu cpu = ThreadCpu.start();
         long start = System.nanoTime();
+        long topologyDone = 0;
         try (Elephant elephant = Elephant.start(settings, replay);
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Topics topics = settings.topics().names();
             String app = settings.applicationId();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-            while (!(caughtUp(admin, app, topics.instanceEvents()) && caughtUp(admin, app + "-dns-sink",
-                    topics.dnsDesired()) && owned(cloudflare) == expectedRecords)) {
+            while (true) {
+                if (topologyDone == 0 && caughtUp(admin, app, topics.instanceEvents())) {
+                    topologyDone = System.nanoTime();
+                }
+                if (topologyDone != 0 && caughtUp(admin, app + "-dns-sink", topics.dnsDesired())
+                        && owned(cloudflare) == expectedRecords) {
+                    break;
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(name + ": not caught up within 30 minutes");
                 }
                 Thread.sleep(200);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Phase(name, events, seconds, cloudflare.requestCount() - requests,
-                    cloudflare.writeRequestCount() - writes, cloudflare.changesApplied() - changes);
+            Map<String, Double> used = cpu.secondsSinceStart();
+            return new Phase(name, events, seconds, (topologyDone - start) / 1e9, cloudflare.requestCount() - requests,
+                    cloudflare.writeRequestCount() - writes, cloudflare.changesApplied() - changes,
+                    used.get(ThreadCpu.WHOLE_PROCESS) / seconds, ThreadCpu.table(used, name, seconds, 12));
         }
     }
 
@@ -174,9 +198,4 @@ public final class ReplayBenchmark {
         return n == null ? "" : "\n  num.stream.threads: " + Integer.parseInt(n);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -10,7 +10,6 @@ import dev.elephant.topology.StreamsProperties;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +69,7 @@ public final class RetentionBenchmark {
         List<Row> rows = new ArrayList<>();
         long events;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
-                freePort(), freePort(), Duration.ofSeconds(90))) {
+                Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             String bootstrap = broker.bootstrapServers();
             Topics topics = new Topics("retention-bench.");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -311,11 +310,6 @@ public final class RetentionBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void print(int terminated, int live, int meetings, long events, List<Row> rows) {
         System.out.printf(Locale.ROOT, "%nMemory and restart: %,d terminated instances over %d days of event time, then "

@@ -65,7 +65,7 @@ public final class Route53BurstBenchmark {
         Route53.Limits limits = new Route53.Limits(5, 5, syncDelay, Duration.ofMillis(100));
         List<Row> rows = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
-                IngestBenchmark.freePort(), IngestBenchmark.freePort(), Duration.ofSeconds(90))) {
+                Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             rows.addAll(elephant(broker.bootstrapServers(), n, limits));
             rows.add(oneCallPerEvent(n, limits));
         }

@@ -25,6 +25,7 @@ final class ThreadCpu {
     private final Map<Long, Long> startNanos = new HashMap<>();
     private final long processStart = processCpuNanos();
     private final long gcMillisStart = gcMillis();
+    private final long jitMillisStart = jitMillis();
 
     private ThreadCpu() {
         for (long id : THREADS.getAllThreadIds()) {
@@ -46,6 +47,12 @@ final class ThreadCpu {
                 .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
     }
 
+    /** Time the JIT's compiler threads spent compiling (they are not threads the bean reports). */
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
     /** Seconds of CPU per thread group since the start, largest first, with the process total first. */
     Map<String, Double> secondsSinceStart() {
         Map<String, Double> byGroup = new HashMap<>();
@@ -61,6 +68,7 @@ final class ThreadCpu {
         Map<String, Double> sorted = new LinkedHashMap<>();
         sorted.put(WHOLE_PROCESS, (processCpuNanos() - processStart) / 1e9);
         sorted.put("GC pauses (wall time, not CPU)", (gcMillis() - gcMillisStart) / 1e3);
+        sorted.put("JIT compiling (compiler threads' time)", (jitMillis() - jitMillisStart) / 1e3);
         byGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;

@@ -45,7 +45,7 @@ public final class TopologyBenchmark {
         // rounds, so the ratio compares steady work rather than how much code each side has to compile.
         int warmupEvents = Integer.getInteger("warmup.events", events / 5);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-topology"),
-                freePort(), freePort(), Duration.ofSeconds(90))) {
+                Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             String bootstrap = broker.bootstrapServers();
             Round warmup = warmupEvents > 0 ? Round.run(bootstrap, "warmup.", warmupEvents) : null;
             List<Round> measured = new ArrayList<>();
@@ -245,9 +245,4 @@ public final class TopologyBenchmark {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
