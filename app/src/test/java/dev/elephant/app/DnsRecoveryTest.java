@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.elephant.app.dev.DevStack;
 import dev.elephant.connector.ec2.ProjectFilter;
+import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.InstanceEvent;
 import dev.elephant.events.Json;
@@ -160,6 +161,54 @@ class DnsRecoveryTest {
             assertThat(m.mutationId()).isEqualTo("lost-2");
             assertThat(m.phase()).isEqualTo(DnsMutation.Phase.FAILED);
         });
+    }
+
+    /**
+     * The start's reconciliation reads {@code dns-desired} to its end, so the sink goes on from there: the changes
+     * made while it was stopped are applied once, as each name's latest value, and are not read a second time by the
+     * sink's own consumer (a replay's whole log, otherwise).
+     */
+    @Test
+    void aStartDoesNotReadAgainWhatItsReconciliationRead() throws Exception {
+        stack = start();
+        String a = launch();
+        await().atMost(WITHIN).until(() -> zone().containsKey(a + ".elephant.test"));
+        stack.close();
+
+        String moved = "i-00000000000000011.elephant.test";
+        String created = "i-00000000000000012.elephant.test";
+        int changes = 50;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", SharedKafka.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 1; i <= changes; i++) {
+                producer.send(new ProducerRecord<>(topics.dnsDesired(), moved, Json.toString(new DesiredRecord(
+                        DesiredRecord.SCHEMA_VERSION, moved, "A", "192.0.2." + i, 60, "i-00000000000000011", "evt-" + i))));
+            }
+            producer.send(new ProducerRecord<>(topics.dnsDesired(), created, Json.toString(new DesiredRecord(
+                    DesiredRecord.SCHEMA_VERSION, created, "A", "192.0.2.100", 60, "i-00000000000000012", "evt-c"))));
+        }
+        stack = start();
+
+        await().atMost(WITHIN).until(() -> "192.0.2.50".equals(zone().get(moved)) && zone().containsKey(created));
+        await().atMost(WITHIN).until(() -> TopicReader.committedAtEnd(stack.bootstrapServers(), prefix + "app-dns-sink",
+                topics.dnsDesired()));
+        assertThat(recordsReadBySink())
+                .as("what arrived after the start may be read; the %d changes the reconciliation read are not", changes)
+                .isLessThan(changes);
+        assertThat(audit()).filteredOn(m -> moved.equals(m.name()) && m.content() != null)
+                .extracting(DnsMutation::content).containsOnly("192.0.2.50");
+    }
+
+    /** Records the sink's own consumer (it reads dns-desired only) has read since it started, from its client metrics. */
+    private double recordsReadBySink() throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                stack.opsUrl().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_consumed_total{")
+                        && l.contains("client_id=\"elephant-dns-sink\"") && !l.contains("topic="))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

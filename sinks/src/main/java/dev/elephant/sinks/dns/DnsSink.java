@@ -45,8 +45,6 @@ public final class DnsSink extends ConsumerLoop {
     private final ZoneReconciliation zone;
     private final Duration reconcileInterval;
     private final Set<TopicPartition> newlyAssigned = new LinkedHashSet<>();
-    /** Per name, the offset of its latest value in the last reconciliation's snapshot: older ones are superseded. */
-    private final Map<String, Long> reconciledUpTo = new HashMap<>();
     private Instant lastReconciliation;
     private volatile boolean caughtUp;
     /** When the sink last had nothing left to apply. */
@@ -108,6 +106,8 @@ public final class DnsSink extends ConsumerLoop {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 newlyAssigned.addAll(partitions);
+                // Nothing of them is read before their reconciliation, which reads them whole and hands over.
+                consumer.pause(partitions);
             }
 
             @Override
@@ -147,17 +147,18 @@ public final class DnsSink extends ConsumerLoop {
     @Override
     protected boolean pollOnce() {
         List<ConsumerRecord<String, byte[]>> records = gather();
-        if (!untilDone("confirming changes in sync", reconciler::confirmSynced) || !reconcileZoneWhenDue()) {
+        if (!untilDone("confirming changes in sync", reconciler::confirmSynced)) {
             return false;
         }
-        caughtUp = records.isEmpty();
+        Map<TopicPartition, Long> handedOver = new HashMap<>();
+        if (!reconcileZoneWhenDue(records, handedOver)) {
+            return false;
+        }
+        caughtUp = records.isEmpty() && handedOver.isEmpty();
         lagRecords = records.size() + Math.max(0, remaining());
         // A compacted topic: within a batch only the last value per name matters.
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.offset() < reconciledUpTo.getOrDefault(r.key(), -1L)) {
-                continue; // the reconciliation already made the provider match a later value
-            }
             latest.remove(r.key());
             latest.put(r.key(), r);
         }
@@ -181,7 +182,11 @@ public final class DnsSink extends ConsumerLoop {
         if (!desired.isEmpty() && !untilDone(desired.size() + " name(s)", () -> reconciler.reconcile(desired))) {
             return false; // stopping: offsets stay uncommitted, the batch is replayed next start
         }
-        if (!records.isEmpty()) {
+        if (!handedOver.isEmpty()) {
+            // The consumer goes on after what the reconciliation read; the offsets say so, as a poll's would.
+            handedOver.forEach(consumer::seek);
+            consumer.commitSync();
+        } else if (!records.isEmpty()) {
             consumer.commitSync();
         }
         long left = remaining();
@@ -192,17 +197,50 @@ public final class DnsSink extends ConsumerLoop {
         return true;
     }
 
-    /** @return false when the sink is stopping */
-    private boolean reconcileZoneWhenDue() {
+    /**
+     * Runs the zone's reconciliation when partitions were just assigned or the interval is due. The reconciliation
+     * reads each of its partitions to the end, so what the poll loop had yet to read of them is already in its
+     * snapshot: the records gathered from those partitions are replaced by the snapshot's latest record of every
+     * name at or after where the loop stood, applied as one batch, and the loop goes on from the snapshot's end
+     * ({@code handedOver}) instead of reading the same records a second time (a replay's whole log, otherwise).
+     *
+     * @param records    what this poll gathered; those of the reconciled partitions are replaced as above
+     * @param handedOver filled with where each reconciled partition's consumer goes on from
+     * @return false when the sink is stopping
+     */
+    private boolean reconcileZoneWhenDue(List<ConsumerRecord<String, byte[]>> records,
+                                         Map<TopicPartition, Long> handedOver) {
         boolean due = !clock.instant().isBefore(lastReconciliation.plus(reconcileInterval));
         Set<TopicPartition> partitions = due ? consumer.assignment() : Set.copyOf(newlyAssigned);
         if (partitions.isEmpty()) {
             return true;
         }
         return untilDone("DNS reconciliation of " + partitions, () -> {
+            Map<TopicPartition, Long> from = new HashMap<>();
+            for (TopicPartition p : partitions) {
+                from.put(p, consumer.position(p));
+            }
+            for (ConsumerRecord<String, byte[]> r : records) {
+                from.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+            }
             int total = consumer.partitionsFor(topic).size();
-            ZoneReconciliation.Snapshot desired = zone.run(partitions, total);
-            desired.latest().forEach((name, r) -> reconciledUpTo.put(name, r.offset()));
+            ZoneReconciliation.Snapshot snapshot = zone.run(partitions, total);
+            records.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            List<ConsumerRecord<String, byte[]>> pending = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> r : snapshot.latest().values()) {
+                Long start = from.get(new TopicPartition(r.topic(), r.partition()));
+                if (start != null && r.offset() >= start) {
+                    pending.add(r);
+                }
+            }
+            pending.sort(java.util.Comparator.comparingLong(ConsumerRecord::offset));
+            records.addAll(pending);
+            snapshot.endOffsets().forEach((p, end) -> {
+                if (partitions.contains(p) && end > from.get(p)) {
+                    handedOver.put(p, end);
+                }
+            });
+            consumer.resume(partitions);
             newlyAssigned.clear();
             lastReconciliation = clock.instant();
         });

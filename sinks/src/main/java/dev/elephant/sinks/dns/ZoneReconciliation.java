@@ -100,9 +100,11 @@ public final class ZoneReconciliation implements AutoCloseable {
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
         reconciler.settleUnanswered(); // before the listing, so the outcomes of lost answers come first
         Set<Integer> mine = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-        TopicSnapshot snapshot = TopicSnapshot.read(kafka, partitions, READ_STALL);
+        // Only the latest record per name is kept: a long topic (every change since its last compaction) costs the
+        // names' count in memory, not the records'.
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
-        snapshot.records().forEach(r -> latest.put(r.key(), r));
+        Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, Map.of(), READ_STALL,
+                r -> latest.put(r.key(), r));
 
         List<ProviderRecord> owned;
         try {
@@ -133,7 +135,7 @@ public final class ZoneReconciliation implements AutoCloseable {
         lastRun = clock.instant();
         log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant, {} repaired",
                 partitions.size(), desiredTopic, names.size(), lastRepaired);
-        return new Snapshot(latest, snapshot.endOffsets());
+        return new Snapshot(latest, ends);
     }
 
     /**
