@@ -42,10 +42,12 @@ public final class ReplayBenchmark {
     /**
      * @param topologySeconds from the start until the topology's committed offsets reached the log's end; the rest
      *                        of {@code seconds} is the DNS sink finishing (in a replay it starts only then)
+     * @param middleRate      events/s of the topology from a tenth of the log to nine tenths: without its start
+     *                        (joining the group, the first fetches) and its end (the last partitions alone)
      * @param threads         where the process's CPU went in the phase, as {@link ThreadCpu} table rows
      */
-    private record Phase(String name, long events, double seconds, double topologySeconds, long requests, long writes,
-                         long changes, double coresBusy, String threads) {}
+    private record Phase(String name, long events, double seconds, double topologySeconds, double middleRate,
+                         long requests, long writes, long changes, double coresBusy, String threads) {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -109,15 +111,16 @@ public final class ReplayBenchmark {
                 + "real broker (KRaft, 1 node, 3 partitions, exactly_once_v2, %s), Cloudflare stand-in (paid zone)%n%n",
                 produced, instances, left, "in-process".equals(System.getProperty("broker")) ? "in this JVM"
                         : "in a JVM of its own");
-        System.out.printf(Locale.ROOT, "| %-36s | %9s | %9s | %10s | %17s | %14s | %16s | %15s | %10s |%n", "phase",
-                "events", "seconds", "events/s", "provider requests", "write requests", "records changed",
-                "topology done s", "cores busy");
+        System.out.printf(Locale.ROOT, "| %-36s | %9s | %9s | %10s | %17s | %14s | %16s | %15s | %21s | %10s |%n",
+                "phase", "events", "seconds", "events/s", "provider requests", "write requests", "records changed",
+                "topology done s", "topology 10-90 % ev/s", "cores busy");
         System.out.println("|--------------------------------------|-----------|-----------|------------|-------------------|"
-                + "----------------|------------------|-----------------|------------|");
+                + "----------------|------------------|-----------------|-----------------------|------------|");
         for (Phase p : phases) {
-            System.out.printf(Locale.ROOT, "| %-36s | %9d | %9.1f | %10.0f | %17d | %14d | %16d | %15.1f | %10.2f |%n",
+            System.out.printf(Locale.ROOT,
+                    "| %-36s | %9d | %9.1f | %10.0f | %17d | %14d | %16d | %15.1f | %21.0f | %10.2f |%n",
                     p.name(), p.events(), p.seconds(), p.events() / p.seconds(), p.requests(), p.writes(), p.changes(),
-                    p.topologySeconds(), p.coresBusy());
+                    p.topologySeconds(), p.middleRate(), p.coresBusy());
         }
         System.out.printf(Locale.ROOT, "%nWhere the CPU went (the broker, the stand-ins and Elephant share this JVM)%n%n");
         System.out.println(ThreadCpu.header());
@@ -135,14 +138,30 @@ public final class ReplayBenchmark {
         ThreadCpu cpu = ThreadCpu.start();
         long start = System.nanoTime();
         long topologyDone = 0;
+        long tenthAt = 0;
+        long tenthEvents = 0;
+        long ninthAt = 0;
+        long ninthEvents = 0;
         try (Elephant elephant = Elephant.start(settings, replay);
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Topics topics = settings.topics().names();
             String app = settings.applicationId();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (true) {
-                if (topologyDone == 0 && caughtUp(admin, app, topics.instanceEvents())) {
-                    topologyDone = System.nanoTime();
+                if (topologyDone == 0) {
+                    long read = committedSum(admin, app, topics.instanceEvents());
+                    long now = System.nanoTime();
+                    if (tenthAt == 0 && read >= events / 10) {
+                        tenthAt = now;
+                        tenthEvents = read;
+                    }
+                    if (ninthAt == 0 && read >= events * 9 / 10) {
+                        ninthAt = now;
+                        ninthEvents = read;
+                    }
+                    if (caughtUp(admin, app, topics.instanceEvents())) {
+                        topologyDone = now;
+                    }
                 }
                 if (topologyDone != 0 && caughtUp(admin, app + "-dns-sink", topics.dnsDesired())
                         && owned(cloudflare) == expectedRecords) {
@@ -155,7 +174,8 @@ public final class ReplayBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Double> used = cpu.secondsSinceStart();
-            return new Phase(name, events, seconds, (topologyDone - start) / 1e9, cloudflare.requestCount() - requests,
+            double middle = ninthAt > tenthAt ? (ninthEvents - tenthEvents) / ((ninthAt - tenthAt) / 1e9) : Double.NaN;
+            return new Phase(name, events, seconds, (topologyDone - start) / 1e9, middle, cloudflare.requestCount() - requests,
                     cloudflare.writeRequestCount() - writes, cloudflare.changesApplied() - changes,
                     used.get(ThreadCpu.WHOLE_PROCESS) / seconds, ThreadCpu.table(used, name, seconds, 12));
         }
@@ -164,6 +184,13 @@ public final class ReplayBenchmark {
     private static long owned(CloudflareStandIn cloudflare) {
         return cloudflare.records().stream().filter(r -> r.comment() != null && r.comment().contains("owner=bench"))
                 .count();
+    }
+
+    /** Events of the topic the group has committed past, over all its partitions. */
+    private static long committedSum(Admin admin, String group, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
     }
 
     /** The group's committed offsets are at the end of every partition of the topic. */
