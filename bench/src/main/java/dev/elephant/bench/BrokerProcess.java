@@ -18,46 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #main} from this module's classpath; it stops when its standard input closes, so it never outlives the
  * benchmark.
  */
-final class BrokerProcess implements AutoCloseable {
-
-    /** A benchmark's broker, in a JVM of its own ({@link BrokerProcess}) or in the benchmark's. */
-    interface Broker extends AutoCloseable {
-        String bootstrapServers();
-    }
-
-    /**
-     * The broker a benchmark runs against: in its own JVM unless {@code -Dbroker=in-process} asks for the benchmark's
-     * (how the figures before 2026-12-02 were taken).
-     */
-    static Broker forBenchmark(Path dataDir) throws IOException, InterruptedException {
-        if ("in-process".equals(System.getProperty("broker"))) {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, Ports.free(), Ports.free(),
-                    Duration.ofSeconds(90));
-            return new Broker() {
-                @Override
-                public String bootstrapServers() {
-                    return broker.bootstrapServers();
-                }
-
-                @Override
-                public void close() {
-                    broker.close();
-                }
-            };
-        }
-        BrokerProcess process = start(dataDir, "2g");
-        return new Broker() {
-            @Override
-            public String bootstrapServers() {
-                return process.bootstrapServers();
-            }
-
-            @Override
-            public void close() throws InterruptedException {
-                process.close();
-            }
-        };
-    }
+final class BrokerProcess implements BenchBroker {
 
     private static final String READY = "broker ready on ";
 
@@ -86,7 +47,8 @@ final class BrokerProcess implements AutoCloseable {
         throw new IOException("the broker's JVM ended before it was ready (exit " + p.exitValue() + ")");
     }
 
-    String bootstrapServers() {
+    @Override
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 

@@ -57,7 +57,7 @@ public final class ReplayBenchmark {
         Path dir = Files.createTempDirectory("elephant-bench-replay");
         List<Phase> phases = new ArrayList<>();
         long produced;
-        try (BrokerProcess.Broker broker = BrokerProcess.forBenchmark(dir.resolve("kafka"));
+        try (BenchBroker broker = BenchBroker.forBenchmark(dir.resolve("kafka"));
              CloudflareStandIn cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0,
                      ZONE, DOMAIN, "cf-bench-replay", null));
              AwsStandIn aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1", null, null,
