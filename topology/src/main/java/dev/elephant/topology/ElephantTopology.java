@@ -32,6 +32,7 @@ import dev.elephant.topology.reaper.IdleInput;
 import dev.elephant.topology.reaper.IdleInstance;
 import dev.elephant.topology.reaper.IdleInstances;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
@@ -67,8 +68,21 @@ public final class ElephantTopology {
     public static final String INSTANCE_STATE_STORE = InstanceStates.STORE;
     public static final String MEETING_STATE_STORE = MeetingStates.STORE;
     public static final String FAILOVER_STATE_STORE = FailoverStates.STORE;
+    /** The name of the repartition that brings the DNS sink's outcomes to the instance table. */
+    private static final String INSTANCE_OUTCOMES = "instance-outcomes";
 
     private ElephantTopology() {}
+
+    /**
+     * Every topic whose records can change {@code dns-desired}: the instance events, the DNS sink's outcomes (and the
+     * repartition that brings them to the instance table, named by Kafka Streams after the application), the
+     * failover names and checks. Meetings, ticks and the reaper write elsewhere. A replay's DNS sink waits for these
+     * alone before it acts on the final desired state.
+     */
+    public static List<String> dnsDesiredSources(Topics topics, String applicationId) {
+        return List.of(topics.instanceEvents(), topics.dnsMutations(),
+                applicationId + "-" + INSTANCE_OUTCOMES + "-repartition", topics.failoverNames(), topics.failoverChecks());
+    }
 
     public static Topology build(TopologyConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
@@ -95,7 +109,7 @@ public final class ElephantTopology {
                         && InstanceIds.isValid(m.instanceId()), Named.as("instance-outcomes-filter"))
                 .selectKey((name, m) -> m.instanceId(), Named.as("instance-outcomes-by-instance"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(DnsMutation.class))
-                        .withName("instance-outcomes"));
+                        .withName(INSTANCE_OUTCOMES));
 
         KStream<String, InstanceChange> changes = InstanceStates.attach(builder, config,
                 byValidity.get("instance-event-valid"), outcomes);

@@ -116,7 +116,7 @@ public final class Elephant implements AutoCloseable {
 
     private static boolean caughtUp(StreamsRuntime streams, Admin admin) {
         try {
-            return streams.isCaughtUp(admin);
+            return streams.isDnsDesiredCaughtUp(admin);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -57,11 +57,14 @@ final class StreamsRuntime implements HealthCheck {
         return streams;
     }
 
-    /** True when the topology runs and its committed offsets reach the end of every input. */
-    boolean isCaughtUp(Admin admin) throws Exception {
+    /**
+     * True when the topology runs and the parts of it that write {@code dns-desired} have processed everything: their
+     * committed offsets reach the end of every topic that feeds them ({@link ElephantTopology#dnsDesiredSources}).
+     * A backlog of meetings or of the reaper does not hold a replay's DNS sink back.
+     */
+    boolean isDnsDesiredCaughtUp(Admin admin) throws Exception {
         return streams.state() == KafkaStreams.State.RUNNING && TopologyLag.isCaughtUp(admin, settings.applicationId(),
-                List.of(settings.topics().names().instanceEvents(), settings.topics().names().meetingEvents(),
-                        settings.topics().names().dnsMutations()));
+                ElephantTopology.dnsDesiredSources(settings.topics().names(), settings.applicationId()));
     }
 
     Admin admin() {

@@ -3,6 +3,7 @@ package dev.elephant.app.runtime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,18 +12,25 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Whether the topology has processed everything in its input and internal topics. */
+/** Whether the topology has processed everything in some of the topics it reads. */
 final class TopologyLag {
 
     private TopologyLag() {}
 
-    static boolean isCaughtUp(Admin admin, String applicationId, List<String> inputs)
+    /**
+     * @param topics the topics that count (inputs and internal ones alike); a partition the group has no committed
+     *               offset for counts from its start, one with nothing in it never holds back
+     */
+    static boolean isCaughtUp(Admin admin, String applicationId, List<String> topics)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        committed.keySet().forEach(tp -> ends.put(tp, OffsetSpec.latest()));
-        for (var e : admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS).entrySet()) {
+        committed.keySet().stream().filter(tp -> topics.contains(tp.topic()))
+                .forEach(tp -> ends.put(tp, OffsetSpec.latest()));
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<String> present = topics.stream().filter(existing::contains).toList();
+        for (var e : admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS).entrySet()) {
             e.getValue().partitions().forEach(p -> ends.put(new TopicPartition(e.getKey(), p.partition()),
                     OffsetSpec.latest()));
         }
