@@ -20,13 +20,22 @@ public final class SharedKafka {
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
+            Path dir;
             try {
-                Path dir = Files.createTempDirectory("elephant-test-kafka");
+                dir = Files.createTempDirectory("elephant-test-kafka");
                 broker = EmbeddedKafkaBroker.start(dir, FreePort.find(), FreePort.find(), Duration.ofSeconds(90));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "shared-kafka-stop"));
+            // The broker's logs go with it: a suite's run leaves tens of megabytes, and runs add up.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.close();
+                try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+                    tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException | UncheckedIOException e) {
+                    System.err.println("could not delete " + dir + ": " + e);
+                }
+            }, "shared-kafka-stop"));
         }
         return broker.bootstrapServers();
     }

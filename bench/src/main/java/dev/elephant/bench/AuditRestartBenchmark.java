@@ -17,7 +17,6 @@ import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +52,7 @@ public final class AuditRestartBenchmark {
         Topics topics = new Topics("audit-bench.");
         List<Row> rows = new ArrayList<>();
         long writeMillis;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScratchDirs.create("elephant-bench"),
                 Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
             try (Admin admin = Admin.create(kafka)) {

@@ -5,7 +5,6 @@ import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.topology.common.TopologyConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 
 /**
@@ -19,7 +18,7 @@ final class BenchStack {
 
     /** @param name names the data directory ({@code elephant-bench-NAME…}) */
     static DevStack.Options options(String name, String ingestKey) throws IOException {
-        return new DevStack.Options(Files.createTempDirectory("elephant-bench-" + name), null, "127.0.0.1",
+        return new DevStack.Options(ScratchDirs.create("elephant-bench-" + name), null, "127.0.0.1",
                 Ports.free(), Ports.free(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
                 Secret.of(ingestKey), null, null, ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 "bench", "elephant.", "elephant-bench", 3, Duration.ofSeconds(1), Duration.ofHours(1),

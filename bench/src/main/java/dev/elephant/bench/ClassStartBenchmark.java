@@ -107,7 +107,7 @@ public final class ClassStartBenchmark {
     }
 
     private static Phase seed(int meetings, Duration spread, Duration cap) throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("elephant-bench-seed");
+        java.nio.file.Path dir = ScratchDirs.create("elephant-bench-seed");
         String token = java.util.UUID.randomUUID().toString();
         try (CloudflareStandIn cloudflare = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0,
                 0, DevStack.zoneIdFor("elephant.test"), "elephant.test", token, dir.resolve("zone.json")));

@@ -17,7 +17,6 @@ import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ final class ConnectorAlone {
         String cpuTable;
         long calls;
         long throttled;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-alone"),
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScratchDirs.create("elephant-bench-alone"),
                 Ports.free(), Ports.free(), Duration.ofSeconds(90));
              AwsStandIn aws = AwsStandIn.start(new AwsStandIn.Settings("127.0.0.1", 0, "us-east-1", null, null,
                      "X-Elephant-Key", KEY, Duration.ofMillis(300), null))) {

@@ -14,7 +14,6 @@ import dev.elephant.standins.cloudflare.CloudflareStandIn;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ public final class DnsBurstBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         List<Row> rows = new ArrayList<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScratchDirs.create("elephant-bench"),
                 Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             for (int batch : new int[] {200, 3500}) {
                 rows.addAll(elephant(broker.bootstrapServers(), n, batch));

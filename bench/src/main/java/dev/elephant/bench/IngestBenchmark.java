@@ -5,7 +5,6 @@ import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.Secret;
 import dev.elephant.topology.common.TopologyConfig;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +60,7 @@ public final class IngestBenchmark {
         List<Row> rows = new ArrayList<>();
         String cpuTable;
         long describeCalls;
-        try (DevStack stack = DevStack.start(new DevStack.Options(Files.createTempDirectory("elephant-bench-ingest"),
+        try (DevStack stack = DevStack.start(new DevStack.Options(ScratchDirs.create("elephant-bench-ingest"),
                 null, "127.0.0.1", Ports.free(), Ports.free(), 0, 0, 0, 0, "elephant.test", "X-Elephant-Key",
                 Secret.of(KEY), null, null, ProjectFilter.defaults(), TopologyConfig.DEFAULT_LINK_TEMPLATE, "bench",
                 "elephant.", "elephant-bench", 3, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofHours(1),

@@ -54,7 +54,7 @@ public final class ReplayBenchmark {
         int left = Math.min(LEFT_RUNNING, Math.max(1, events / Ec2Lifecycles.LIFECYCLE.length / 10));
         // every instance has 8 events, except those left running, which stop after their second "running"
         int instances = (events + 2 * left) / Ec2Lifecycles.LIFECYCLE.length;
-        Path dir = Files.createTempDirectory("elephant-bench-replay");
+        Path dir = ScratchDirs.create("elephant-bench-replay");
         List<Phase> phases = new ArrayList<>();
         long produced;
         try (BenchBroker broker = BenchBroker.forBenchmark(dir.resolve("kafka"));

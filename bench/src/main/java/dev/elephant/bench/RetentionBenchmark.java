@@ -68,7 +68,7 @@ public final class RetentionBenchmark {
         }
         List<Row> rows = new ArrayList<>();
         long events;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScratchDirs.create("elephant-bench"),
                 Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             String bootstrap = broker.bootstrapServers();
             Topics topics = new Topics("retention-bench.");
@@ -149,7 +149,7 @@ public final class RetentionBenchmark {
         TopologyConfig config = new TopologyConfig(topics, "elephant.test", TopologyConfig.DEFAULT_LINK_TEMPLATE,
                 TopologyConfig.AddressKind.PUBLIC, "MeetingId", "Role", 60, TopologyConfig.DEFAULT_MEETING_RETENTION,
                 retention);
-        Path state = Files.createTempDirectory("elephant-bench-state");
+        Path state = ScratchDirs.create("elephant-bench-state");
         KafkaStreams first = start(bootstrap, topics, config, applicationId, state);
         try {
             awaitCaughtUp(bootstrap, topics, applicationId, events);
@@ -164,7 +164,7 @@ public final class RetentionBenchmark {
         long newRecordMillis;
         // A fresh state directory: every store is restored from its changelog. An instance starts running as the
         // restart begins; its record is what "applying a new record" waits for.
-        Path fresh = Files.createTempDirectory("elephant-bench-state");
+        Path fresh = ScratchDirs.create("elephant-bench-state");
         String newcomer = String.format(Locale.ROOT, "i-%017x", 0x2000000000L + retention.toDays());
         try (KafkaConsumer<String, byte[]> desired = desiredFromNow(bootstrap, topics);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),

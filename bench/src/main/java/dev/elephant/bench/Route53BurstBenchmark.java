@@ -17,7 +17,6 @@ import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ public final class Route53BurstBenchmark {
         Duration syncDelay = args.length > 1 ? Duration.parse(args[1]) : Duration.ofSeconds(2);
         Route53.Limits limits = new Route53.Limits(5, 5, syncDelay, Duration.ofMillis(100));
         List<Row> rows = new ArrayList<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench"),
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScratchDirs.create("elephant-bench"),
                 Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             rows.addAll(elephant(broker.bootstrapServers(), n, limits));
             rows.add(oneCallPerEvent(n, limits));

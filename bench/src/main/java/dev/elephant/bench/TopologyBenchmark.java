@@ -5,7 +5,6 @@ import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import dev.elephant.topology.ElephantTopology;
 import dev.elephant.topology.StreamsProperties;
 import dev.elephant.topology.common.TopologyConfig;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +43,7 @@ public final class TopologyBenchmark {
         // A first, smaller round on its own topics lets the JIT compile both sides before the measured
         // rounds, so the ratio compares steady work rather than how much code each side has to compile.
         int warmupEvents = Integer.getInteger("warmup.events", events / 5);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("elephant-bench-topology"),
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(ScratchDirs.create("elephant-bench-topology"),
                 Ports.free(), Ports.free(), Duration.ofSeconds(90))) {
             String bootstrap = broker.bootstrapServers();
             Round warmup = warmupEvents > 0 ? Round.run(bootstrap, "warmup.", warmupEvents) : null;
@@ -196,7 +195,7 @@ public final class TopologyBenchmark {
         String applicationId = prefix.replace('.', '-') + "topology";
         // As Elephant runs it; -D settings only to measure alternatives.
         Properties p = StreamsProperties.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), applicationId,
-                Files.createTempDirectory("elephant-bench-state"), 1, topics.deadLetter());
+                ScratchDirs.create("elephant-bench-state"), 1, topics.deadLetter());
         for (String name : List.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 StreamsConfig.producerPrefix("linger.ms"))) {
             if (Integer.getInteger(name) != null) {
