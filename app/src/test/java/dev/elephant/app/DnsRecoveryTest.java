@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.elephant.app.dev.DevStack;
+import dev.elephant.app.runtime.TopologyLag;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.events.DesiredRecord;
 import dev.elephant.events.DnsMutation;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -191,8 +193,10 @@ class DnsRecoveryTest {
         stack = start();
 
         await().atMost(WITHIN).until(() -> "192.0.2.50".equals(zone().get(moved)) && zone().containsKey(created));
-        await().atMost(WITHIN).until(() -> TopicReader.committedAtEnd(stack.bootstrapServers(), prefix + "app-dns-sink",
-                topics.dnsDesired()));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            await().atMost(WITHIN).until(() -> TopologyLag.isCaughtUp(admin, prefix + "app-dns-sink",
+                    List.of(topics.dnsDesired())));
+        }
         assertThat(recordsReadBySink())
                 .as("what arrived after the start may be read; the %d changes the reconciliation read are not", changes)
                 .isLessThan(changes);

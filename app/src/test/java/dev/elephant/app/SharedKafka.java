@@ -1,6 +1,7 @@
 package dev.elephant.app;
 
 import dev.elephant.app.dev.FreePort;
+import dev.elephant.app.runtime.Directories;
 import dev.elephant.standins.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,9 @@ public final class SharedKafka {
             // The broker's logs go with it: a suite's run leaves tens of megabytes, and runs add up.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();
-                try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
-                    tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException | UncheckedIOException e) {
+                try {
+                    Directories.deleteRecursively(dir);
+                } catch (IOException e) {
                     System.err.println("could not delete " + dir + ": " + e);
                 }
             }, "shared-kafka-stop"));

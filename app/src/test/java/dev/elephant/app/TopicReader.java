@@ -67,20 +67,4 @@ final class TopicReader {
         }
     }
 
-    /** Whether the group's committed offsets are at the end of every partition of the topic that holds records. */
-    static boolean committedAtEnd(String bootstrap, String group, String topic) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-            partitions.forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get();
-            return partitions.stream().allMatch(p -> ends.get(p).offset() == 0
-                    || committed.get(p) != null && committed.get(p).offset() >= ends.get(p).offset());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the offsets of " + group, e);
-        }
-    }
 }

@@ -4,6 +4,7 @@ import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.replay.ReplayReset;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.app.runtime.TopologyLag;
 import dev.elephant.events.Topics;
 import dev.elephant.standins.aws.AwsStandIn;
 import dev.elephant.standins.cloudflare.CloudflareStandIn;
@@ -17,10 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Replay with the provider attached: a log of EC2 lifecycles (most instances run, stop, start and
@@ -159,11 +157,11 @@ public final class ReplayBenchmark {
                         ninthAt = now;
                         ninthEvents = read;
                     }
-                    if (caughtUp(admin, app, topics.instanceEvents())) {
+                    if (TopologyLag.isCaughtUp(admin, app, List.of(topics.instanceEvents()))) {
                         topologyDone = now;
                     }
                 }
-                if (topologyDone != 0 && caughtUp(admin, app + "-dns-sink", topics.dnsDesired())
+                if (topologyDone != 0 && TopologyLag.isCaughtUp(admin, app + "-dns-sink", List.of(topics.dnsDesired()))
                         && owned(cloudflare) == expectedRecords) {
                     break;
                 }
@@ -191,22 +189,6 @@ public final class ReplayBenchmark {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
                 .entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
-    }
-
-    /** The group's committed offsets are at the end of every partition of the topic. */
-    private static boolean caughtUp(Admin admin, String group, String topic) throws Exception {
-        var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                .all().get(30, TimeUnit.SECONDS);
-        for (TopicPartition tp : partitions) {
-            var c = committed.get(tp);
-            if (ends.get(tp).offset() > 0 && (c == null || c.offset() < ends.get(tp).offset())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void awaitReady(Elephant elephant) throws InterruptedException {

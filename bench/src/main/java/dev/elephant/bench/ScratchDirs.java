@@ -1,13 +1,12 @@
 package dev.elephant.bench;
 
+import dev.elephant.app.runtime.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Temporary directories for a benchmark's broker logs and state, deleted when the JVM ends (normally or on Ctrl-C): a
@@ -36,9 +35,9 @@ final class ScratchDirs {
 
     private static synchronized void deleteAll() {
         for (Path dir : CREATED) {
-            try (Stream<Path> tree = Files.walk(dir)) {
-                tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
+            try {
+                Directories.deleteRecursively(dir);
+            } catch (IOException e) {
                 System.err.println("could not delete " + dir + ": " + e);
             }
         }

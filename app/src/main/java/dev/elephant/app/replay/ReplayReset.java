@@ -1,19 +1,16 @@
 package dev.elephant.app.replay;
 
+import dev.elephant.app.runtime.Directories;
 import dev.elephant.app.runtime.ElephantSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
@@ -66,7 +63,7 @@ public final class ReplayReset {
             if (!internal.isEmpty()) {
                 admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
             }
-            deleteRecursively(state);
+            Directories.deleteRecursively(state);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("cannot reset " + app + " on " + settings.kafka().bootstrapServers() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
@@ -95,18 +92,6 @@ public final class ReplayReset {
         if (group != null && group.groupState() != GroupState.EMPTY && group.groupState() != GroupState.DEAD) {
             throw new IOException("consumer group " + app + " is " + group.groupState()
                     + "; stop every Elephant instance first");
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -12,8 +12,10 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Whether the topology has processed everything in some of the topics it reads. */
-final class TopologyLag {
+/**
+ * Whether a consumer group (the topology's, the DNS sink's) has processed everything in some of the topics it reads.
+ */
+public final class TopologyLag {
 
     private TopologyLag() {}
 
@@ -21,7 +23,7 @@ final class TopologyLag {
      * @param topics the topics that count (inputs and internal ones alike); a partition the group has no committed
      *               offset for counts from its start, one with nothing in it never holds back
      */
-    static boolean isCaughtUp(Admin admin, String applicationId, List<String> topics)
+    public static boolean isCaughtUp(Admin admin, String applicationId, List<String> topics)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);

@@ -182,11 +182,9 @@ public final class DnsSink extends ConsumerLoop {
         if (!desired.isEmpty() && !untilDone(desired.size() + " name(s)", () -> reconciler.reconcile(desired))) {
             return false; // stopping: offsets stay uncommitted, the batch is replayed next start
         }
-        if (!handedOver.isEmpty()) {
-            // The consumer goes on after what the reconciliation read; the offsets say so, as a poll's would.
-            handedOver.forEach(consumer::seek);
-            consumer.commitSync();
-        } else if (!records.isEmpty()) {
+        // The consumer goes on after what the reconciliation read; the offsets say so, as a poll's would.
+        handedOver.forEach(consumer::seek);
+        if (!records.isEmpty() || !handedOver.isEmpty()) {
             consumer.commitSync();
         }
         long left = remaining();
