@@ -8,21 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads the materialized tables through Interactive Queries v2: a key query on the one partition that
- * holds the key, answered by this instance when it is that partition's active owner. When another
- * instance owns it, {@link OwnedElsewhere} names that instance's HTTP endpoint ({@code application.server}).
+ * Reads the materialized tables through Kafka Streams' interactive queries: a key on the one partition that holds
+ * it, answered by this instance when it is that partition's active owner. When another instance owns it,
+ * {@link OwnedElsewhere} names that instance's HTTP endpoint ({@code application.server}).
+ *
+ * <p>The stores are read through {@link KafkaStreams#store}, not {@link KafkaStreams#query} (Interactive Queries
+ * v2): a v2 query on a RocksDB store takes the store's position lock and then the store's own lock, while a stream
+ * thread flushing its cache into the store takes them the other way round (KAFKA-19629; still so in Kafka 4.4.0), and
+ * one unlucky query stopped the topology for good and every query after it. A store read here holds one of those
+ * locks at a time, never the position's.
  */
 public final class StateQueries {
 
@@ -62,20 +70,17 @@ public final class StateQueries {
             throw new OwnedElsewhere(where.activeHost(), store + " partition " + where.partition() + " is served by "
                     + where.activeHost().host() + ":" + where.activeHost().port());
         }
-        StateQueryRequest<V> request = StateQueryRequest.inStore(store)
-                .withQuery(KeyQuery.<String, V>withKey(key))
-                .withPartitions(Set.of(where.partition()))
-                .requireActive();
-        StateQueryResult<V> result = streams.query(request);
-        QueryResult<V> answer = result.getPartitionResults().get(where.partition());
-        if (answer == null) {
-            throw new StoreUnavailable(store + " partition " + where.partition() + " gave no answer");
+        try {
+            return this.<V>partition(store, where.partition()).get(key);
+        } catch (InvalidStateStoreException e) {
+            throw new StoreUnavailable(store + " partition " + where.partition() + ": " + e.getMessage());
         }
-        if (answer.isFailure()) {
-            throw new StoreUnavailable(store + " partition " + where.partition() + ": " + answer.getFailureReason()
-                    + (answer.getFailureMessage() == null ? "" : " (" + answer.getFailureMessage() + ")"));
-        }
-        return answer.getResult();
+    }
+
+    /** The active copy of one partition of {@code store} on this instance; it throws on use when there is none. */
+    private <V> ReadOnlyKeyValueStore<String, V> partition(String store, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
     }
 
     /** Whether this instance is the active owner of the key's partition of instance-state. */
@@ -129,18 +134,11 @@ public final class StateQueries {
     private <V> List<V> localRange(String store, String afterKey, int limit, java.util.function.Predicate<V> which)
             throws StoreUnavailable {
         requireRunning();
-        RangeQuery<String, V> range = afterKey == null ? RangeQuery.withNoBounds() : RangeQuery.withLowerBound(afterKey);
-        StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store).withQuery(range)
-                .requireActive();
-        StateQueryResult<KeyValueIterator<String, V>> result = streams.query(request);
         List<org.apache.kafka.streams.KeyValue<String, V>> page = new ArrayList<>();
-        for (QueryResult<KeyValueIterator<String, V>> partition : result.getPartitionResults().values()) {
-            if (partition.isFailure()) {
-                continue; // held here only as a standby, or moving: its active owner answers for it
-            }
+        for (int p : activePartitions()) {
             int taken = 0;
-            try (KeyValueIterator<String, V> it = partition.getResult()) {
-                // Each partition is in key order; the first `limit` past the cursor of each are enough to merge.
+            // Each partition is in key order; the first `limit` past the cursor of each are enough to merge.
+            try (KeyValueIterator<String, V> it = this.<V>partition(store, p).range(afterKey, null)) {
                 while (it.hasNext() && taken < limit) {
                     var kv = it.next();
                     if (kv.value != null && which.test(kv.value) && (afterKey == null || kv.key.compareTo(afterKey) > 0)) {
@@ -148,6 +146,8 @@ public final class StateQueries {
                         taken++;
                     }
                 }
+            } catch (InvalidStateStoreException e) {
+                // not this store's partition here, or moving: its active owner answers for it
             }
         }
         page.sort(java.util.Comparator.comparing(kv -> kv.key));
@@ -156,6 +156,20 @@ public final class StateQueries {
             out.add(page.get(i).value);
         }
         return out;
+    }
+
+    /**
+     * The partitions of this instance's active tasks, of every part of the topology: those of a store's part are
+     * among them (the topics of every part have the same partition count); the others answer that they are not here.
+     */
+    private Set<Integer> activePartitions() {
+        Set<Integer> partitions = new TreeSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                partitions.add(task.taskId().partition());
+            }
+        }
+        return partitions;
     }
 
     /** Every instance of the application that holds part of instance-state, this one included. */
