@@ -35,6 +35,9 @@ public final class DnsSink extends ConsumerLoop {
 
     private static final Duration MAX_WAIT_FOR_BUDGET = Duration.ofSeconds(1);
     private static final int MAX_GATHERED = 20_000;
+    /** How long a poll waits for records when there are none. */
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration POLL_SLICE = Duration.ofMillis(50);
 
     // A request every few seconds while the provider fails is far inside the rate budget, and converges
     // soon after it recovers; the budget, not the backoff, is what keeps Elephant under the limit.
@@ -129,7 +132,12 @@ public final class DnsSink extends ConsumerLoop {
      */
     private List<ConsumerRecord<String, byte[]>> gather() {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        // The poll that is given partitions (at start, at a rebalance) pauses them until their reconciliation, so it
+        // would wait out its whole timeout with nothing to fetch: polls are short and stop once partitions arrive.
+        long pollEnds = System.nanoTime() + POLL.toNanos();
+        do {
+            consumer.poll(POLL_SLICE).forEach(records::add);
+        } while (records.isEmpty() && newlyAssigned.isEmpty() && System.nanoTime() < pollEnds);
         Duration wait = records.isEmpty() ? Duration.ZERO : reconciler.untilNextRequest();
         if (wait.compareTo(MAX_WAIT_FOR_BUDGET) <= 0) {
             long until = System.nanoTime() + wait.toNanos();
