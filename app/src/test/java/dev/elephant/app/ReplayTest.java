@@ -8,7 +8,9 @@ import dev.elephant.app.config.RunConfig;
 import dev.elephant.app.replay.ReplayReset;
 import dev.elephant.app.runtime.Elephant;
 import dev.elephant.app.runtime.ElephantSettings;
+import dev.elephant.app.runtime.TopologyLag;
 import dev.elephant.events.Json;
+import dev.elephant.events.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -17,7 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +96,14 @@ class ReplayTest {
 
         await().atMost(WITHIN).until(() -> confirmed(port, kept));
         await().atMost(WITHIN).until(() -> run.elephant.isReady());
+        // The replay is over when the topology has read every instance event and the sink, started only after
+        // that, has read what the topology wrote; before, a table may hold an instance's earlier state.
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+            Topics topics = settings.topics().names();
+            String app = settings.applicationId();
+            await().atMost(WITHIN).until(() -> TopologyLag.isCaughtUp(admin, app, List.of(topics.instanceEvents()))
+                    && TopologyLag.isCaughtUp(admin, app + "-dns-sink", List.of(topics.dnsDesired())));
+        }
         // A query answers 503 while Kafka Streams still moves state after the restart; wait for its answer.
         await().atMost(WITHIN).until(() -> instance(port, stopped) != null);
         assertThat(instance(port, stopped).get("state").asText()).isEqualTo("stopped");
