@@ -197,7 +197,7 @@ public final class TopologyBenchmark {
         Properties p = StreamsProperties.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), applicationId,
                 ScratchDirs.create("elephant-bench-state"), 1, topics.deadLetter());
         for (String name : List.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                StreamsConfig.producerPrefix("linger.ms"))) {
+                StreamsConfig.producerPrefix("linger.ms"), StreamsConfig.producerPrefix("batch.size"))) {
             if (Integer.getInteger(name) != null) {
                 p.put(name, Integer.getInteger(name));
             }

@@ -23,6 +23,10 @@ import org.apache.kafka.common.utils.Utils;
  */
 public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> endOffsets) {
 
+    private static final int SCAN_POLL_RECORDS = 10_000;
+    /** 8 MiB a partition: a scan of three partitions buffers 24 MiB at most. */
+    private static final int SCAN_PARTITION_FETCH_BYTES = 8 << 20;
+
     /** Every partition of {@code topic}; a topic that does not exist is an error that names it. */
     public static TopicSnapshot readTopic(Map<String, Object> clientProperties, String topic, Duration timeout)
             throws TimeoutException {
@@ -73,6 +77,10 @@ public record TopicSnapshot(List<ConsumerRecord<String, byte[]>> records, Map<To
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "elephant-dns-sink-snapshot");
+        // A scan reads a log whole (a replay's dns-desired: a million records); fetches of 500 records and 1 MiB per
+        // partition (the consumer's defaults) made it a fifth slower (docs/BENCHMARKS.md, "Replay").
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, SCAN_POLL_RECORDS);
+        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, SCAN_PARTITION_FETCH_BYTES);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.assign(partitions);

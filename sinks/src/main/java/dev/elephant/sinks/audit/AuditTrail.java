@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public class AuditTrail<T> implements AutoCloseable {
 
+    private static final int BATCH_BYTES = 256 << 10;
+
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final String deadLetterTopic;
@@ -64,6 +66,10 @@ public class AuditTrail<T> implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // A start's hand-over audits a whole replay's names at once (125,750 noops): in batches of the producer's
+        // default 16 KiB they took 1.8–2.5 s to be acknowledged, in batches of 256 KiB 0.5–0.6 s. A batch is only
+        // as large as what waits when it leaves, so a single outcome leaves as soon as before.
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.topic = topic;

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consumes {@code dns-desired} on its own thread and reconciles each name with the provider. Provider
@@ -32,6 +34,8 @@ import org.apache.kafka.common.TopicPartition;
  * included, repeats every {@code reconcileInterval}.
  */
 public final class DnsSink extends ConsumerLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(DnsSink.class);
 
     private static final Duration MAX_WAIT_FOR_BUDGET = Duration.ofSeconds(1);
     private static final int MAX_GATHERED = 20_000;
@@ -187,8 +191,13 @@ public final class DnsSink extends ConsumerLoop {
         })) {
             return false;
         }
+        long applying = System.nanoTime();
         if (!desired.isEmpty() && !untilDone(desired.size() + " name(s)", () -> reconciler.reconcile(desired))) {
             return false; // stopping: offsets stay uncommitted, the batch is replayed next start
+        }
+        if (!handedOver.isEmpty()) {
+            log.info("applied {} name(s) at the hand-over from the reconciliation of {} in {} ms", desired.size(),
+                    handedOver.keySet(), (System.nanoTime() - applying) / 1_000_000);
         }
         // The consumer goes on after what the reconciliation read; the offsets say so, as a poll's would.
         handedOver.forEach(consumer::seek);

@@ -103,8 +103,13 @@ public final class ZoneReconciliation implements AutoCloseable {
         // Only the latest record per name is kept: a long topic (every change since its last compaction) costs the
         // names' count in memory, not the records'.
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
-        Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, Map.of(), READ_STALL,
-                r -> latest.put(r.key(), r));
+        long started = System.nanoTime();
+        long[] desiredRead = {0};
+        Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, Map.of(), READ_STALL, r -> {
+            desiredRead[0]++;
+            latest.put(r.key(), r);
+        });
+        long desiredMillis = (System.nanoTime() - started) / 1_000_000;
 
         List<ProviderRecord> owned;
         try {
@@ -114,7 +119,9 @@ public final class ZoneReconciliation implements AutoCloseable {
         } catch (ProviderException e) {
             throw RetryLater.after(e);
         }
+        long settling = System.nanoTime();
         settleOpenIntents(mine, totalPartitions, owned);
+        long settleMillis = (System.nanoTime() - settling) / 1_000_000;
         reconciler.view().replace(name -> mine.contains(TopicSnapshot.partitionOf(name, totalPartitions)), owned);
         Map<String, Desired> names = new TreeMap<>();
         for (ProviderRecord r : owned) {
@@ -133,8 +140,10 @@ public final class ZoneReconciliation implements AutoCloseable {
         reconciler.repair(names.values());
         lastRepaired = audit.driftRepaired() - repairedBefore;
         lastRun = clock.instant();
-        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant, {} repaired",
-                partitions.size(), desiredTopic, names.size(), lastRepaired);
+        log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant, {} repaired; "
+                        + "{} desired record(s) read in {} ms, open intents settled in {} ms, {} ms in all",
+                partitions.size(), desiredTopic, names.size(), lastRepaired, desiredRead[0], desiredMillis, settleMillis,
+                (System.nanoTime() - started) / 1_000_000);
         return new Snapshot(latest, ends);
     }
 
