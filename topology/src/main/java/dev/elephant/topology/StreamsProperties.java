@@ -34,6 +34,8 @@ public final class StreamsProperties {
 
     public static Properties of(Map<String, ?> kafka, String applicationId, Path stateDir, int replicationFactor,
                                 String deadLetterTopic) {
+        // Every runner of the topology comes through here, Elephant's and the benchmarks' alike.
+        FormatLocale.pin();
         Properties p = new Properties();
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DEFAULT_STATE_CACHE_BYTES);

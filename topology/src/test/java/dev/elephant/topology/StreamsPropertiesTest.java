@@ -1,0 +1,30 @@
+package dev.elephant.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+
+    @Test
+    void runningTheTopologyPinsTheFormatLocaleToEnUs() {
+        Locale before = Locale.getDefault(Locale.Category.FORMAT);
+        Locale display = Locale.getDefault(Locale.Category.DISPLAY);
+        try {
+            // What a host whose locale is C.UTF-8 gives the JVM: a language without a country.
+            Locale.setDefault(Locale.Category.FORMAT, Locale.forLanguageTag("en"));
+
+            var p = StreamsProperties.of(Map.of(), "app", Path.of("state"), 1, "dead-letter");
+
+            assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+            assertThat(Locale.getDefault(Locale.Category.FORMAT)).isEqualTo(Locale.US);
+            assertThat(Locale.getDefault(Locale.Category.DISPLAY)).isEqualTo(display);
+        } finally {
+            Locale.setDefault(Locale.Category.FORMAT, before);
+        }
+    }
+}
