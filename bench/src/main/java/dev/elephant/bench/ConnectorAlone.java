@@ -1,6 +1,7 @@
 package dev.elephant.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.elephant.app.http.HttpApi;
 import dev.elephant.connector.ec2.CoalescingInstanceLookup;
 import dev.elephant.connector.ec2.ProjectFilter;
 import dev.elephant.connector.ec2.SdkInstanceLookup;
@@ -75,7 +76,7 @@ final class ConnectorAlone {
             http.createContext("/v1/eventbridge", new IngestHandler(IngestAuth.apiKey("X-Elephant-Key", Secret.of(KEY)),
                     ingest::ingest, deadLetters, EventBridgeIngest.SOURCE,
                     new RefusedCallers(Clock.systemUTC(), new SimpleMeterRegistry())));
-            ExecutorService threads = Executors.newFixedThreadPool(64, r -> new Thread(r, "elephant-http")); // as HttpApi
+            ExecutorService threads = Executors.newFixedThreadPool(HttpApi.HANDLER_THREADS, r -> new Thread(r, "elephant-http"));
             http.setExecutor(threads);
             http.start();
             try {

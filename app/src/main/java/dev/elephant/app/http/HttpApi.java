@@ -52,6 +52,16 @@ public final class HttpApi implements AutoCloseable {
     private final HttpServer server;
     private final QueryForwarder.TlsPeers tlsPeers;
     private final String name;
+    /**
+     * An ingest handler holds its thread while it waits for its EC2 lookup and Kafka's acknowledgement. Under EC2's
+     * request rate the lookups come paced, at Elephant's share of 10 calls a second, each answering every request
+     * waiting on it (up to 100 instances), so a request waits about 100 ms: with 64 threads no more than 640 events a
+     * second could be answered, fewer than the 1,000 instances a second the paced calls can look up
+     * (docs/BENCHMARKS.md, "Ingest"). 256 threads leave the paced calls, not the threads, the bound; they are started
+     * only as requests need them.
+     */
+    public static final int HANDLER_THREADS = 256;
+
     private ExecutorService threads;
     /** The query handler of the operations listener; the public listener's {@code join} goes through it too. */
     private QueryHandler query;
@@ -302,9 +312,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void start() {
-        // Ingest handlers wait on an EC2 lookup and a Kafka acknowledgement; concurrency, not CPU, bounds
-        // them below ~60 parallel requests (docs/BENCHMARKS.md).
-        threads = Executors.newFixedThreadPool(64, r -> {
+        threads = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
             Thread t = new Thread(r, "elephant-http-" + name);
             t.setDaemon(true);
             return t;
