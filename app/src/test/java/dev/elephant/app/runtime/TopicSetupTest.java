@@ -58,6 +58,16 @@ class TopicSetupTest {
     }
 
     @Test
+    void latestValueTopicsRollSegmentsSmallEnoughForTheCleanerToCompactAReplaysWrites() {
+        for (String t : topics.compacted()) {
+            assertThat(TopicSetup.creationConfigs(topics, t, (short) 1)).containsEntry("segment.bytes", "16777216");
+        }
+        for (String t : topics.retained()) {
+            assertThat(TopicSetup.creationConfigs(topics, t, (short) 1)).doesNotContainKey("segment.bytes");
+        }
+    }
+
+    @Test
     void aUserManagedTopicOfThreeReplicasThatAcknowledgesWhatOneHoldsIsRefused() {
         assertThat(TopicDurability.problem("elephant.instance-events", 3, 1))
                 .contains("elephant.instance-events has 3 replicas but min.insync.replicas=1")
