@@ -116,6 +116,22 @@ class DnsBatchingTest {
     }
 
     @Test
+    void aDesiredAbsenceTheProviderAlreadyMatchesIsNotAudited() throws Exception {
+        cf = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0, ZONE, "elephant.test",
+                TOKEN, null));
+        DnsReconciler reconciler = reconciler(200, null);
+        // Names of instances that ended long ago: nothing at the provider, nothing wanted. A replay of a long history
+        // hands the sink one such name per instance that ever ran.
+        List<Desired> gone = desired(20).stream().map(d -> new Desired(d.name(), null, d.causeId())).toList();
+        long requests = cf.requestCount();
+
+        reconciler.reconcile(gone);
+
+        assertThat(cf.requestCount()).isEqualTo(requests);
+        assertThat(auditTrail()).as("no instance's record waits on a confirmation of an absence").isEmpty();
+    }
+
+    @Test
     void aRefusedTokenStopsTheBatchInsteadOfSplittingItAndAsksForASlowRetry() throws Exception {
         cf = CloudflareStandIn.start(CloudflareStandIn.Settings.paidPlan("127.0.0.1", 0, 0, ZONE, "elephant.test",
                 "another-token", null));
