@@ -70,6 +70,9 @@ public final class SteadyRateBenchmark {
             // When the benchmark's consumer first saw each stage, by the causing event's id.
             Map<String, Instant> seenEvent = new ConcurrentHashMap<>();
             Map<String, Instant> seenDesired = new ConcurrentHashMap<>();
+            // The same records as written, before their transaction commits: what lies between this and the
+            // committed view is the transactions' time, what lies before it the topology's.
+            Map<String, Instant> writtenDesired = new ConcurrentHashMap<>();
             Map<String, Instant> intentAt = new ConcurrentHashMap<>();
             List<Long> millis = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Long> intentToAnswer = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -78,6 +81,9 @@ public final class SteadyRateBenchmark {
             Thread watcher = new Thread(() -> watch(stack.bootstrapServers(), eventTimes, outcomeTimes, millis, intentToAnswer, events, watching, seenEvent, seenDesired, intentAt));
             watcher.setDaemon(true);
             watcher.start();
+            Thread uncommitted = new Thread(() -> watchWritten(stack.bootstrapServers(), writtenDesired, watching));
+            uncommitted.setDaemon(true);
+            uncommitted.start();
 
             long cfBefore = stack.cloudflare().requestCount();
             Instant start = Instant.now();
@@ -91,6 +97,7 @@ public final class SteadyRateBenchmark {
             }
             watching.set(false);
             watcher.join(5_000);
+            uncommitted.join(5_000);
             List<Long> sorted;
             synchronized (millis) {
                 sorted = new ArrayList<>(millis);
@@ -107,7 +114,8 @@ public final class SteadyRateBenchmark {
             });
             fromArrival.sort(null);
             // Where the time goes, from the event's arrival: each stage as the benchmark's consumer first saw it.
-            for (var stage : List.of(Map.entry("instance-events read", seenEvent), Map.entry("dns-desired read", seenDesired),
+            for (var stage : List.of(Map.entry("instance-events read", seenEvent),
+                    Map.entry("dns-desired written (read_uncommitted)", writtenDesired), Map.entry("dns-desired read", seenDesired),
                     Map.entry("the sink's intent", intentAt), Map.entry("the provider's answer", outcomeTimes))) {
                 List<Long> d = new ArrayList<>();
                 outcomeTimes.keySet().forEach(eventId -> {
@@ -120,6 +128,28 @@ public final class SteadyRateBenchmark {
                 d.sort(null);
                 System.out.printf("  arrival → %s: p50 %s, p99 %s%n", stage.getKey(), ms(d, 0.5), ms(d, 0.99));
             }
+            // The longest waits between the records' writing and their commit, and when they were: stalls that
+            // come together in time have one cause.
+            record Wait(String eventId, Instant written, long toCommitted, long toWritten) {}
+            List<Wait> waits = new ArrayList<>();
+            writtenDesired.forEach((eventId, written) -> {
+                Instant committed = seenDesired.get(eventId);
+                Instant arrived = arrivals.get(eventId);
+                if (committed != null && arrived != null) {
+                    waits.add(new Wait(eventId, written, Duration.between(written, committed).toMillis(),
+                            Duration.between(arrived, written).toMillis()));
+                }
+            });
+            waits.sort(java.util.Comparator.comparingLong((Wait w) -> w.toCommitted() + w.toWritten()).reversed());
+            System.out.println("  the slowest to dns-desired (written at | arrival → written | written → committed):");
+            waits.stream().limit(15).forEach(w -> System.out.printf("    %s | %d ms | %d ms%n", w.written(),
+                    w.toWritten(), w.toCommitted()));
+            List<Wait> toCommitted = waits.stream().sorted(java.util.Comparator.comparingLong(Wait::toCommitted)).toList();
+            List<Wait> toWritten = waits.stream().sorted(java.util.Comparator.comparingLong(Wait::toWritten)).toList();
+            System.out.printf("  written → committed: p50 %d ms, p99 %d ms, max %d ms; arrival → written: p50 %d ms, p99 %d ms, max %d ms%n",
+                    toCommitted.get(toCommitted.size() / 2).toCommitted(), toCommitted.get((int) (toCommitted.size() * 0.99)).toCommitted(),
+                    toCommitted.get(toCommitted.size() - 1).toCommitted(), toWritten.get(toWritten.size() / 2).toWritten(),
+                    toWritten.get((int) (toWritten.size() * 0.99)).toWritten(), toWritten.get(toWritten.size() - 1).toWritten());
             List<Long> sink;
             synchronized (intentToAnswer) {
                 sink = new ArrayList<>(intentToAnswer);
@@ -228,6 +258,27 @@ public final class SteadyRateBenchmark {
                         millis.add(Duration.between(cause, e.getValue()).toMillis());
                         outcomeTimes.put(e.getKey(), e.getValue());
                         it.remove();
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** When each {@code dns-desired} record was first seen uncommitted, by its cause. */
+    private static void watchWritten(String bootstrap, Map<String, Instant> written, AtomicBoolean watching) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-steady-written-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of("elephant.dns-desired"));
+            while (watching.get()) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.value() != null) {
+                        written.putIfAbsent(Json.mapper().readTree(r.value()).path("causeId").asText(), Instant.now());
                     }
                 }
             }
