@@ -4,6 +4,7 @@ import dev.elephant.events.TopicDurability;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -30,6 +31,9 @@ public final class StreamsProperties {
      */
     public static final long DEFAULT_STATE_CACHE_BYTES = 64L << 20;
 
+    /** How long the broker may hold a restore consumer's fetch for records (Kafka's default: 500 ms). */
+    public static final int RESTORE_FETCH_MAX_WAIT_MS = 50;
+
     private StreamsProperties() {}
 
     public static Properties of(Map<String, ?> kafka, String applicationId, Path stateDir, int replicationFactor,
@@ -39,6 +43,11 @@ public final class StreamsProperties {
         Properties p = new Properties();
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DEFAULT_STATE_CACHE_BYTES);
+        // The state updater adds changelogs to its restore consumer a few at a time and sees each done only after a
+        // fetch comes back; a fetch of changelogs with nothing left to read sat at the broker for Kafka's 500 ms. A
+        // start with empty state (a replay) spent 1.6 s restoring nothing; 0.8 s with 50 ms (docs/BENCHMARKS.md,
+        // "Replay"). A restore with records to read gets them at once either way.
+        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_MAX_WAIT_MS);
         p.putAll(kafka);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +27,18 @@ class StreamsPropertiesTest {
         } finally {
             Locale.setDefault(Locale.Category.FORMAT, before);
         }
+    }
+
+    @Test
+    void theRestoreConsumerDoesNotWaitAtTheBrokerForChangelogsWithNothingToRead() {
+        var p = StreamsProperties.of(Map.of(), "app", Path.of("state"), 1, "dead-letter");
+        assertThat(p.get(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)))
+                .isEqualTo(StreamsProperties.RESTORE_FETCH_MAX_WAIT_MS);
+        assertThat(StreamsProperties.RESTORE_FETCH_MAX_WAIT_MS).isLessThan(ConsumerConfig.DEFAULT_FETCH_MAX_WAIT_MS);
+
+        // a deployment's own setting wins
+        var own = StreamsProperties.of(Map.of("restore.consumer.fetch.max.wait.ms", 200), "app", Path.of("state"), 1,
+                "dead-letter");
+        assertThat(own.get("restore.consumer.fetch.max.wait.ms")).isEqualTo(200);
     }
 }
