@@ -140,6 +140,7 @@ public final class ReplayBenchmark {
         long tenthEvents = 0;
         long ninthAt = 0;
         long ninthEvents = 0;
+        long firstAt = 0;
         try (Elephant elephant = Elephant.start(settings, replay);
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Topics topics = settings.topics().names();
@@ -149,6 +150,11 @@ public final class ReplayBenchmark {
                 if (topologyDone == 0) {
                     long read = committedSum(admin, app, topics.instanceEvents());
                     long now = System.nanoTime();
+                    if (firstAt == 0 && read > 0) {
+                        firstAt = now;
+                        System.out.printf(Locale.ROOT, "%s: the topology's first commit after %.1f s%n", name,
+                                (now - start) / 1e9);
+                    }
                     if (tenthAt == 0 && read >= events / 10) {
                         tenthAt = now;
                         tenthEvents = read;
@@ -171,6 +177,8 @@ public final class ReplayBenchmark {
                 Thread.sleep(200);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%s: a tenth read at %.1f s, nine tenths at %.1f s, all at %.1f s, the sink done at %.1f s%n",
+                    name, (tenthAt - start) / 1e9, (ninthAt - start) / 1e9, (topologyDone - start) / 1e9, seconds);
             Map<String, Double> used = cpu.secondsSinceStart();
             double middle = ninthAt > tenthAt ? (ninthEvents - tenthEvents) / ((ninthAt - tenthAt) / 1e9) : Double.NaN;
             return new Phase(name, events, seconds, (topologyDone - start) / 1e9, middle, cloudflare.requestCount() - requests,
