@@ -36,6 +36,8 @@ public final class ReplayBenchmark {
     private static final String ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
     private static final String DOMAIN = "bench.example.com";
     private static final String PREFIX = "replay.";
+    /** {@code -Dpartitions=N}; Elephant's default (topics.partitions) unless given. */
+    private static final int PARTITIONS = Integer.getInteger("partitions", 6);
 
     /**
      * @param topologySeconds from the start until the topology's committed offsets reached the log's end; the rest
@@ -70,7 +72,7 @@ public final class ReplayBenchmark {
                     stateDir: %s
                     topics:
                       prefix: %s
-                      partitions: 3
+                      partitions: %d
                       replicationFactor: 1
                     domain: %s
                     ownerId: bench
@@ -83,7 +85,7 @@ public final class ReplayBenchmark {
                     cloudflare:
                       apiBaseUrl: %s
                       zoneId: %s
-                    """.formatted(broker.bootstrapServers(), streamThreads(), PREFIX, dir.resolve("state"), PREFIX, DOMAIN, Ports.free(),
+                    """.formatted(broker.bootstrapServers(), streamThreads(), PREFIX, dir.resolve("state"), PREFIX, PARTITIONS, DOMAIN, Ports.free(),
                     aws.endpoint(), cloudflare.apiBaseUrl(), ZONE));
             ElephantSettings settings = RunConfig.load(config, Map.of("ELEPHANT_INGEST_KEY", "k-bench-replay",
                     "ELEPHANT_CLOUDFLARE_TOKEN", "cf-bench-replay"), (id, region, endpoint) -> null);
@@ -101,13 +103,17 @@ public final class ReplayBenchmark {
             phases.add(run("first build (elephant run)", settings, broker.bootstrapServers(), cloudflare, produced,
                     left, false));
             StringWriter reset = new StringWriter();
+            long resetStart = System.nanoTime();
             new ReplayReset(settings, new PrintWriter(reset, true)).reset(false);
+            // Not in the replay's seconds below: the reset runs before Elephant starts, as elephant replay does.
+            System.out.printf(Locale.ROOT, "the reset (offsets to the start, internal topics and local state deleted) "
+                    + "took %.1f s%n", (System.nanoTime() - resetStart) / 1e9);
             phases.add(run("replay (elephant replay, then run)", settings, broker.bootstrapServers(), cloudflare,
                     produced, left, true));
         }
         System.out.printf(Locale.ROOT, "%nReplay with the provider attached: %d events (%d instances, %d left running), "
-                + "real broker (KRaft, 1 node, 3 partitions, exactly_once_v2, %s), Cloudflare stand-in (paid zone)%n%n",
-                produced, instances, left, "in-process".equals(System.getProperty("broker")) ? "in this JVM"
+                + "real broker (KRaft, 1 node, %d partitions, exactly_once_v2, %s), Cloudflare stand-in (paid zone)%n%n",
+                produced, instances, left, PARTITIONS, "in-process".equals(System.getProperty("broker")) ? "in this JVM"
                         : "in a JVM of its own");
         System.out.printf(Locale.ROOT, "| %-36s | %9s | %9s | %10s | %17s | %14s | %16s | %15s | %21s | %10s |%n",
                 "phase", "events", "seconds", "events/s", "provider requests", "write requests", "records changed",
@@ -162,6 +168,9 @@ public final class ReplayBenchmark {
                     if (ninthAt == 0 && read >= events * 9 / 10) {
                         ninthAt = now;
                         ninthEvents = read;
+                        // whether the partitions end together (a thread with one partition of three runs out first)
+                        System.out.printf(Locale.ROOT, "%s: at nine tenths, by partition: %s%n", name,
+                                committedByPartition(admin, app, topics.instanceEvents()));
                     }
                     if (TopologyLag.isCaughtUp(admin, app, List.of(topics.instanceEvents()))) {
                         topologyDone = now;
@@ -190,6 +199,18 @@ public final class ReplayBenchmark {
     private static long owned(CloudflareStandIn cloudflare) {
         return cloudflare.records().stream().filter(r -> r.comment() != null && r.comment().contains("owner=bench"))
                 .count();
+    }
+
+    /** Events of the topic the group has committed past, by partition. */
+    private static Map<Integer, Long> committedByPartition(Admin admin, String group, String topic) throws Exception {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((p, o) -> {
+                    if (p.topic().equals(topic) && o != null) {
+                        out.put(p.partition(), o.offset());
+                    }
+                });
+        return out;
     }
 
     /** Events of the topic the group has committed past, over all its partitions. */
