@@ -216,12 +216,7 @@ public final class SteadyRateBenchmark {
                               Map<String, Instant> intentAt) {
         Map<String, Instant> outcomes = new HashMap<>();
         Map<String, Instant> intents = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-steady-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = watcher(bootstrap, "read_committed")) {
             consumer.subscribe(List.of("elephant.instance-events", "elephant.dns-mutations", "elephant.dns-desired"));
             while (watching.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
@@ -268,12 +263,7 @@ public final class SteadyRateBenchmark {
 
     /** When each {@code dns-desired} record was first seen uncommitted, by its cause. */
     private static void watchWritten(String bootstrap, Map<String, Instant> written, AtomicBoolean watching) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-steady-written-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = watcher(bootstrap, "read_uncommitted")) {
             consumer.subscribe(List.of("elephant.dns-desired"));
             while (watching.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
@@ -285,6 +275,15 @@ public final class SteadyRateBenchmark {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A consumer of the benchmark's own, from the topics' beginnings, at the given isolation level. */
+    private static KafkaConsumer<String, String> watcher(String bootstrap, String isolation) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-steady-" + isolation + "-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), new StringDeserializer(), new StringDeserializer());
     }
 
     private static String ms(List<Long> sorted, double q) {
