@@ -171,6 +171,8 @@ public final class ReplayBenchmark {
                         // whether the partitions end together (a thread with one partition of three runs out first)
                         System.out.printf(Locale.ROOT, "%s: at nine tenths, by partition: %s%n", name,
                                 committedByPartition(admin, app, topics.instanceEvents()));
+                        System.out.printf(Locale.ROOT, "%s: the stream threads at nine tenths: %s%n", name,
+                                StreamThreadRatios.now());
                     }
                     if (TopologyLag.isCaughtUp(admin, app, List.of(topics.instanceEvents()))) {
                         topologyDone = now;
