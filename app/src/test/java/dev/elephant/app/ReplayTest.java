@@ -52,6 +52,13 @@ class ReplayTest {
         return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
     }
 
+    private JsonNode streamsStatus(int port) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return Json.mapper().readTree(r.body()).get("streams");
+    }
+
     private boolean confirmed(int port, String id) throws Exception {
         JsonNode n = instance(port, id);
         return n != null && n.get("record").get("status").asText().equals("confirmed");
@@ -93,6 +100,8 @@ class ReplayTest {
 
         new ReplayReset(settings, new PrintWriter(new StringWriter())).reset(false);
         run.elephant = Elephant.start(settings, true);
+        // Until the topology has caught up with the log it commits once a second; then it runs as a live run does.
+        assertThat(streamsStatus(port).get("catchingUp").asBoolean()).isTrue();
 
         await().atMost(WITHIN).until(() -> confirmed(port, kept));
         await().atMost(WITHIN).until(() -> run.elephant.isReady());
@@ -107,6 +116,7 @@ class ReplayTest {
         // A query answers 503 while Kafka Streams still moves state after the restart; wait for its answer.
         await().atMost(WITHIN).until(() -> instance(port, stopped) != null);
         assertThat(instance(port, stopped).get("state").asText()).isEqualTo("stopped");
+        assertThat(streamsStatus(port).get("catchingUp").asBoolean()).as("running live").isFalse();
         assertThat(provider.recordWrites()).as("provider changes during the replay").isEqualTo(changes);
         assertThat(provider.writeRequests()).isEqualTo(writes);
 

@@ -31,6 +31,20 @@ public final class StreamsProperties {
      */
     public static final long DEFAULT_STATE_CACHE_BYTES = 64L << 20;
 
+    /**
+     * How often a running topology commits: with exactly-once, what it writes is seen by readers (the DNS sink, the
+     * meeting-ready subscribers) only once committed, so this bounds the wait from an event to its effect.
+     */
+    public static final int COMMIT_INTERVAL_MS = 100;
+
+    /**
+     * How often a replay commits until it has caught up with the log, when nothing reads what it writes (the DNS sink
+     * waits for the end): each commit stops a stream thread until its transaction is acknowledged, and the broker
+     * writes a marker to every partition the transaction touched. A replay of a million events with this interval
+     * against one with the live one: docs/BENCHMARKS.md, "Replay".
+     */
+    public static final int CATCH_UP_COMMIT_INTERVAL_MS = 1_000;
+
     /** How long the broker may hold a restore consumer's fetch for records (Kafka's default: 500 ms). */
     public static final int RESTORE_FETCH_MAX_WAIT_MS = 50;
 
@@ -58,12 +72,20 @@ public final class StreamsProperties {
             // The changelogs and repartition topics hold acknowledged state too.
             p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), minInSync);
         }
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         // Bad records are dead-lettered and skipped (KIP-1034) instead of stopping the pipeline.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5.0's default
+        return p;
+    }
+
+    /** {@code live}'s properties for a replay catching up with the log: the same but for the commit interval. */
+    public static Properties catchingUp(Properties live) {
+        Properties p = new Properties();
+        p.putAll(live);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, CATCH_UP_COMMIT_INTERVAL_MS);
         return p;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,21 @@ class StreamsPropertiesTest {
         var own = StreamsProperties.of(Map.of("restore.consumer.fetch.max.wait.ms", 200), "app", Path.of("state"), 1,
                 "dead-letter");
         assertThat(own.get("restore.consumer.fetch.max.wait.ms")).isEqualTo(200);
+    }
+
+    @Test
+    void aReplayCatchingUpCommitsLessOftenThanALiveRunAndOtherwiseRunsTheSame() {
+        var live = StreamsProperties.of(Map.of("bootstrap.servers", "kafka:9092"), "app", Path.of("state"), 1,
+                "dead-letter");
+
+        var catchingUp = StreamsProperties.catchingUp(live);
+
+        assertThat(live.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100);
+        assertThat(catchingUp.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(1_000);
+        var rest = new Properties();
+        rest.putAll(catchingUp);
+        rest.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        assertThat(rest).isEqualTo(live);
+        assertThat(live.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).as("live left as it was").isEqualTo(100);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -34,12 +35,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class StateQueries {
 
-    private final KafkaStreams streams;
+    private final Supplier<KafkaStreams> client;
     private final HostInfo self;
 
-    /** @param self this instance's {@code application.server}, as the other instances see it */
-    public StateQueries(KafkaStreams streams, HostInfo self) {
-        this.streams = streams;
+    /**
+     * @param client the Kafka Streams client running now (a replay that has caught up runs on with a new one)
+     * @param self   this instance's {@code application.server}, as the other instances see it
+     */
+    public StateQueries(Supplier<KafkaStreams> client, HostInfo self) {
+        this.client = client;
         this.self = self;
     }
 
@@ -61,7 +65,7 @@ public final class StateQueries {
     }
 
     private <V> V get(String store, String key) throws StoreUnavailable {
-        requireRunning();
+        KafkaStreams streams = running();
         KeyQueryMetadata where = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
         if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new StoreUnavailable(store + " has no owner for the key right now");
@@ -71,22 +75,21 @@ public final class StateQueries {
                     + where.activeHost().host() + ":" + where.activeHost().port());
         }
         try {
-            return this.<V>partition(store, where.partition()).get(key);
+            return StateQueries.<V>partition(streams, store, where.partition()).get(key);
         } catch (InvalidStateStoreException e) {
             throw new StoreUnavailable(store + " partition " + where.partition() + ": " + e.getMessage());
         }
     }
 
     /** The active copy of one partition of {@code store} on this instance; it throws on use when there is none. */
-    private <V> ReadOnlyKeyValueStore<String, V> partition(String store, int partition) {
+    private static <V> ReadOnlyKeyValueStore<String, V> partition(KafkaStreams streams, String store, int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
                 .withPartition(partition));
     }
 
     /** Whether this instance is the active owner of the key's partition of instance-state. */
     public boolean ownsInstance(String id) throws StoreUnavailable {
-        requireRunning();
-        KeyQueryMetadata where = streams.queryMetadataForKey(ElephantTopology.INSTANCE_STATE_STORE, id,
+        KeyQueryMetadata where = running().queryMetadataForKey(ElephantTopology.INSTANCE_STATE_STORE, id,
                 Serdes.String().serializer());
         if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new StoreUnavailable("instance-state has no owner for the key right now");
@@ -133,12 +136,13 @@ public final class StateQueries {
      */
     private <V> List<V> localRange(String store, String afterKey, int limit, java.util.function.Predicate<V> which)
             throws StoreUnavailable {
-        requireRunning();
+        KafkaStreams streams = running();
         List<org.apache.kafka.streams.KeyValue<String, V>> page = new ArrayList<>();
-        for (int p : activePartitions()) {
+        for (int p : activePartitions(streams)) {
             int taken = 0;
             // Each partition is in key order; the first `limit` past the cursor of each are enough to merge.
-            try (KeyValueIterator<String, V> it = this.<V>partition(store, p).range(afterKey, null)) {
+            try (KeyValueIterator<String, V> it = StateQueries.<V>partition(streams, store, p)
+                    .range(afterKey, null)) {
                 while (it.hasNext() && taken < limit) {
                     var kv = it.next();
                     if (kv.value != null && which.test(kv.value) && (afterKey == null || kv.key.compareTo(afterKey) > 0)) {
@@ -162,7 +166,7 @@ public final class StateQueries {
      * The partitions of this instance's active tasks, of every part of the topology: those of a store's part are
      * among them (the topics of every part have the same partition count); the others answer that they are not here.
      */
-    private Set<Integer> activePartitions() {
+    private static Set<Integer> activePartitions(KafkaStreams streams) {
         Set<Integer> partitions = new TreeSet<>();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
@@ -188,15 +192,20 @@ public final class StateQueries {
     }
 
     private List<HostInfo> hostsOf(String store) throws StoreUnavailable {
-        requireRunning();
-        return streams.streamsMetadataForStore(store).stream().map(m -> m.hostInfo()).distinct().toList();
+        return running().streamsMetadataForStore(store).stream().map(m -> m.hostInfo()).distinct().toList();
     }
 
-    /** Queries are answered only while Kafka Streams runs: before, and during a rebalance, the stores move. */
-    private void requireRunning() throws StoreUnavailable {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new StoreUnavailable("Kafka Streams is " + streams.state());
+    /**
+     * The client running now: queries are answered only while Kafka Streams runs (before, and during a rebalance,
+     * the stores move).
+     */
+    private KafkaStreams running() throws StoreUnavailable {
+        KafkaStreams streams = client.get();
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new StoreUnavailable("Kafka Streams is " + state);
         }
+        return streams;
     }
 
     public HostInfo self() {

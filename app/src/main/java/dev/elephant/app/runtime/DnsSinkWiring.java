@@ -84,8 +84,9 @@ final class DnsSinkWiring implements HealthCheck {
      * with exactly-once an input's offsets are committed in the transaction that writes what they caused to the
      * repartition topics. So an input found caught up had everything it caused already written when its offsets
      * were read, and a repartition topic whose committed offset reaches its end, read later, had all that
-     * processed too. Checks come every 100 ms (the topology's commit interval): the wait after the topology ends
-     * is a tenth of a second, not the second two checks half a second apart cost.
+     * processed too. Checks come every 100 ms: the wait after the topology's last commit is a tenth of a second, not
+     * the second two checks half a second apart cost. (A replay's topology commits once a second until this finds it
+     * caught up, and the commit after its last record comes up to that second after it.)
      */
     private static void startOnceCaughtUp(DnsSink sink, BooleanSupplier caughtUp) {
         try {

@@ -78,7 +78,7 @@ public final class Elephant implements AutoCloseable {
                 s.ops().tlsKey()));
         HostInfo self = new HostInfo(advertisedHost(s.ops()), ops.port());
 
-        StreamsRuntime streams = StreamsRuntime.start(s, metrics, closer, self);
+        StreamsRuntime streams = StreamsRuntime.start(s, metrics, closer, self, replay);
         checks.add(streams);
         Admin lagAdmin = replay ? closer.register(streams.admin()) : null;
         // One provider, one request budget, for every writer of DNS records.
@@ -91,7 +91,7 @@ public final class Elephant implements AutoCloseable {
             certificates = CertificatesWiring.start(s, dns, clock, metrics, closer);
             checks.add(certificates);
         }
-        StateQueries queries = new StateQueries(streams.streams(), self);
+        StateQueries queries = new StateQueries(streams::streams, self);
         connector = ConnectorWiring.start(s, clock, metrics, closer, new TableKnownInstances(queries));
         checks.add(connector);
 
@@ -114,12 +114,20 @@ public final class Elephant implements AutoCloseable {
                 s.ops().host(), ops.port(), selfAddress, s.topology().domain(), s.topics().names().prefix());
     }
 
+    /**
+     * A replay has caught up once its desired records have: its DNS sink starts, and the topology goes on as a live
+     * run does ({@link StreamsRuntime#runLive}, begun here and finished on a thread of its own).
+     */
     private static boolean caughtUp(StreamsRuntime streams, Admin admin) {
         try {
-            return streams.isDnsDesiredCaughtUp(admin);
+            if (!streams.isDnsDesiredCaughtUp(admin)) {
+                return false;
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        streams.runLive();
+        return true;
     }
 
     private static void ensureTopics(ElephantSettings s) throws IOException {

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code GET /v1/status} answers and the operations page's health panel shows: the numbers behind health — Kafka
- * Streams' state, the DNS sink's lag and open intents, the last zone reconciliation and what it repaired, the
- * provider's request budget and how often it said to wait — read from the same meters {@code /metrics} serves, so
- * the page and a Prometheus scrape never disagree. Sampled every {@link #EVERY} for the last hour, so the page can
- * draw each as a line over time.
+ * Streams' state and whether a replay still catches up with the log, the DNS sink's lag and open intents, the last
+ * zone reconciliation and what it repaired, the provider's request budget and how often it said to wait — read from
+ * the same meters {@code /metrics} serves, so the page and a Prometheus scrape never disagree. Sampled every
+ * {@link #EVERY} for the last hour, so the page can draw each as a line over time.
  */
 public final class OpsStatus {
 
@@ -74,7 +74,11 @@ public final class OpsStatus {
     public synchronized Map<String, Object> now() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("time", clock.instant().toString());
-        body.put("streams", Map.of("state", streamsState.get()));
+        Map<String, Object> streams = new LinkedHashMap<>();
+        streams.put("state", streamsState.get());
+        // a replay still reading the log through, before it runs live (its DNS sink waits for that)
+        streams.put("catchingUp", gauge(StreamsRuntime.CATCHING_UP) == 1);
+        body.put("streams", streams);
         Map<String, Object> sink = new LinkedHashMap<>();
         sink.put("lag", number(gauge("elephant.dns.sink.lag")));
         sink.put("openIntents", number(gauge("elephant.dns.intents.open")));

@@ -86,7 +86,8 @@ async function refreshStatus() {
       dl.appendChild(el('dt', term));
       dl.appendChild(el('dd', value === null || value === undefined ? 'not known yet' : String(value), bad ? 'bad' : ''));
     };
-    item('Kafka Streams', body.streams.state, body.streams.state !== 'RUNNING');
+    item('Kafka Streams', body.streams.state + (body.streams.catchingUp ? ', a replay catching up with the log' : ''),
+        body.streams.state !== 'RUNNING');
     item('DNS sink: records not yet applied', sink.lag, sink.lag > 0);
     item('DNS sink: writes announced, outcome pending', sink.openIntents, sink.openIntents > 0);
     item('Last zone reconciliation', sink.reconciliationAgeSeconds === null ? null

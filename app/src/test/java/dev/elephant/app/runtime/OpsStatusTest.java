@@ -36,7 +36,7 @@ class OpsStatusTest {
         status.sample();
 
         Map<String, Object> now = status.now();
-        assertThat(now.get("streams")).isEqualTo(Map.of("state", "RUNNING"));
+        assertThat(now.get("streams")).isEqualTo(Map.of("state", "RUNNING", "catchingUp", false));
         @SuppressWarnings("unchecked")
         Map<String, Object> sink = (Map<String, Object>) now.get("dnsSink");
         assertThat(sink.get("lag")).isEqualTo(0L);
