@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * Makes the provider match a set of desired names: plans each against the {@link ProviderView}, sends
  * every change in as few batches as the provider allows, and audits each write. A name whose plan is
  * empty costs no provider call; a desired record gets a {@code noop} on the audit trail, which the topology
- * reads as confirmation (a desired absence, which confirms nothing, gets none). A name the provider surprised (the record already existed, or was already gone) is
- * looked at once and planned again; a name Elephant may not touch is audited as failed and
- * dead-lettered.
+ * reads as confirmation (a desired absence, which confirms nothing, gets none). A name the provider surprised
+ * (the record already existed, or was already gone) is looked at once and planned again; a name Elephant may
+ * not touch is audited as failed and dead-lettered.
  */
 public final class DnsReconciler {
 
