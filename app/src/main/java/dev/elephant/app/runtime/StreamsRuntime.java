@@ -108,12 +108,12 @@ final class StreamsRuntime implements HealthCheck, AutoCloseable {
                 (stopped - start) / 1_000_000, (System.nanoTime() - stopped) / 1_000_000);
     }
 
-    /** The client running now: a replay's changes once it has caught up. */
+    /** The client running now (a replay's is replaced by a live one once it has caught up). */
     KafkaStreams streams() {
         return client.streams();
     }
 
-    /** Whether this runs a replay's catch-up still. */
+    /** Whether a replay still catches up with the log. */
     boolean isCatchingUp() {
         return client.catchingUp();
     }
