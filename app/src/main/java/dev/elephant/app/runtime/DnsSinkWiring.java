@@ -1,5 +1,7 @@
 package dev.elephant.app.runtime;
 
+import dev.elephant.sinks.LatestRecords;
+import dev.elephant.sinks.TopicSnapshot;
 import dev.elephant.sinks.dns.DnsReconciler;
 import dev.elephant.sinks.dns.DnsSink;
 import dev.elephant.sinks.dns.ZoneReconciliation;
@@ -26,6 +28,8 @@ final class DnsSinkWiring implements HealthCheck {
     private static final Duration AUDIT_ACK_TIMEOUT = Duration.ofSeconds(10);
     /** How often a replay asks whether the topology has caught up before it starts the DNS sink. */
     private static final Duration CAUGHT_UP_CHECK = Duration.ofMillis(100);
+    /** How long a replay's start may wait to learn dns-desired's partitions (the topic exists by then). */
+    private static final Duration READ_AHEAD_START = Duration.ofSeconds(30);
 
     private final DnsSink sink;
     private final HealthTrackingProvider provider;
@@ -72,7 +76,11 @@ final class DnsSinkWiring implements HealthCheck {
         if (caughtUp == null) {
             sink.start();
         } else {
-            Thread waiter = new Thread(() -> startOnceCaughtUp(sink, caughtUp), "elephant-replay");
+            // The reconciliation at the sink's start reads dns-desired whole; it is read meanwhile, so that at the end
+            // only what the topology wrote since is left to read.
+            LatestRecords ahead = closer.register(LatestRecords.follow(s.kafka().properties(),
+                    TopicSnapshot.partitionsOf(s.kafka().properties(), topics.dnsDesired(), READ_AHEAD_START)));
+            Thread waiter = new Thread(() -> startOnceCaughtUp(sink, caughtUp, zone, ahead), "elephant-replay");
             waiter.setDaemon(true);
             waiter.start();
         }
@@ -88,11 +96,16 @@ final class DnsSinkWiring implements HealthCheck {
      * the second two checks half a second apart cost. (A replay's topology commits once a second until this finds it
      * caught up, and the commit after its last record comes up to that second after it.)
      */
-    private static void startOnceCaughtUp(DnsSink sink, BooleanSupplier caughtUp) {
+    private static void startOnceCaughtUp(DnsSink sink, BooleanSupplier caughtUp, ZoneReconciliation zone,
+                                          LatestRecords ahead) {
         try {
             do {
                 Thread.sleep(CAUGHT_UP_CHECK.toMillis());
             } while (!caughtUp.getAsBoolean());
+            LatestRecords.Read read = ahead.stop();
+            if (read != null) {
+                zone.startFrom(read);
+            }
             log.info("replay: the topology caught up with the log; starting the DNS sink");
             sink.start();
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.elephant.sinks.dns;
 
 import dev.elephant.events.DnsMutation;
 import dev.elephant.events.Json;
+import dev.elephant.sinks.LatestRecords;
 import dev.elephant.sinks.TopicSnapshot;
 import dev.elephant.sinks.dns.audit.MutationAudit;
 import dev.elephant.sinks.dns.plan.OwnershipMark;
@@ -59,6 +60,7 @@ public final class ZoneReconciliation implements AutoCloseable {
     private final Map<TopicPartition, Long> settledUpTo = new HashMap<>();
     private final SettlementCheckpoint checkpoint;
     private volatile long lastSettlementRead;
+    private volatile LatestRecords.Read readAhead;
 
     /**
      * @param checkpointGroup the consumer group whose offsets keep where settlement got to in {@code dns-mutations}
@@ -96,6 +98,14 @@ public final class ZoneReconciliation implements AutoCloseable {
         return lastRepaired;
     }
 
+    /**
+     * What was read of {@code dns-desired} before the sink started (a replay's DNS sink follows it while the topology
+     * catches up): the next run starts from there instead of from the beginning. Used once.
+     */
+    public void startFrom(LatestRecords.Read read) {
+        readAhead = read;
+    }
+
     Snapshot run(Collection<TopicPartition> partitions, int totalPartitions)
             throws TimeoutException, RetryLater, MutationAudit.AuditUnavailable {
         reconciler.settleUnanswered(); // before the listing, so the outcomes of lost answers come first
@@ -105,7 +115,19 @@ public final class ZoneReconciliation implements AutoCloseable {
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         long started = System.nanoTime();
         long[] desiredRead = {0};
-        Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, Map.of(), READ_STALL, r -> {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        LatestRecords.Read ahead = readAhead;
+        readAhead = null;
+        if (ahead != null && ahead.positions().keySet().containsAll(partitions)) {
+            // What a replay's wait read: only the records since are left to read.
+            ahead.latest().forEach((name, r) -> {
+                if (partitions.contains(new TopicPartition(r.topic(), r.partition()))) {
+                    latest.put(name, r);
+                }
+            });
+            partitions.forEach(p -> from.put(p, ahead.positions().get(p)));
+        }
+        Map<TopicPartition, Long> ends = TopicSnapshot.scan(kafka, partitions, from, READ_STALL, r -> {
             desiredRead[0]++;
             latest.put(r.key(), r);
         });
@@ -141,9 +163,10 @@ public final class ZoneReconciliation implements AutoCloseable {
         lastRepaired = audit.driftRepaired() - repairedBefore;
         lastRun = clock.instant();
         log.info("DNS reconciliation of {} partition(s) of {}: {} name(s) desired or owned by Elephant, {} repaired; "
-                        + "{} desired record(s) read in {} ms, open intents settled in {} ms, {} ms in all",
-                partitions.size(), desiredTopic, names.size(), lastRepaired, desiredRead[0], desiredMillis, settleMillis,
-                (System.nanoTime() - started) / 1_000_000);
+                        + "{} desired record(s) read in {} ms{}, open intents settled in {} ms, {} ms in all",
+                partitions.size(), desiredTopic, names.size(), lastRepaired, desiredRead[0], desiredMillis,
+                from.isEmpty() ? "" : " (" + ahead.recordsRead() + " read before, while the topology caught up)",
+                settleMillis, (System.nanoTime() - started) / 1_000_000);
         return new Snapshot(latest, ends);
     }
 
