@@ -39,7 +39,6 @@ public final class LatestRecords implements AutoCloseable {
     private volatile boolean stopping;
     private volatile RuntimeException failure;
     private volatile long recordsRead;
-    private Read read;
 
     private LatestRecords(Map<String, Object> clientProperties, Collection<TopicPartition> partitions) {
         Map<String, Object> props = TopicSnapshot.scanProperties(clientProperties);
@@ -87,12 +86,10 @@ public final class LatestRecords implements AutoCloseable {
      * topic whole, as it would have without this). Only the first call hands anything over.
      */
     public synchronized Read stop() throws InterruptedException {
-        if (read != null || stopping) {
+        if (stopping) {
             return null;
         }
-        stopping = true;
-        consumer.wakeup();
-        thread.join();
+        halt(0);
         try {
             if (failure != null) {
                 return null;
@@ -101,8 +98,7 @@ public final class LatestRecords implements AutoCloseable {
             for (TopicPartition p : partitions) {
                 positions.put(p, position(p));
             }
-            read = new Read(latest, positions, recordsRead);
-            return read;
+            return new Read(latest, positions, recordsRead);
         } catch (RuntimeException e) {
             log.warn("following {}: where it stopped is not known ({}); it is read whole", partitions, e.toString());
             return null;
@@ -120,18 +116,24 @@ public final class LatestRecords implements AutoCloseable {
         }
     }
 
+    /** Ends the following thread, which leaves the consumer to the caller ({@code waitMillis} 0: however long). */
+    private void halt(long waitMillis) throws InterruptedException {
+        stopping = true;
+        consumer.wakeup();
+        thread.join(waitMillis);
+    }
+
     @Override
     public synchronized void close() {
         if (stopping) {
             return;
         }
-        stopping = true;
-        consumer.wakeup();
         try {
-            thread.join(Duration.ofSeconds(10).toMillis());
+            halt(Duration.ofSeconds(10).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            consumer.close(Duration.ZERO);
         }
-        consumer.close(Duration.ZERO);
     }
 }

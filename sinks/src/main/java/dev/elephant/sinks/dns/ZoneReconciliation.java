@@ -121,7 +121,7 @@ public final class ZoneReconciliation implements AutoCloseable {
         if (ahead != null && ahead.positions().keySet().containsAll(partitions)) {
             // What a replay's wait read: only the records since are left to read.
             ahead.latest().forEach((name, r) -> {
-                if (partitions.contains(new TopicPartition(r.topic(), r.partition()))) {
+                if (mine.contains(r.partition())) {
                     latest.put(name, r);
                 }
             });
