@@ -60,6 +60,7 @@ public final class ZoneReconciliation implements AutoCloseable {
     private final Map<TopicPartition, Long> settledUpTo = new HashMap<>();
     private final SettlementCheckpoint checkpoint;
     private volatile long lastSettlementRead;
+    private volatile long settlementRead;
     private volatile LatestRecords.Read readAhead;
 
     /**
@@ -220,6 +221,7 @@ public final class ZoneReconciliation implements AutoCloseable {
             }
         });
         lastSettlementRead = read[0];
+        settlementRead += read[0]; // only the sink's thread writes it
         if (!unknown.isEmpty()) {
             log.info("settlement of {}: {} audit record(s) read ({} partition(s) from the checkpoint, {} from the "
                     + "beginning)", unknown, read[0], fromCheckpoint.size(), unknown.size() - fromCheckpoint.size());
@@ -248,6 +250,14 @@ public final class ZoneReconciliation implements AutoCloseable {
     /** How many audit records the last settlement read: what a start or a rebalance costs. */
     public long lastSettlementRead() {
         return lastSettlementRead;
+    }
+
+    /**
+     * How many audit records every settlement so far read together. Unlike {@link #lastSettlementRead} a later
+     * settlement (a rebalance giving the partitions back, a retry) does not replace what an earlier one read.
+     */
+    public long settlementRead() {
+        return settlementRead;
     }
 
     /** Partitions the sink gave up: when they come back, their intents are read from the beginning again. */
