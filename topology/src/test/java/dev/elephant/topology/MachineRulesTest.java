@@ -270,6 +270,23 @@ class MachineRulesTest {
     }
 
     @Test
+    void underTheReapLimitTheInstancesDueLongestAreReapedFirst() {
+        f.close();
+        f = new TopologyFixture(TopologyConfig.defaults(DOMAIN).withMachines(POLICY.withReapMaxPerTick(2)));
+        // The later an instance started, the earlier its id sorts: the order of ids is not the order of reaping.
+        for (int i = 0; i < 4; i++) {
+            f.send("i-000000000000000" + i + "0", "running", T0.minusSeconds(60L * (i + 1)), "203.0.113." + i,
+                    tags("Project", "Elephant"));
+        }
+        f.tick(T0.plus(POLICY.reapAfter()));
+        assertThat(commands()).flatExtracting(MachineCommand::instanceIds)
+                .containsExactlyInAnyOrder("i-00000000000000030", "i-00000000000000020");
+        f.tick(T0.plus(POLICY.reapAfter()).plusSeconds(5));
+        assertThat(commands()).flatExtracting(MachineCommand::instanceIds)
+                .containsExactlyInAnyOrder("i-00000000000000010", "i-00000000000000000");
+    }
+
+    @Test
     void theSameLogDecidesTheSameCommandsWithTheSameIds() {
         Consumer<TopologyFixture> history = fx -> {
             fx.schedule("m-1", List.of("teacher", "student"), STARTS, ENDS, LAUNCH, T0);

@@ -84,6 +84,75 @@ final class MeetingMachines {
         return reap(askAgainForTerminations(launchDue(s, now, out), now, out), now, reapsLeft, out);
     }
 
+    /**
+     * The earliest time a tick may decide something for this meeting, null when none will until an input changes
+     * it: before this time {@link #onTick} returns the meeting unchanged and commands nothing. Each part mirrors a
+     * step of {@code onTick}: a seat's launch or its next attempt, a termination to ask again, an instance to reap.
+     *
+     * @param notBefore the time of a tick that just looked at the meeting, or null: a launch whose window closed by
+     *                  then (the meeting's end passed without its "ended") is not due at any later tick
+     */
+    Instant nextDue(MeetingState s, Instant notBefore) {
+        Instant due = null;
+        if (s.lifecycle() == MeetingStatus.SCHEDULED && s.launch() != null && s.startsAt() != null
+                && (notBefore == null || s.endsAt() == null || notBefore.isBefore(s.endsAt()))) {
+            Instant opens = s.startsAt().minus(policy.lead());
+            for (String role : s.roles()) {
+                if (hasLiveInstance(s, role)) {
+                    continue;
+                }
+                SeatLaunch seat = s.seats().get(role);
+                Instant launch = null;
+                if (seat == null) {
+                    launch = opens;
+                } else if ((seat.status() == SeatLaunch.Status.FAILED || seat.status() == SeatLaunch.Status.REFUSED)
+                        && seat.retryable()) {
+                    launch = latest(opens, seat.time().plus(policy.launchRetryAfter(seat.attempt())));
+                }
+                if (launch != null && (s.endsAt() == null || launch.isBefore(s.endsAt()))) {
+                    due = earliest(due, launch);
+                }
+            }
+        }
+        for (Instant asked : s.terminations().values()) {
+            due = earliest(due, asked.plus(policy.retryMax()));
+        }
+        if (policy.reapAfter() != null) {
+            for (InstanceSlot slot : s.instances().values()) {
+                if (!slot.ended() && !slot.keep() && !s.terminations().containsKey(slot.instanceId())) {
+                    due = earliest(due, reapableFrom(s, slot));
+                }
+            }
+        }
+        return due;
+    }
+
+    /** When {@link #reapReason} starts to give a reason for the slot, null when it will not as the meeting is. */
+    private Instant reapableFrom(MeetingState s, InstanceSlot slot) {
+        if (s.isOver()) {
+            return s.overAt() == null ? null : s.overAt().plus(policy.reapAfter());
+        }
+        if (slot.since() == null) {
+            return null;
+        }
+        if (s.lifecycle() == MeetingStatus.UNSCHEDULED) {
+            return slot.since().plus(policy.reapAfter());
+        }
+        if (s.publishedLinks() != null || s.readyLinks() != null) {
+            return null;
+        }
+        Instant from = s.startsAt() != null && s.startsAt().isAfter(slot.since()) ? s.startsAt() : slot.since();
+        return from.plus(policy.reapAfter());
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private MeetingState launchDue(MeetingState s, Instant now, List<MachineCommand> out) {
         if (s.lifecycle() != MeetingStatus.SCHEDULED || s.launch() == null || s.startsAt() == null
                 || now.isBefore(s.startsAt().minus(policy.lead())) || !now.isBefore(s.endsAt())) {

@@ -60,6 +60,16 @@ public final class MeetingRules {
         return apply(meetingId, current, input, Integer.MAX_VALUE);
     }
 
+    /** The earliest time a tick may decide something for the meeting; null: none until an input changes it. */
+    public Instant nextDue(MeetingState s) {
+        return nextDue(s, null);
+    }
+
+    /** The same after a tick at {@code notBefore} looked at the meeting (see {@link MeetingMachines#nextDue}). */
+    public Instant nextDue(MeetingState s, Instant notBefore) {
+        return s == null ? null : machines.nextDue(s, notBefore);
+    }
+
     /**
      * Ended and cancelled are final: nothing reopens the meeting. A "scheduled" event sets roles and
      * times unless a newer one already did (a meeting may be rescheduled; delivery order is not event

@@ -3,6 +3,7 @@ package dev.elephant.topology.meetings;
 import dev.elephant.events.MachineCommand;
 import dev.elephant.events.MeetingReady;
 import dev.elephant.events.UtcInstants;
+import dev.elephant.topology.common.DueIndex;
 import dev.elephant.topology.common.MachinePolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,6 +32,7 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
     private final Duration retention;
     private ProcessorContext<String, MeetingOutput> context;
     private KeyValueStore<String, MeetingState> store;
+    private final DueIndex due = new DueIndex();
 
     MeetingStateProcessor(String storeName, Duration retention, MachinePolicy machines) {
         this.storeName = storeName;
@@ -44,6 +45,7 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
     public void init(ProcessorContext<String, MeetingOutput> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        due.reset(); // the store may have been restored to another state than the one last indexed
         // Stream time, not the wall clock: a replay forgets exactly what the first run forgot.
         context.schedule(FORGET_EVERY, PunctuationType.STREAM_TIME, this::forgetEndedMeetings);
     }
@@ -66,7 +68,10 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
                 }
             }
         }
-        forget.forEach(store::delete);
+        forget.forEach(id -> {
+            store.delete(id);
+            due.set(id, null);
+        });
     }
 
     private static Instant latest(Instant a, Instant b) {
@@ -84,23 +89,30 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
     }
 
     /**
-     * The time moved on: every meeting of this partition is looked at (launches due, terminations to ask again,
-     * leftovers to reap), at most {@code reapMaxPerTick} reaps among them.
+     * The time moved on: the meetings of this partition with something due by the tick's time are looked at
+     * (launches due, terminations to ask again, leftovers to reap), the earliest due first, at most {@code
+     * reapMaxPerTick} reaps among them. The others are not read: nothing is due for them yet.
      */
     private void onTick(Record<String, MeetingInput> tick) {
-        List<KeyValue<String, MeetingState>> meetings = new ArrayList<>();
-        try (KeyValueIterator<String, MeetingState> all = store.all()) {
-            all.forEachRemaining(meetings::add);
+        if (!due.isBuilt()) {
+            due.build(store, rules::nextDue);
         }
         int reapsLeft = machines.reapMaxPerTick();
-        for (KeyValue<String, MeetingState> m : meetings) {
-            MeetingRules.Step step = rules.apply(m.key, m.value, tick.value(), reapsLeft);
+        for (String id : due.dueBy(tick.value().tick().time())) {
+            MeetingState current = store.get(id);
+            if (current == null) {
+                continue; // not in the index: every delete moves the row out of it
+            }
+            MeetingRules.Step step = rules.apply(id, current, tick.value(), reapsLeft);
             reapsLeft -= step.reaps();
-            emit(tick.withKey(m.key), m.value, step);
+            MeetingState next = emit(tick.withKey(id), current, step);
+            // A launch whose window this tick saw close is due at no later tick.
+            due.set(id, rules.nextDue(next, tick.value().tick().time()));
         }
     }
 
-    private void emit(Record<String, ?> record, MeetingState current, MeetingRules.Step step) {
+    /** Writes what the step decided; returns the meeting as it is now. */
+    private MeetingState emit(Record<String, ?> record, MeetingState current, MeetingRules.Step step) {
         MeetingState next = step.state();
         if (step.publication() != null) {
             // When it became ready (or stopped being), in event time: the record's, as the published one carries it.
@@ -108,6 +120,7 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
         }
         if (!Objects.equals(next, current)) {
             store.put(record.key(), next);
+            due.set(record.key(), rules.nextDue(next));
         }
         for (MachineCommand command : step.commands()) {
             context.forward(record.withValue(MeetingOutput.of(command)).withHeaders(new RecordHeaders()));
@@ -121,5 +134,6 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
             }
             context.forward(record.withValue(MeetingOutput.publication(step.publication().ready())).withHeaders(headers));
         }
+        return next;
     }
 }

@@ -2,15 +2,13 @@ package dev.elephant.topology.reaper;
 
 import dev.elephant.events.MachineCommand;
 import dev.elephant.topology.common.ClientTokens;
+import dev.elephant.topology.common.DueIndex;
 import dev.elephant.topology.common.MachinePolicy;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -24,6 +22,7 @@ final class IdleInstanceProcessor implements Processor<String, IdleInput, String
     private final MachinePolicy policy;
     private ProcessorContext<String, MachineCommand> context;
     private KeyValueStore<String, IdleInstance> store;
+    private final DueIndex due = new DueIndex();
 
     IdleInstanceProcessor(String storeName, MachinePolicy policy) {
         this.storeName = storeName;
@@ -34,6 +33,7 @@ final class IdleInstanceProcessor implements Processor<String, IdleInput, String
     public void init(ProcessorContext<String, MachineCommand> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        due.reset(); // the store may have been restored to another state than the one last indexed
     }
 
     @Override
@@ -43,37 +43,54 @@ final class IdleInstanceProcessor implements Processor<String, IdleInput, String
             IdleInstance current = store.get(record.key());
             if (input.idle() == null) {
                 if (current != null) {
-                    store.delete(record.key());
+                    write(record.key(), null);
                 }
             } else if (current == null) {
-                store.put(record.key(), input.idle());
+                write(record.key(), input.idle());
             } else if (current.keep() != input.idle().keep()) {
                 // Still running since it first was: a repeated "running" (a sweep's) must not restart its time.
-                store.put(record.key(), new IdleInstance(current.instanceId(), current.since(), input.idle().keep(),
-                        current.askedAt()));
+                write(record.key(), new IdleInstance(current.instanceId(), current.since(),
+                        input.idle().keep(), current.askedAt()));
             }
             return;
         }
-        Instant now = input.tick().time();
-        List<KeyValue<String, IdleInstance>> idle = new ArrayList<>();
-        try (KeyValueIterator<String, IdleInstance> all = store.all()) {
-            all.forEachRemaining(idle::add);
+        if (!due.isBuilt()) {
+            due.build(store, this::dueOf);
         }
+        Instant now = input.tick().time();
         int left = policy.reapMaxPerTick();
-        for (KeyValue<String, IdleInstance> e : idle) {
+        // Only the instances due by now, the longest due first: the others are not read.
+        for (String id : due.dueBy(now)) {
             if (left == 0) {
                 return;
             }
-            IdleInstance i = e.value;
-            Instant due = i.askedAt() != null ? i.askedAt().plus(policy.retryMax()) : i.since().plus(policy.reapAfter());
-            if (i.keep() || now.isBefore(due)) {
-                continue;
+            IdleInstance i = store.get(id);
+            if (i == null) {
+                continue; // not in the index: every delete moves the row out of it
             }
-            store.put(e.key, i.asked(now));
-            MachineCommand terminate = MachineCommand.terminate(ClientTokens.forTermination(e.key, MachineCommand.NO_MEETING, now), null,
-                    List.of(e.key), MachineCommand.NO_MEETING, null, now);
-            context.forward(record.withKey(e.key).withValue(terminate));
+            write(id, i.asked(now));
+            MachineCommand terminate = MachineCommand.terminate(ClientTokens.forTermination(id, MachineCommand.NO_MEETING, now), null,
+                    List.of(id), MachineCommand.NO_MEETING, null, now);
+            context.forward(record.withKey(id).withValue(terminate));
             left--;
         }
+    }
+
+    /** Every write of the table goes through here, so the due index moves with it. */
+    private void write(String id, IdleInstance next) {
+        if (next == null) {
+            store.delete(id);
+        } else {
+            store.put(id, next);
+        }
+        due.set(id, dueOf(next));
+    }
+
+    /** When the instance is to be reaped, or asked for again; null: never (tagged to be kept). */
+    private Instant dueOf(IdleInstance i) {
+        if (i == null || i.keep()) {
+            return null;
+        }
+        return i.askedAt() != null ? i.askedAt().plus(policy.retryMax()) : i.since().plus(policy.reapAfter());
     }
 }
