@@ -81,11 +81,19 @@ public final class DueIndex {
 
     /** The keys of the rows due at or before {@code now}, the earliest first (the same times by key). */
     public List<String> dueBy(Instant now) {
+        return dueBy(now, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code max} of {@link #dueBy(Instant)}. */
+    public List<String> dueBy(Instant now, int max) {
         if (byTime == null) {
             throw new IllegalStateException("the due index is built at the first tick, before it is asked");
         }
         List<String> keys = new ArrayList<>();
         for (Due d : byTime.headSet(new Due(millisOf(now), "\uffff"), true)) {
+            if (keys.size() == max) {
+                break;
+            }
             keys.add(d.key());
         }
         return keys;

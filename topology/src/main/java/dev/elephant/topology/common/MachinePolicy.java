@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param reapAfter      an instance of the project that is running with no meeting, or whose meeting is over or never
  *                       became ready, for longer than this is terminated ({@code reap.after}); null: never reaped
  * @param reapMaxPerTick at most this many instances are reaped per tick by each partition's task ({@code
- *                       reap.maxPerRun}); the rest follow at the next ticks
+ *                       reap.maxPerRun}), the longest due first; the rest follow at the next ticks
  * @param retryAfter     a termination asked for and not seen happen (the instance still runs) is asked for again after
  *                       this long; a failed launch is tried again after this long, doubling with each attempt up to
  *                       {@link #retryMax}

@@ -101,7 +101,7 @@ final class MeetingStateProcessor implements Processor<String, MeetingInput, Str
         for (String id : due.dueBy(tick.value().tick().time())) {
             MeetingState current = store.get(id);
             if (current == null) {
-                continue; // not in the index: every delete moves the row out of it
+                continue; // cannot be: every delete takes the row out of the index too
             }
             MeetingRules.Step step = rules.apply(id, current, tick.value(), reapsLeft);
             reapsLeft -= step.reaps();

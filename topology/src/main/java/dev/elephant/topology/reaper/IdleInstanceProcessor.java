@@ -58,21 +58,16 @@ final class IdleInstanceProcessor implements Processor<String, IdleInput, String
             due.build(store, this::dueOf);
         }
         Instant now = input.tick().time();
-        int left = policy.reapMaxPerTick();
-        // Only the instances due by now, the longest due first: the others are not read.
-        for (String id : due.dueBy(now)) {
-            if (left == 0) {
-                return;
-            }
+        // Only the instances due by now, the longest due first, as many as a tick may reap: the others are not read.
+        for (String id : due.dueBy(now, policy.reapMaxPerTick())) {
             IdleInstance i = store.get(id);
             if (i == null) {
-                continue; // not in the index: every delete moves the row out of it
+                continue; // cannot be: every delete takes the row out of the index too
             }
             write(id, i.asked(now));
             MachineCommand terminate = MachineCommand.terminate(ClientTokens.forTermination(id, MachineCommand.NO_MEETING, now), null,
                     List.of(id), MachineCommand.NO_MEETING, null, now);
             context.forward(record.withKey(id).withValue(terminate));
-            left--;
         }
     }
 

@@ -37,6 +37,7 @@ class DueIndexTest {
         assertThat(index.dueBy(T0.plusSeconds(4))).isEmpty();
         assertThat(index.dueBy(T0.plusSeconds(10))).containsExactly("b", "a", "c");
         assertThat(index.dueBy(T0.plusSeconds(3600))).containsExactly("b", "a", "c", "d");
+        assertThat(index.dueBy(T0.plusSeconds(3600), 2)).containsExactly("b", "a");
         assertThat(index.size()).isEqualTo(4);
     }
 
